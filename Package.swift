@@ -1,0 +1,61 @@
+// swift-tools-version:6.0
+import PackageDescription
+
+let strict: [SwiftSetting] = [
+    .enableUpcomingFeature("ExistentialAny"),
+]
+
+let package = Package(
+    name: "reactor",
+    platforms: [.macOS(.v15)],
+    products: [
+        .executable(name: "reactor", targets: ["reactor"]),
+        .library(name: "ZooKeeper", targets: ["ZooKeeper"]),
+        .library(name: "ZooKeeperTesting", targets: ["ZooKeeperTesting"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
+        .package(url: "https://github.com/apple/swift-log", from: "1.6.0"),
+    ],
+    targets: [
+        // Debian ships no pkg-config file for libzookeeper-mt, so the library is linked by name.
+        .systemLibrary(
+            name: "CZooKeeper",
+            providers: [.apt(["libzookeeper-mt-dev"])]
+        ),
+        .target(
+            name: "ZooKeeper",
+            dependencies: [
+                "CZooKeeper",
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            swiftSettings: strict
+        ),
+        .target(
+            name: "ZooKeeperTesting",
+            dependencies: ["ZooKeeper"],
+            swiftSettings: strict
+        ),
+        .executableTarget(
+            name: "reactor",
+            dependencies: [
+                "ZooKeeper",
+                "ZooKeeperTesting",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            swiftSettings: strict
+        ),
+        .executableTarget(
+            name: "zk-bench",
+            dependencies: ["ZooKeeper"],
+            swiftSettings: strict
+        ),
+        .testTarget(
+            name: "ZooKeeperTests",
+            dependencies: ["ZooKeeper", "ZooKeeperTesting"],
+            swiftSettings: strict
+        ),
+    ],
+    swiftLanguageModes: [.v6]
+)

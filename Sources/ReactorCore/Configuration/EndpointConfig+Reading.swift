@@ -1,0 +1,69 @@
+extension EndpointConfig {
+    mutating func readEndpointSection(_ document: ConfigDocument, errors: inout ConfigErrors) {
+        let reader = SectionReader(Self.section, in: document)
+        let section = Self.section
+        reader.rejectUnknownKeys(Self.keys, into: &errors)
+
+        port = reader.integer("port", in: 1...65535, errors: &errors)
+        weight = reader.number("weight", minimum: 0, errors: &errors) ?? weight
+        errorMarks = reader.integer("error_marks", in: 0...Int.max, errors: &errors) ?? errorMarks
+        unregisteredTimeout = reader.integer("unregistered_timeout", in: 0...Int.max, errors: &errors)
+            ?? unregisteredTimeout
+        decommissionedTimeout = reader.integer("decommissioned_timeout", in: 0...Int.max, errors: &errors)
+            ?? decommissionedTimeout
+        unknownTimeout = reader.integer("unknown_timeout", in: 0...Int.max, errors: &errors) ?? unknownTimeout
+        auth = EndpointAuth(reader, errors: &errors)
+
+        if let name = reader.string("cloud") {
+            cloud = CloudDriverKind(rawValue: name)
+            if cloud == nil { errors.add(KnownDrivers.unknownCloudMessage(name), section: section, key: "cloud") }
+        }
+        if let name = reader.string("loadbalancer") {
+            loadBalancer = LoadBalancerDriverKind(rawValue: name)
+            if loadBalancer == nil {
+                errors.add(KnownDrivers.unknownLoadBalancerMessage(name), section: section, key: "loadbalancer")
+            }
+        }
+        url = reader.string("url")
+        checkURL(reader, errors: &errors)
+
+        for item in reader.list("static_instances") ?? [] {
+            if let address = IPAddress(item) {
+                staticInstances.append(address)
+            } else {
+                errors.add("'\(item)' is not an IPv4 or IPv6 address", section: section, key: "static_instances")
+            }
+        }
+        for key in ["metrics_source", "instances_source"] {
+            guard let name = reader.string(key) else { continue }
+            do {
+                _ = try NodeName(name, kind: "endpoint name")
+                if key == "metrics_source" { metricsSource = name } else { instancesSource = name }
+            } catch {
+                errors.add(error.message, section: section, key: key)
+            }
+        }
+        redirect = reader.string("redirect")
+        if let redirect, EndpointURL(redirect)?.isHTTP(allowingTLS: true) != true {
+            errors.add("must be an http:// or https:// URL, got '\(redirect)'", section: section, key: "redirect")
+        }
+    }
+
+    private func checkURL(_ reader: SectionReader, errors: inout ConfigErrors) {
+        guard let url else {
+            if let loadBalancer {
+                errors.add("required by loadbalancer \(loadBalancer.rawValue) (\(loadBalancer.urlForms))",
+                           section: reader.section, key: "url")
+            }
+            return
+        }
+        if let loadBalancer {
+            if let problem = EndpointURL.problem(with: url, for: loadBalancer) {
+                errors.add(problem, section: reader.section, key: "url")
+            }
+        } else if EndpointURL(url) == nil {
+            errors.add("must look like scheme://[host][:port][/path], got '\(url)'",
+                       section: reader.section, key: "url")
+        }
+    }
+}

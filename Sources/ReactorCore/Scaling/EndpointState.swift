@@ -1,0 +1,58 @@
+/// The operator-chosen state of an endpoint, stored in `/reactor/endpoints/data/<uuid>/state`.
+public enum EndpointState: String, Sendable, Hashable, CaseIterable, Codable {
+    /// Scale by the rules.
+    case running = "RUNNING"
+    /// Scale to zero instances, without the ramp limit.
+    case stopped = "STOPPED"
+    /// Leave everything as it is.
+    case paused = "PAUSED"
+
+    /// The state stored in ZooKeeper.
+    ///
+    /// - Parameter stored: the znode content, case-insensitive; absent (`nil`), blank or unrecognised
+    ///   content reads as ``paused``, the state in which a manager does nothing.
+    public init(stored: String?) {
+        let text = stored?.trimmingWhitespace().uppercased() ?? ""
+        self = EndpointState(rawValue: text) ?? .paused
+    }
+
+    /// The state an API `{"action": ...}` asks for: `start`, `stop` or `pause` (case-insensitive).
+    public init?(action: String) {
+        switch action.lowercased() {
+        case "start": self = .running
+        case "stop": self = .stopped
+        case "pause": self = .paused
+        default: return nil
+        }
+    }
+
+    /// What a manager should do for an endpoint in this state.
+    ///
+    /// - Parameter decide: computes the rule-based decision; only called when ``running``.
+    public func plan(_ decide: () -> ScalingDecision) -> ScalingPlan {
+        switch self {
+        case .running: .scale(decide())
+        case .stopped: .stop
+        case .paused: .hold
+        }
+    }
+}
+
+/// What the manager loop does with an endpoint this round.
+public enum ScalingPlan: Sendable, Hashable {
+    /// Follow the decision (at most `ramp_limit` actions per round).
+    case scale(ScalingDecision)
+    /// Bring the endpoint to zero instances, without the ramp limit.
+    case stop
+    /// Take no action at all.
+    case hold
+
+    /// The instance count to move towards, or `nil` for ``hold``.
+    public var target: Int? {
+        switch self {
+        case .scale(let decision): decision.target
+        case .stop: 0
+        case .hold: nil
+        }
+    }
+}

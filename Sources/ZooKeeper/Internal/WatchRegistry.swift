@@ -1,0 +1,94 @@
+import Synchronization
+
+/// A registered one-shot watch, holding its event until someone waits for it.
+final class WatchBox: Sendable {
+    private enum State {
+        case waiting(UnsafeContinuation<WatchEvent, any Error>?)
+        case done(Result<WatchEvent, ZooKeeperError>)
+    }
+
+    private let state = Mutex<State>(.waiting(nil))
+
+    func complete(_ result: Result<WatchEvent, ZooKeeperError>) {
+        let waiter: UnsafeContinuation<WatchEvent, any Error>? = state.withLock { state in
+            guard case .waiting(let waiter) = state else { return nil }
+            state = .done(result)
+            return waiter
+        }
+        waiter?.resume(with: result.mapError { $0 as any Error })
+    }
+
+    var isDone: Bool {
+        state.withLock { if case .done = $0 { true } else { false } }
+    }
+
+    func wait() async throws -> WatchEvent {
+        try await withTaskCancellationHandler {
+            try await withUnsafeThrowingContinuation { (continuation: UnsafeContinuation<WatchEvent, any Error>) in
+                let ready: Result<WatchEvent, ZooKeeperError>? = state.withLock { state in
+                    switch state {
+                    case .done(let result): return result
+                    case .waiting: state = .waiting(continuation); return nil
+                    }
+                }
+                if let ready { continuation.resume(with: ready.mapError { $0 as any Error }) }
+            }
+        } onCancel: {
+            let waiter: UnsafeContinuation<WatchEvent, any Error>? = state.withLock { state in
+                guard case .waiting(let waiter) = state else { return nil }
+                state = .waiting(nil)
+                return waiter
+            }
+            waiter?.resume(throwing: CancellationError())
+        }
+    }
+}
+
+/// Watches the C library holds, by id.
+///
+/// The C library is handed a small integer id as its watcher context instead of a pointer: a
+/// watch whose session ends never fires, and the library frees its record without telling
+/// anyone, so no object may depend on the library for its release. Whoever removes the entry
+/// first (the event, the failed registration, or the end of the session) completes the box.
+enum WatchRegistry {
+    private struct Entry {
+        let box: WatchBox
+        let client: UInt64
+        let generation: UInt64
+    }
+
+    private struct Table {
+        var nextID: UInt = 1
+        var entries: [UInt: Entry] = [:]
+    }
+
+    private static let table = Mutex(Table())
+
+    static func register(_ box: WatchBox, client: UInt64, generation: UInt64) -> UInt {
+        table.withLock { table in
+            let id = table.nextID
+            table.nextID &+= 1
+            table.entries[id] = Entry(box: box, client: client, generation: generation)
+            return id
+        }
+    }
+
+    /// Completes and forgets the watch `id`, if it is still registered.
+    static func complete(_ id: UInt, with result: Result<WatchEvent, ZooKeeperError>) {
+        let entry = table.withLock { $0.entries.removeValue(forKey: id) }
+        entry?.box.complete(result)
+    }
+
+    /// Fails every watch of `client` (of one session `generation`, or all when nil).
+    static func failAll(client: UInt64, generation: UInt64? = nil, with error: ZooKeeperError) {
+        let removed: [Entry] = table.withLock { table in
+            let ids = table.entries.filter { _, entry in
+                entry.client == client && (generation == nil || entry.generation == generation)
+            }.map(\.key)
+            return ids.compactMap { table.entries.removeValue(forKey: $0) }
+        }
+        for entry in removed { entry.box.complete(.failure(error)) }
+    }
+
+    static var count: Int { table.withLock { $0.entries.count } }
+}

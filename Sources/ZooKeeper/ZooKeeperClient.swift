@@ -1,0 +1,270 @@
+import CZooKeeper
+import Logging
+
+/// An async/await client for Apache ZooKeeper on the C library (`libzookeeper-mt`).
+///
+/// Calls are handed to the library without blocking; the library's completion thread resumes
+/// the waiting task. Connection loss is retried by the library (and by ``RetryPolicy`` around
+/// calls); session expiry is reported on ``connectionStates()`` and a new session is opened.
+///
+/// ```swift
+/// let zk = try await ZooKeeperClient.connect(.init(connectString: "127.0.0.1:2181/reactor"))
+/// try await zk.create("/endpoints", data: Array("{}".utf8))
+/// let (node, watch) = try await zk.getWatching("/endpoints")
+/// let change = try await watch.event()
+/// await zk.close()
+/// ```
+public final class ZooKeeperClient: Sendable {
+    let core: ClientCore
+
+    /// The configuration the client was made with.
+    public var configuration: Configuration { core.configuration }
+
+    /// Opens a client and waits for its first session.
+    ///
+    /// - Parameter configuration: the ensemble and session settings.
+    /// - Throws: ``ZooKeeperError`` `connectTimeout` when no server answers within
+    ///   `configuration.connectTimeout`; `badArguments` when the connect string is unusable.
+    public static func connect(_ configuration: Configuration) async throws -> ZooKeeperClient {
+        let client = try ZooKeeperClient(configuration: configuration)
+        do {
+            try await client.core.waitConnected()
+        } catch {
+            await client.close()
+            throw error
+        }
+        return client
+    }
+
+    /// Opens a client without waiting; operations made before the session is up are queued by
+    /// the library (and fail with `connectionLoss` if no server is reached).
+    public init(configuration: Configuration) throws {
+        core = try ClientCore(configuration: configuration)
+    }
+
+    deinit {
+        let core = core
+        Task { await core.close() }
+    }
+
+    /// Closes the session (its ephemeral nodes disappear at once) and the client. Pending calls
+    /// and watches fail with `clientClosed`. Calling it again does nothing.
+    public func close() async {
+        await core.close()
+    }
+
+    // MARK: State
+
+    /// The current connection state.
+    public var state: ConnectionState { core.state }
+
+    /// A stream of connection state changes, starting with the current state; it ends when the
+    /// client is closed. Each call returns an independent stream.
+    public func connectionStates() -> AsyncStream<ConnectionState> {
+        core.subscribe()
+    }
+
+    /// The id of the current session (0 before the first connection).
+    public func sessionID() throws -> Int64 {
+        try core.sessionID()
+    }
+
+    /// `host:port` of the server the client is connected to, if connected.
+    public func connectedServer() throws -> String? {
+        try core.connectedServer()
+    }
+
+    // MARK: Writes
+
+    /// Creates a node.
+    ///
+    /// - Parameters:
+    ///   - path: the node's path; for sequential modes, the prefix of its name (may end in `/`).
+    ///   - data: the node's data (default empty).
+    ///   - mode: persistent, ephemeral, or their sequential forms (default `.persistent`).
+    ///   - createParents: create missing ancestors as empty persistent nodes (default `false`).
+    /// - Returns: the path actually created (with the sequence number, for sequential modes).
+    @discardableResult
+    public func create(
+        _ path: String, data: [UInt8] = [], mode: CreateMode = .persistent, createParents: Bool = false
+    ) async throws -> String {
+        try ZNodePath.validate(path, allowTrailingSlash: mode.isSequential)
+        try checkSize(data, path: path)
+        do {
+            return try await submit(path: path) { zh, box in
+                data.withUnsafeBytes { bytes in
+                    zoo_acreate(
+                        zh, path, bytes.baseAddress?.assumingMemoryBound(to: CChar.self), Int32(bytes.count),
+                        reactor_zoo_open_acl_unsafe(), mode.cValue, Callbacks.string, box)
+                }
+            }
+        } catch let error as ZooKeeperError where error.code == .noNode && createParents {
+            try await createAncestors(of: path)
+            return try await create(path, data: data, mode: mode, createParents: false)
+        }
+    }
+
+    /// Sets a node's data.
+    ///
+    /// - Parameters:
+    ///   - version: the version the node must be at (compare-and-set); -1 (default) for any.
+    /// - Returns: the node's new metadata.
+    /// - Throws: ``ZooKeeperError`` `badVersion` when the node changed since `version`.
+    @discardableResult
+    public func set(_ path: String, data: [UInt8], version: Int32 = -1) async throws -> NodeStat {
+        try ZNodePath.validate(path)
+        try checkSize(data, path: path)
+        return try await submit(path: path) { zh, box in
+            data.withUnsafeBytes { bytes in
+                zoo_aset(
+                    zh, path, bytes.baseAddress?.assumingMemoryBound(to: CChar.self), Int32(bytes.count), version,
+                    Callbacks.stat, box)
+            }
+        }
+    }
+
+    /// Deletes a node that has no children.
+    ///
+    /// - Parameter version: the version the node must be at; -1 (default) for any.
+    public func delete(_ path: String, version: Int32 = -1) async throws {
+        try ZNodePath.validate(path)
+        try await submit(path: path) { zh, box in zoo_adelete(zh, path, version, Callbacks.void, box) } as Void
+    }
+
+    /// Applies all the operations or none of them.
+    ///
+    /// - Returns: one result per operation, in order.
+    /// - Throws: ``ZooKeeperError`` of the first rejected step, with ``ZooKeeperError/failedStep``.
+    @discardableResult
+    public func multi(_ operations: [MultiOperation]) async throws -> [MultiResult] {
+        if operations.isEmpty { return [] }
+        for operation in operations {
+            switch operation {
+            case .create(let path, let data, let mode):
+                try ZNodePath.validate(path, allowTrailingSlash: mode.isSequential)
+                try checkSize(data, path: path)
+            case .set(let path, let data, _):
+                try ZNodePath.validate(path)
+                try checkSize(data, path: path)
+            case .delete(let path, _), .check(let path, _):
+                try ZNodePath.validate(path)
+            }
+        }
+        let batch = MultiBatch(operations)
+        return try await submit(path: operations[0].path, attachment: batch) { zh, box in
+            zoo_amulti(zh, Int32(operations.count), batch.ops, batch.results, Callbacks.multi, box)
+        }
+    }
+
+    // MARK: Reads
+
+    /// Reads a node's data and metadata.
+    /// - Throws: ``ZooKeeperError`` `noNode` when the node does not exist.
+    public func get(_ path: String) async throws -> NodeData {
+        try ZNodePath.validate(path)
+        return try await submit(path: path) { zh, box in zoo_aget(zh, path, 0, Callbacks.data, box) }
+    }
+
+    /// Reads a node and sets a watch on its data (fires on change or deletion).
+    public func getWatching(_ path: String) async throws -> (NodeData, Watch) {
+        try ZNodePath.validate(path)
+        return try await watching(path) { zh, watchContext, box in
+            zoo_awget(zh, path, Callbacks.watch, watchContext, Callbacks.data, box)
+        }
+    }
+
+    /// The node's metadata, or nil when it does not exist.
+    public func exists(_ path: String) async throws -> NodeStat? {
+        try ZNodePath.validate(path)
+        return try await submit(path: path) { zh, box in zoo_aexists(zh, path, 0, Callbacks.optionalStat, box) }
+    }
+
+    /// Checks a node and sets a watch on it: fires when it is created, changed or deleted.
+    public func existsWatching(_ path: String) async throws -> (NodeStat?, Watch) {
+        try ZNodePath.validate(path)
+        return try await watching(path) { zh, watchContext, box in
+            zoo_awexists(zh, path, Callbacks.watch, watchContext, Callbacks.optionalStat, box)
+        }
+    }
+
+    /// The names of a node's children (unsorted, as the server returns them).
+    public func children(_ path: String) async throws -> [String] {
+        try ZNodePath.validate(path)
+        return try await submit(path: path) { zh, box in
+            zoo_aget_children2(zh, path, 0, Callbacks.children, box)
+        }
+    }
+
+    /// The names of a node's children, and a watch that fires when the list changes or the node
+    /// is deleted.
+    public func childrenWatching(_ path: String) async throws -> ([String], Watch) {
+        try ZNodePath.validate(path)
+        return try await watching(path) { zh, watchContext, box in
+            zoo_awget_children2(zh, path, Callbacks.watch, watchContext, Callbacks.children, box)
+        }
+    }
+
+    // MARK: Plumbing
+
+    private func checkSize(_ data: [UInt8], path: String) throws(ZooKeeperError) {
+        let limit = core.configuration.maxDataSize
+        if data.count > limit {
+            throw ZooKeeperError(
+                .dataTooLarge, path: path,
+                message: "\(data.count) bytes is more than the \(limit) bytes a ZooKeeper node can hold")
+        }
+    }
+
+    /// Hands one call to the library and waits for its completion.
+    func submit<Value>(
+        path: String, watchID: UInt = 0, attachment: AnyObject? = nil,
+        _ start: (OpaquePointer, UnsafeRawPointer) -> Int32
+    ) async throws -> Value {
+        try await withUnsafeThrowingContinuation { (continuation: UnsafeContinuation<Value, any Error>) in
+            let box = Completion(continuation, path: path, watchID: watchID)
+            box.attachment = attachment
+            let raw = UnsafeRawPointer(Unmanaged.passRetained(box).toOpaque())
+            let rc: Int32
+            do throws(ZooKeeperError) {
+                rc = try core.withHandle { zh, _ in start(zh, raw) }
+            } catch {
+                Unmanaged<Completion<Value>>.fromOpaque(raw).release()
+                if watchID != 0 { WatchRegistry.complete(watchID, with: .failure(error)) }
+                continuation.resume(throwing: error)
+                return
+            }
+            if rc != ZOK.rawValue {
+                Unmanaged<Completion<Value>>.fromOpaque(raw).takeRetainedValue().fail(rc)
+            }
+        }
+    }
+
+    /// Hands a call that sets a watch to the library; the watch's id is its C context.
+    private func watching<Value>(
+        _ path: String, _ start: (OpaquePointer, UnsafeMutableRawPointer?, UnsafeRawPointer) -> Int32
+    ) async throws -> (Value, Watch) {
+        let box = WatchBox()
+        let generation = try core.withHandle { _, generation in generation }
+        let id = WatchRegistry.register(box, client: core.id, generation: generation)
+        let value: Value = try await submit(path: path, watchID: id) { zh, completion in
+            start(zh, UnsafeMutableRawPointer(bitPattern: id), completion)
+        }
+        return (value, Watch(box: box))
+    }
+
+    private func createAncestors(of path: String) async throws {
+        var ancestors: [String] = []
+        var parent = ZNodePath.parent(of: path)
+        while parent != "/" {
+            ancestors.append(parent)
+            parent = ZNodePath.parent(of: parent)
+        }
+        for ancestor in ancestors.reversed() {
+            do {
+                try await create(ancestor)
+            } catch let error as ZooKeeperError where error.code == .nodeExists {
+                continue
+            }
+        }
+    }
+}

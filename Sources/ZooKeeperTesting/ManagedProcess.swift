@@ -1,0 +1,149 @@
+import Foundation
+import Synchronization
+
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// A child process for tests that cannot outlive the test run.
+///
+/// The command is started through a small shell guard holding the read end of a pipe whose
+/// write end only this process has: when ``kill()`` closes it, or when the test process dies
+/// however it dies, the guard kills the command (SIGKILL). The guard `exec`s into the command,
+/// so ``pid`` is the command's own pid. The child gets a clean signal mask and default signal
+/// handlers (the test runner's threads block signals, and a child would inherit that).
+public final class ManagedProcess: Sendable {
+    /// The command's pid.
+    public let pid: pid_t
+    /// The file the child's standard output and error go to.
+    public let logPath: String
+    /// What was run, for messages.
+    public let commandLine: String
+    private let guardInput: Mutex<Int32>
+    private let exitStatus = Mutex<Int32?>(nil)
+
+    /// Starts `arguments[0]` (a path, or a name looked up on PATH) with the rest as arguments.
+    ///
+    /// - Parameters:
+    ///   - environment: variables added to (or replacing) this process's environment.
+    ///   - logPath: where standard output and error go (appended to).
+    public init(_ arguments: [String], environment: [String: String] = [:], logPath: String) throws {
+        precondition(!arguments.isEmpty, "a command is needed")
+        // A background list's standard input is /dev/null in a non-interactive shell, so the
+        // watcher reads the pipe through fd 3.
+        let guardScript = """
+            exec 3<&0
+            ( read -r _ <&3; kill -9 $$ 2>/dev/null ) &
+            exec 3<&-
+            exec "$@" </dev/null
+            """
+        var pipeFDs: [Int32] = [0, 0]
+        guard pipe(&pipeFDs) == 0 else { throw TestServerError("pipe failed: errno \(errno)") }
+        // Only the guard may hold the read end, and only this process the write end.
+        for fd in pipeFDs { _ = fcntl(fd, F_SETFD, FD_CLOEXEC) }
+
+        var actions = posix_spawn_file_actions_t()
+        posix_spawn_file_actions_init(&actions)
+        defer { posix_spawn_file_actions_destroy(&actions) }
+        posix_spawn_file_actions_adddup2(&actions, pipeFDs[0], 0)
+        posix_spawn_file_actions_addopen(&actions, 1, logPath, O_WRONLY | O_CREAT | O_APPEND, 0o644)
+        posix_spawn_file_actions_adddup2(&actions, 1, 2)
+
+        var attributes = posix_spawnattr_t()
+        posix_spawnattr_init(&attributes)
+        defer { posix_spawnattr_destroy(&attributes) }
+        var noSignals = sigset_t()
+        sigemptyset(&noSignals)
+        var allSignals = sigset_t()
+        sigfillset(&allSignals)
+        posix_spawnattr_setsigmask(&attributes, &noSignals)
+        posix_spawnattr_setsigdefault(&attributes, &allSignals)
+        posix_spawnattr_setpgroup(&attributes, 0)
+        posix_spawnattr_setflags(
+            &attributes, Int16(POSIX_SPAWN_SETSIGMASK | POSIX_SPAWN_SETSIGDEF | POSIX_SPAWN_SETPGROUP))
+
+        var env = ProcessInfo.processInfo.environment
+        env.merge(environment) { _, new in new }
+        let argv = ["/bin/sh", "-c", guardScript, "guard"] + arguments
+        let envp = env.map { "\($0.key)=\($0.value)" }
+        var pid: pid_t = 0
+        let result = withCStrings(argv) { cArgv in
+            withCStrings(envp) { cEnvp in posix_spawn(&pid, "/bin/sh", &actions, &attributes, cArgv, cEnvp) }
+        }
+        close(pipeFDs[0])
+        guard result == 0 else {
+            close(pipeFDs[1])
+            throw TestServerError("cannot start \(arguments[0]): \(String(cString: strerror(result)))")
+        }
+        self.pid = pid
+        self.guardInput = Mutex(pipeFDs[1])
+        self.logPath = logPath
+        self.commandLine = arguments.joined(separator: " ")
+    }
+
+    deinit {
+        let fd = guardInput.withLock { $0 }
+        if fd >= 0 { close(fd) }
+    }
+
+    /// Whether the command is still running (it is reaped once it has exited).
+    public var isRunning: Bool { reap() == nil }
+
+    /// The exit status once the command has exited: the exit code, or 128 + the signal number.
+    public var terminationStatus: Int32? { reap() }
+
+    private func reap() -> Int32? {
+        exitStatus.withLock { status in
+            if let status { return status }
+            var raw: Int32 = 0
+            let result = waitpid(pid, &raw, WNOHANG)
+            if result == 0 { return nil }
+            if result < 0 {
+                // ECHILD: the runner reaps children itself (or ignores SIGCHLD); ask the kernel.
+                if Glibc.kill(pid, 0) == 0 { return nil }
+                status = -1
+                return status
+            }
+            let low = raw & 0x7f
+            status = low == 0 ? (raw >> 8) & 0xff : 128 + low
+            return status
+        }
+    }
+
+    /// Kills the command at once (SIGKILL, like a crash or a power cut) and waits for it.
+    public func kill() async {
+        guardInput.withLock { fd in
+            if fd >= 0 { close(fd) }
+            fd = -1
+        }
+        Glibc.kill(pid, SIGKILL)
+        await waitForExit()
+    }
+
+    /// Sends `signal` to the command: SIGTERM, SIGSTOP, SIGCONT …
+    public func signal(_ signal: Int32) {
+        if isRunning { Glibc.kill(pid, signal) }
+    }
+
+    /// Waits until the command has exited and returns its status.
+    @discardableResult
+    public func waitForExit() async -> Int32 {
+        while true {
+            if let status = reap() { return status }
+            try? await Task.sleep(for: .milliseconds(20))
+        }
+    }
+
+    /// The last `lines` lines of the log, for failure messages.
+    public func logTail(_ lines: Int = 30) -> String {
+        guard let text = try? String(contentsOfFile: logPath, encoding: .utf8) else { return "" }
+        return text.split(separator: "\n", omittingEmptySubsequences: false).suffix(lines).joined(separator: "\n")
+    }
+}
+
+private func withCStrings<R>(_ strings: [String], _ body: ([UnsafeMutablePointer<CChar>?]) -> R) -> R {
+    var pointers: [UnsafeMutablePointer<CChar>?] = strings.map { strdup($0) }
+    pointers.append(nil)
+    defer { for pointer in pointers { free(pointer) } }
+    return body(pointers)
+}

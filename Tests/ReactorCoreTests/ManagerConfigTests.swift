@@ -1,0 +1,63 @@
+import Testing
+
+import ReactorCore
+
+@Suite("Manager config")
+struct ManagerConfigTests {
+    @Test("an empty configuration gives the defaults")
+    func defaults() throws {
+        let config = try ManagerConfig(json: [:])
+        #expect(config.interval == 10 && config.keys == 64, "expected interval 10 s and 64 ring keys")
+        #expect(config.loadBalancers == LoadBalancerDriverKind.allCases, "expected every known balancer enabled")
+        #expect(config.clouds == CloudDriverKind.allCases, "expected every known cloud enabled")
+    }
+
+    @Test("INI settings are typed; duplicate driver names collapse; empty lists enable nothing")
+    func typed() throws {
+        let config = try ManagerConfig(document: ConfigDocument(ini: """
+            [manager]
+            interval = 0.5
+            keys = 8
+            loadbalancers = tcp, nginx, tcp
+            clouds =
+            [loadbalancer:nginx]
+            config_path = /etc/nginx/conf.d
+            """))
+        #expect(config.interval == 0.5 && config.keys == 8)
+        #expect(config.loadBalancers == [.tcp, .nginx], "expected tcp and nginx once each")
+        #expect(config.clouds.isEmpty, "expected an empty clouds value to enable none")
+        #expect(config.drivers.loadBalancers["nginx"] == ["config_path": "/etc/nginx/conf.d"])
+    }
+
+    @Test("canonical JSON round-trips")
+    func canonicalJSON() throws {
+        let config = try ManagerConfig(json: ["manager": ["interval": 2, "clouds": "docker"]])
+        let json = config.jsonValue
+        #expect(json == ["manager": ["interval": 2, "keys": 64, "loadbalancers": "tcp,nginx,haproxy,dnsmasq",
+                                     "clouds": "docker"]])
+        #expect(try ManagerConfig(json: try JSONValue(parsing: json.encoded())) == config)
+    }
+
+    @Test(
+        "validation errors per field",
+        arguments: [
+            (["manager": ["interval": "0"]], "manager", "interval", "must be greater than 0, got 0"),
+            (["manager": ["interval": "often"]], "manager", "interval", "must be a number, got 'often'"),
+            (["manager": ["keys": "0"]], "manager", "keys", "must be between 1 and 1024, got 0"),
+            (["manager": ["keys": "2000"]], "manager", "keys", "must be between 1 and 1024, got 2000"),
+            (["manager": ["keys": "many"]], "manager", "keys", "must be a whole number, got 'many'"),
+            (["manager": ["loadbalancers": "tcp, f5"]], "manager", "loadbalancers",
+             "unknown loadbalancer driver 'f5'; known: tcp, nginx, haproxy, dnsmasq"),
+            (["manager": ["clouds": "aws"]], "manager", "clouds",
+             "unknown cloud driver 'aws'; known: process, docker, openstack"),
+            (["manager": ["ips": "x"]], "manager", "ips",
+             "unknown key in [manager]; known keys: interval, keys, loadbalancers, clouds"),
+            (["endpoint": [:]], "endpoint", "*",
+             "unknown section; expected [manager], [cloud:<driver>] or [loadbalancer:<driver>]"),
+            (["cloud:aws": [:]], "cloud:aws", "*", "unknown cloud driver 'aws'; known: process, docker, openstack"),
+        ] as [([String: [String: String]], String, String, String)])
+    func validationErrors(sections: [String: [String: String]], section: String, key: String, message: String) {
+        let errors = ManagerConfig.validate(ConfigDocument(sections))
+        #expect(errors[section, key] == message, "expected [\(section)] \(key): \(message); got \(errors)")
+    }
+}

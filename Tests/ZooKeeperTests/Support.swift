@@ -1,0 +1,107 @@
+import Foundation
+import Testing
+import ZooKeeper
+import ZooKeeperTesting
+
+/// A client connected to a fresh namespace of the shared test server.
+func connectedClient(
+    _ name: String = #function, sessionTimeout: Duration = .seconds(10)
+) async throws -> (ZooKeeperClient, String) {
+    let connectString = try await SharedZooKeeper.instance.namespace(name)
+    let client = try await ZooKeeperClient.connect(
+        .init(connectString: connectString, sessionTimeout: sessionTimeout, connectTimeout: .seconds(30)))
+    return (client, connectString)
+}
+
+/// Runs `body` with a client in a fresh namespace and closes the client afterwards.
+func withTestClient(
+    _ name: String = #function, sessionTimeout: Duration = .seconds(10),
+    _ body: (ZooKeeperClient, String) async throws -> Void
+) async throws {
+    let (client, connectString) = try await connectedClient(name, sessionTimeout: sessionTimeout)
+    do {
+        try await body(client, connectString)
+    } catch {
+        await client.close()
+        throw error
+    }
+    await client.close()
+}
+
+/// Expects `body` to throw a ``ZooKeeperError`` with `code`, and returns it.
+@discardableResult
+func expectZooKeeperError(
+    _ code: ZooKeeperError.Code, _ comment: Comment? = nil, sourceLocation: SourceLocation = #_sourceLocation,
+    _ body: () async throws -> Void
+) async -> ZooKeeperError? {
+    do {
+        try await body()
+        Issue.record("expected ZooKeeper error \(code), but the call succeeded \(comment.map { "— \($0)" } ?? "")", sourceLocation: sourceLocation)
+        return nil
+    } catch let error as ZooKeeperError {
+        #expect(error.code == code, "expected \(code), got \(error)", sourceLocation: sourceLocation)
+        return error
+    } catch {
+        Issue.record("expected ZooKeeper error \(code), got \(error)", sourceLocation: sourceLocation)
+        return nil
+    }
+}
+
+/// Waits until `condition` holds, polling, or fails after `timeout`.
+func eventually(
+    _ what: String, timeout: Duration = .seconds(20), sourceLocation: SourceLocation = #_sourceLocation,
+    _ condition: () async throws -> Bool
+) async throws {
+    let deadline = ContinuousClock.now + timeout
+    while ContinuousClock.now < deadline {
+        if try await condition() { return }
+        try await Task.sleep(for: .milliseconds(50))
+    }
+    Issue.record("timed out after \(timeout) waiting for: \(what)", sourceLocation: sourceLocation)
+    throw TestServerError("timed out waiting for \(what)")
+}
+
+/// Collects the states a client reports, for later assertions.
+final class StateRecorder: @unchecked Sendable {
+    // @unchecked: `states` is guarded by `lock`.
+    private let lock = NSLock()
+    private var states: [ConnectionState] = []
+    private var task: Task<Void, Never>?
+
+    init(_ client: ZooKeeperClient) {
+        let stream = client.connectionStates()
+        task = Task { [weak self] in
+            for await state in stream { self?.append(state) }
+        }
+    }
+
+    private func append(_ state: ConnectionState) {
+        lock.withLock { states.append(state) }
+    }
+
+    var seen: [ConnectionState] { lock.withLock { states } }
+
+    func waitFor(_ state: ConnectionState, timeout: Duration = .seconds(30)) async throws {
+        try await eventually("connection state \(state) (seen \(seen))", timeout: timeout) { seen.contains(state) }
+    }
+
+    deinit { task?.cancel() }
+}
+
+/// The `reactor` executable built next to the tests.
+func reactorExecutable() throws -> String {
+    if let path = ProcessInfo.processInfo.environment["REACTOR_BIN"] { return path }
+    var directory = URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent()
+    for _ in 0..<4 {
+        let candidate = directory.appendingPathComponent("reactor").path
+        if FileManager.default.isExecutableFile(atPath: candidate) { return candidate }
+        directory = directory.deletingLastPathComponent()
+    }
+    let fallback = FileManager.default.currentDirectoryPath + "/.build/debug/reactor"
+    if FileManager.default.isExecutableFile(atPath: fallback) { return fallback }
+    throw TestServerError("the reactor executable was not built (run `swift build` first, or set REACTOR_BIN)")
+}
+
+extension Array where Element == UInt8 {
+    init(_ string: String) { self = Array(string.utf8) }
+}
