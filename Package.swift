@@ -12,6 +12,7 @@ let package = Package(
         .executable(name: "reactor", targets: ["reactor"]),
         .library(name: "ZooKeeper", targets: ["ZooKeeper"]),
         .library(name: "ZooKeeperTesting", targets: ["ZooKeeperTesting"]),
+        .library(name: "ReactorCore", targets: ["ReactorCore"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
@@ -36,11 +37,16 @@ let package = Package(
             dependencies: ["ZooKeeper"],
             swiftSettings: strict
         ),
+        .target(
+            name: "ReactorCore",
+            swiftSettings: strict
+        ),
         .executableTarget(
             name: "reactor",
             dependencies: [
                 "ZooKeeper",
                 "ZooKeeperTesting",
+                "ReactorCore",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
             ],
@@ -54,6 +60,11 @@ let package = Package(
         .testTarget(
             name: "ZooKeeperTests",
             dependencies: ["ZooKeeper", "ZooKeeperTesting"],
+            swiftSettings: strict
+        ),
+        .testTarget(
+            name: "ReactorCoreTests",
+            dependencies: ["ReactorCore"],
             swiftSettings: strict
         ),
     ],
