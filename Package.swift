@@ -54,7 +54,7 @@ let package = Package(
         ),
         .executableTarget(
             name: "zk-bench",
-            dependencies: ["ZooKeeper"],
+            dependencies: ["ZooKeeper", .product(name: "Logging", package: "swift-log")],
             swiftSettings: strict
         ),
         .testTarget(

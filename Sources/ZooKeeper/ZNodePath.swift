@@ -11,19 +11,37 @@ public enum ZNodePath {
             ZooKeeperError(.invalidPath, path: path, message: "invalid path '\(printable(path))': \(reason)")
         }
         if path.isEmpty { throw invalid("the path is empty") }
-        guard path.hasPrefix("/") else { throw invalid("a path must start with '/'") }
-        if path == "/" { return }
-        var segments = path.split(separator: "/", omittingEmptySubsequences: false).dropFirst()
-        if path.hasSuffix("/") {
+        // One pass over the UTF-8 bytes, without allocating: this runs before every call.
+        var utf8 = path.utf8.makeIterator()
+        guard utf8.next() == UInt8(ascii: "/") else { throw invalid("a path must start with '/'") }
+        if path.utf8.count == 1 { return }
+        var segmentLength = 0
+        var dots = 0
+        var previous: UInt8 = 0
+        while let byte = utf8.next() {
+            if byte == UInt8(ascii: "/") {
+                if segmentLength == 0 { throw invalid("empty segment ('//')") }
+                if dots == segmentLength && dots <= 2 { throw invalid("relative segment '\(String(repeating: ".", count: dots))'") }
+                segmentLength = 0
+                dots = 0
+            } else {
+                if byte < 0x20 || byte == 0x7F { throw invalid("control character \(byte) is not allowed") }
+                // U+0080…U+009F are C2 80…C2 9F; U+D800…U+F8FF start with ED A0…EF A3; U+FFF0…U+FFFF are EF BF B0…BF.
+                if previous == 0xC2 && byte >= 0x80 && byte <= 0x9F { throw invalid("control character is not allowed") }
+                segmentLength += 1
+                if byte == UInt8(ascii: ".") { dots += 1 }
+            }
+            previous = byte
+        }
+        if segmentLength == 0 {
             guard allowTrailingSlash else { throw invalid("a path must not end with '/'") }
-            segments = segments.dropLast()
+        } else if dots == segmentLength && dots <= 2 {
+            throw invalid("relative segment '\(String(repeating: ".", count: dots))'")
         }
-        for segment in segments {
-            if segment.isEmpty { throw invalid("empty segment ('//')") }
-            if segment == "." || segment == ".." { throw invalid("relative segment '\(segment)'") }
-        }
-        for scalar in path.unicodeScalars where isForbidden(scalar) {
-            throw invalid("character U+\(String(scalar.value, radix: 16, uppercase: true)) is not allowed")
+        if path.utf8.contains(where: { $0 >= 0xED }) {
+            for scalar in path.unicodeScalars where isForbidden(scalar) {
+                throw invalid("character U+\(String(scalar.value, radix: 16, uppercase: true)) is not allowed")
+            }
         }
     }
 

@@ -113,7 +113,7 @@ enum Callbacks {
         guard rc == ZOK.rawValue else { return box.fail(rc) }
         var bytes: [UInt8] = []
         if let value, length > 0 {
-            bytes = UnsafeRawBufferPointer(start: value, count: Int(length)).map { $0 }
+            bytes = Array(UnsafeRawBufferPointer(start: value, count: Int(length)))
         }
         box.continuation.resume(returning: NodeData(bytes: bytes, stat: NodeStat(stat)))
     }
