@@ -13,10 +13,14 @@ let package = Package(
         .library(name: "ZooKeeper", targets: ["ZooKeeper"]),
         .library(name: "ZooKeeperTesting", targets: ["ZooKeeperTesting"]),
         .library(name: "ReactorCore", targets: ["ReactorCore"]),
+        .library(name: "ReactorStore", targets: ["ReactorStore"]),
+        .library(name: "ReactorAPI", targets: ["ReactorAPI"]),
+        .library(name: "ReactorManager", targets: ["ReactorManager"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
         .package(url: "https://github.com/apple/swift-log", from: "1.6.0"),
+        .package(url: "https://github.com/hummingbird-project/hummingbird", from: "2.0.0"),
     ],
     targets: [
         // Debian ships no pkg-config file for libzookeeper-mt, so the library is linked by name.
@@ -41,12 +45,46 @@ let package = Package(
             name: "ReactorCore",
             swiftSettings: strict
         ),
+        .target(
+            name: "ReactorStore",
+            dependencies: [
+                "ZooKeeper",
+                "ReactorCore",
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            swiftSettings: strict
+        ),
+        .target(
+            name: "ReactorAPI",
+            dependencies: [
+                "ReactorCore",
+                "ReactorStore",
+                "ZooKeeper",
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            swiftSettings: strict
+        ),
+        .target(
+            name: "ReactorManager",
+            dependencies: [
+                "ZooKeeper",
+                "ReactorCore",
+                "ReactorStore",
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            swiftSettings: strict
+        ),
         .executableTarget(
             name: "reactor",
             dependencies: [
                 "ZooKeeper",
                 "ZooKeeperTesting",
                 "ReactorCore",
+                "ReactorStore",
+                "ReactorAPI",
+                "ReactorManager",
+                .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
             ],
@@ -65,6 +103,29 @@ let package = Package(
         .testTarget(
             name: "ReactorCoreTests",
             dependencies: ["ReactorCore"],
+            swiftSettings: strict
+        ),
+        .testTarget(
+            name: "ReactorStoreTests",
+            dependencies: ["ReactorStore", "ReactorCore", "ZooKeeper", "ZooKeeperTesting"],
+            swiftSettings: strict
+        ),
+        .testTarget(
+            name: "ReactorAPITests",
+            dependencies: [
+                "ReactorAPI",
+                "ReactorStore",
+                "ReactorCore",
+                "ZooKeeper",
+                "ZooKeeperTesting",
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "HummingbirdTesting", package: "hummingbird"),
+            ],
+            swiftSettings: strict
+        ),
+        .testTarget(
+            name: "ReactorManagerTests",
+            dependencies: ["ReactorManager", "ReactorStore", "ReactorCore", "ZooKeeper", "ZooKeeperTesting"],
             swiftSettings: strict
         ),
     ],

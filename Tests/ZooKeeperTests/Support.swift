@@ -47,20 +47,6 @@ func expectZooKeeperError(
     }
 }
 
-/// Waits until `condition` holds, polling, or fails after `timeout`.
-func eventually(
-    _ what: String, timeout: Duration = .seconds(20), sourceLocation: SourceLocation = #_sourceLocation,
-    _ condition: () async throws -> Bool
-) async throws {
-    let deadline = ContinuousClock.now + timeout
-    while ContinuousClock.now < deadline {
-        if try await condition() { return }
-        try await Task.sleep(for: .milliseconds(50))
-    }
-    Issue.record("timed out after \(timeout) waiting for: \(what)", sourceLocation: sourceLocation)
-    throw TestServerError("timed out waiting for \(what)")
-}
-
 /// Collects the states a client reports, for later assertions.
 final class StateRecorder: @unchecked Sendable {
     // @unchecked: `states` is guarded by `lock`.
@@ -86,20 +72,6 @@ final class StateRecorder: @unchecked Sendable {
     }
 
     deinit { task?.cancel() }
-}
-
-/// The `reactor` executable built next to the tests.
-func reactorExecutable() throws -> String {
-    if let path = ProcessInfo.processInfo.environment["REACTOR_BIN"] { return path }
-    var directory = URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent()
-    for _ in 0..<4 {
-        let candidate = directory.appendingPathComponent("reactor").path
-        if FileManager.default.isExecutableFile(atPath: candidate) { return candidate }
-        directory = directory.deletingLastPathComponent()
-    }
-    let fallback = FileManager.default.currentDirectoryPath + "/.build/debug/reactor"
-    if FileManager.default.isExecutableFile(atPath: fallback) { return fallback }
-    throw TestServerError("the reactor executable was not built (run `swift build` first, or set REACTOR_BIN)")
 }
 
 extension Array where Element == UInt8 {

@@ -1,0 +1,43 @@
+import Hummingbird
+import ReactorCore
+import ReactorStore
+
+/// Who may call what (DESIGN.md §3).
+///
+/// - Admin routes need the admin key once one is set.
+/// - Endpoint routes (`/endpoints/<name>/...` and the implicit `/endpoint/...`) accept the admin
+///   key or the endpoint's own key; they need one when either is set.
+struct AccessControl: Sendable {
+    let store: ReactorStore
+
+    /// - Throws: ``APIError/unauthorized`` unless no admin key is set or the request carries it.
+    func requireAdmin(_ request: Request) async throws {
+        guard let admin = try await store.adminKeyHash() else { return }
+        guard let key = PresentedKey.from(request), admin.verifies(key) else { throw APIError.unauthorized }
+    }
+
+    /// - Throws: ``APIError/unauthorized`` unless the request may act on the endpoint.
+    func requireEndpoint(_ request: Request, target: EndpointTarget) async throws {
+        let admin = try await store.adminKeyHash()
+        let own = try await endpointAuth(target)
+        if admin == nil && own == nil { return }
+        guard let key = PresentedKey.from(request) else { throw APIError.unauthorized }
+        if admin?.verifies(key) == true || own?.verifies(key) == true { return }
+        throw APIError.unauthorized
+    }
+
+    /// The endpoint's own key, read from its stored configuration.
+    private func endpointAuth(_ target: EndpointTarget) async throws -> EndpointAuth? {
+        let configuration: JSONValue
+        do {
+            configuration = try await store.endpointConfiguration(id: target.id, name: target.name)
+        } catch StoreError.endpointNotFound {
+            return nil
+        }
+        guard let section = configuration.objectValue?[EndpointConfig.section]?.objectValue,
+            let hash = section["auth_hash"]?.stringValue, !hash.isEmpty
+        else { return nil }
+        let algorithm = section["auth_algo"]?.stringValue.flatMap { AuthAlgorithm(rawValue: $0.lowercased()) } ?? .sha1
+        return EndpointAuth(hash: hash, salt: section["auth_salt"]?.stringValue ?? "", algorithm: algorithm)
+    }
+}

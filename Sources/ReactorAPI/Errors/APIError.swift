@@ -1,0 +1,31 @@
+import ReactorCore
+
+/// What the API answers when a request cannot be served, independent of HTTP details;
+/// ``ErrorResponse`` turns it (and every other error) into a response in one place.
+public enum APIError: Error, Sendable, Hashable, CustomStringConvertible {
+    /// 400: the request is malformed; the message says how.
+    case badRequest(String)
+    /// 400: a configuration failed validation; the body is `{"section": {"key": "message"}}`.
+    case invalidConfiguration(ConfigErrors)
+    /// 401: a key is required and was missing or wrong.
+    case unauthorized
+    /// 404: the thing addressed does not exist.
+    case notFound(String)
+    /// 405: the path exists but not with this method.
+    case methodNotAllowed(method: String, allowed: [String])
+    /// 409: the thing to create exists already.
+    case conflict(String)
+    /// 413: the body is larger than the API accepts.
+    case payloadTooLarge(limit: Int)
+
+    public var description: String {
+        switch self {
+        case .badRequest(let message), .notFound(let message), .conflict(let message): message
+        case .invalidConfiguration(let errors): "invalid configuration: \(errors)"
+        case .unauthorized: "unauthorized"
+        case .methodNotAllowed(let method, let allowed):
+            "method \(method) is not allowed here; allowed: \(allowed.joined(separator: ", "))"
+        case .payloadTooLarge(let limit): "request body is larger than \(limit) bytes"
+        }
+    }
+}

@@ -1,0 +1,43 @@
+import Foundation
+import Hummingbird
+import ReactorCore
+
+/// Reads request bodies with the API's size limit and turns them into JSON.
+enum RequestBodyReader {
+    /// Largest accepted body: 1 MiB, about what one znode can hold.
+    static let maximumBytes = 1 << 20
+
+    /// The whole body.
+    /// - Throws: ``APIError/payloadTooLarge(limit:)`` past ``maximumBytes``.
+    static func bytes(of request: Request) async throws -> Data {
+        if let declared = request.headers[.contentLength].flatMap(Int.init), declared > maximumBytes {
+            throw APIError.payloadTooLarge(limit: maximumBytes)
+        }
+        do {
+            let buffer = try await request.body.collect(upTo: maximumBytes)
+            return Data(buffer.readableBytesView)
+        } catch let error as any HTTPResponseError where error.status == .contentTooLarge {
+            throw APIError.payloadTooLarge(limit: maximumBytes)
+        }
+    }
+
+    /// The body parsed as JSON.
+    /// - Throws: ``APIError/badRequest(_:)`` for an empty body or text that is not JSON.
+    static func json(of request: Request) async throws -> JSONValue {
+        let data = try await bytes(of: request)
+        guard !data.isEmpty else { throw APIError.badRequest("request body is empty; expected JSON") }
+        do {
+            return try JSONValue(parsing: data)
+        } catch {
+            throw APIError.badRequest("request body is not valid JSON")
+        }
+    }
+
+    /// The body as a JSON object.
+    static func object(of request: Request, describing what: String) async throws -> [String: JSONValue] {
+        guard case .object(let members) = try await json(of: request) else {
+            throw APIError.badRequest("\(what) must be a JSON object")
+        }
+        return members
+    }
+}

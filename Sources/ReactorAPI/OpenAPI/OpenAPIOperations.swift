@@ -1,0 +1,131 @@
+import ReactorCore
+
+/// The operations of the OpenAPI document, by path relative to a version prefix.
+enum OpenAPIOperations {
+    typealias Operations = [String: JSONValue]
+
+    static let global: [String: Operations] = [
+        "/auth_key": ["post": operation("Set (or with null, remove) the admin key", body: ref("AuthKey"))],
+        "/url": [
+            "get": operation("Get the API URL given to instances", ok: ref("URL")),
+            "post": operation("Set the API URL", body: ref("URL")),
+        ],
+        "/info": ["get": operation("Global statistics", ok: ref("Info"))],
+        "/register": ["post": operation("Queue the caller's IP for registration (no key needed)", secured: false)],
+        "/register/{ip}": ["post": operation("Queue an IP for registration", parameters: [path("ip")])],
+        "/unregister": ["post": operation("Queue the caller's IP for unregistration")],
+        "/unregister/{ip}": ["post": operation("Queue an IP for unregistration", parameters: [path("ip")])],
+        "/managers/configs": ["get": operation("Manager configuration names", ok: ref("StringList"))],
+        "/managers/active": ["get": operation("Running manager ids", ok: ref("StringList"))],
+        "/managers/configs/{name}": [
+            "get": operation("A manager's configuration", parameters: [path("name")], ok: ref("Configuration")),
+            "post": operation("Create or set a manager's configuration", parameters: [path("name")], body: configBody),
+            "put": operation("Create a manager's configuration (409 if it exists)", parameters: [path("name")], body: configBody),
+            "delete": operation("Delete a manager's configuration", parameters: [path("name")]),
+        ],
+        "/managers/active/{id}": [
+            "get": operation("What a running manager registered", parameters: [path("id")], ok: ref("ManagerInfo"))
+        ],
+        "/managers/log/{name}": [
+            "get": operation("A manager's log", parameters: [path("name"), since], ok: ref("LogEntries"))
+        ],
+        "/endpoints": ["get": operation("Endpoint names, sorted", ok: ref("StringList"))],
+        "/endpoints/{name}": [
+            "get": operation("An endpoint's configuration", parameters: [path("name")], ok: ref("Configuration")),
+            "post": operation("Create or set an endpoint", parameters: [path("name")], body: configBody),
+            "put": operation("Create an endpoint (409 if it exists)", parameters: [path("name")], body: configBody),
+            "delete": operation("Delete a name; the last name deletes the endpoint", parameters: [path("name")]),
+        ],
+        "/endpoints/{name}/alias": [
+            "post": operation("Add an alias (409 if taken)", parameters: [path("name")], body: ref("Alias"))
+        ],
+    ]
+
+    /// The endpoint resources, relative to `/endpoints/{name}` (explicit) or `/endpoint`.
+    static func endpointResources(explicit: Bool) -> [String: Operations] {
+        let base = explicit ? [path("name")] : []
+        return [
+            "/ips": ["get": operation("Confirmed instance IPs", parameters: base, ok: ref("StringList"))],
+            "/log": [
+                "get": operation("Endpoint log", parameters: base + [since], ok: ref("LogEntries")),
+                "post": operation("Append to the endpoint log", parameters: base, body: ref("LogMessage")),
+            ],
+            "/metrics": [
+                "get": operation("Computed metrics", parameters: base, ok: ref("Metrics")),
+                "post": operation(
+                    explicit ? "Set endpoint-wide custom metrics" : "Set the caller's IP metrics", parameters: base,
+                    body: ref("IPMetrics")),
+            ],
+            "/metrics/{ip}": [
+                "get": operation("One instance's metrics", parameters: base + [path("ip")], ok: ref("IPMetrics")),
+                "post": operation("Set one instance's metrics", parameters: base + [path("ip")], body: ref("IPMetrics")),
+            ],
+            "/state": [
+                "get": operation("State, active backends and owning manager", parameters: base, ok: ref("State")),
+                "post": operation("Start, stop or pause", parameters: base, body: ref("Action")),
+            ],
+            "/sessions": ["get": operation("Live sessions", parameters: base, ok: ref("Sessions"))],
+            "/sessions/{session}": [
+                "get": operation("The backend of one session", parameters: base + [path("session")], ok: ref("Session")),
+                "delete": operation("Drop a session", parameters: base + [path("session")]),
+            ],
+            "/instances": ["get": operation("Associated instances", parameters: base, ok: ref("StringList"))],
+            "/instances/{instance}": [
+                "post": operation("Associate an instance", parameters: base + [path("instance")]),
+                "delete": operation("Disassociate an instance", parameters: base + [path("instance")]),
+            ],
+        ]
+    }
+
+    static let configBody: JSONValue = [
+        "required": true,
+        "content": [
+            "application/json": ["schema": ref("Configuration")],
+            "text/plain": ["schema": ["type": "string", "description": "INI text"]],
+        ],
+    ]
+
+    static let since: JSONValue = [
+        "name": "since", "in": "query", "required": false, "schema": ["type": "number"],
+        "description": "Only entries newer than this (seconds since 1970)",
+    ]
+
+    static func path(_ name: String) -> JSONValue {
+        ["name": .string(name), "in": "path", "required": true, "schema": ["type": "string"]]
+    }
+
+    static func ref(_ name: String) -> JSONValue { OpenAPIDocument.ref(name) }
+
+    /// One operation with the error responses every route may give.
+    static func operation(
+        _ summary: String, parameters: [JSONValue] = [], body: JSONValue? = nil, ok: JSONValue? = nil,
+        errors: [Int] = [400, 401, 404, 405, 409, 413], secured: Bool = true
+    ) -> JSONValue {
+        var responses: [String: JSONValue] = [
+            "200": ok.map { ["description": "OK", "content": ["application/json": ["schema": $0]]] }
+                ?? ["description": "OK (empty body)"]
+        ]
+        for status in errors {
+            responses[String(status)] =
+                status == 401
+                ? ["description": "unauthorized", "content": ["text/plain": ["schema": ["type": "string"]]]]
+                : [
+                    "description": "error",
+                    "content": [
+                        "application/json": [
+                            "schema": status == 400
+                                ? ["oneOf": [ref("Message"), ref("ConfigErrors")]] : ref("Message")
+                        ]
+                    ],
+                ]
+        }
+        var operation: [String: JSONValue] = ["summary": .string(summary), "responses": .object(responses)]
+        if !parameters.isEmpty { operation["parameters"] = .array(parameters) }
+        if let body {
+            operation["requestBody"] =
+                body.objectValue?["content"] != nil ? body : ["required": true, "content": ["application/json": ["schema": body]]]
+        }
+        operation["security"] = secured ? [["headerKey": []], ["queryKey": []], [:]] : []
+        return .object(operation)
+    }
+}

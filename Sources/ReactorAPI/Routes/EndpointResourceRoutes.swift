@@ -1,0 +1,146 @@
+import Foundation
+import Hummingbird
+import ReactorCore
+import ReactorStore
+
+/// An endpoint's resources — ips, log, metrics, state, sessions, instances — registered twice:
+/// explicit under `/endpoints/<name>` and implicit under `/endpoint` (the caller's endpoint).
+enum EndpointResourceRoutes {
+    /// The longest log message `POST .../log` accepts, in bytes.
+    static let maximumLogMessageBytes = 8192
+
+    static func register(_ routes: APIRoutes) {
+        register(routes, prefix: "/endpoints/:name", resolution: .explicit)
+        register(routes, prefix: "/endpoint", resolution: .implicit)
+    }
+
+    private static func register(_ routes: APIRoutes, prefix: String, resolution: EndpointTarget.Resolution) {
+        let services = routes.services
+        let store = services.store
+        /// Adds a route whose handler receives the resolved, authorised endpoint.
+        func add(
+            _ method: HTTPRequest.Method, _ path: String,
+            _ handler: @escaping @Sendable (Request, APIRequestContext, EndpointTarget) async throws -> Response
+        ) {
+            routes.add(method, prefix + path) { request, context in
+                let target = try await EndpointTarget.resolve(resolution, request: request, context: context, services: services)
+                return try await handler(request, context, target)
+            }
+        }
+
+        add(.get, "/ips") { _, _, target in
+            JSONResponse.strings(try await store.confirmedIPs(id: target.id))
+        }
+
+        add(.get, "/log") { request, _, target in
+            let entries = try await store.endpointLog(id: target.id, since: try PathParameters.since(request))
+            return JSONResponse.json(.array(entries.map(\.jsonValue)))
+        }
+        add(.post, "/log") { request, _, target in
+            let entry = try await logEntry(request)
+            try await store.appendEndpointLog(entry, id: target.id, name: target.name)
+            return JSONResponse.empty()
+        }
+
+        add(.get, "/metrics") { _, _, target in
+            JSONResponse.json(try await store.endpointMetrics(id: target.id))
+        }
+        // Explicit: endpoint-wide custom metrics. Implicit: the caller's own IP metrics.
+        add(.post, "/metrics") { request, _, target in
+            let metrics = try await MetricsBody.read(request)
+            if let caller = target.caller {
+                try await store.setIPMetrics(metrics, id: target.id, name: target.name, ip: caller.description)
+            } else {
+                try await store.setCustomMetrics(metrics, id: target.id, name: target.name)
+            }
+            return JSONResponse.empty()
+        }
+        add(.get, "/metrics/:ip") { _, context, target in
+            let ip = try PathParameters.ip("ip", in: context)
+            return JSONResponse.json(try await store.ipMetrics(id: target.id, ip: ip) ?? .object([:]))
+        }
+        add(.post, "/metrics/:ip") { request, context, target in
+            let ip = try PathParameters.ip("ip", in: context)
+            let metrics = try await MetricsBody.read(request)
+            try await store.setIPMetrics(metrics, id: target.id, name: target.name, ip: ip)
+            return JSONResponse.empty()
+        }
+
+        add(.get, "/state") { _, _, target in
+            async let state = store.endpointState(id: target.id)
+            async let active = store.endpointActiveBackends(id: target.id)
+            async let manager = store.endpointManager(id: target.id)
+            return JSONResponse.json([
+                "state": .string(try await state.rawValue),
+                "active": .array(try await active),
+                "manager": try await manager.map(JSONValue.string) ?? .null,
+            ])
+        }
+        add(.post, "/state") { request, _, target in
+            let body = try await RequestBodyReader.object(of: request, describing: "the state body")
+            guard let action = body["action"]?.stringValue else {
+                throw APIError.badRequest("expected {\"action\": \"start\" | \"stop\" | \"pause\"}")
+            }
+            guard let state = EndpointState(action: action) else {
+                throw APIError.badRequest(
+                    "unknown action '\(PathParameters.printable(action))'; expected start, stop or pause")
+            }
+            try await store.setEndpointState(state, id: target.id, name: target.name)
+            return JSONResponse.empty()
+        }
+
+        add(.get, "/sessions") { _, _, target in
+            JSONResponse.json(.object(try await store.sessions(id: target.id).mapValues(JSONValue.string)))
+        }
+        add(.get, "/sessions/:session") { _, context, target in
+            let session = try PathParameters.name("session", kind: "session", in: context)
+            return JSONResponse.json(try await store.session(id: target.id, client: session).map(JSONValue.string) ?? .null)
+        }
+        add(.delete, "/sessions/:session") { _, context, target in
+            let session = try PathParameters.name("session", kind: "session", in: context)
+            try await store.dropSession(id: target.id, name: target.name, client: session)
+            return JSONResponse.empty()
+        }
+
+        add(.get, "/instances") { _, _, target in
+            JSONResponse.strings(try await store.instances(id: target.id))
+        }
+        add(.post, "/instances/:instance") { _, context, target in
+            let instance = try PathParameters.name("instance", kind: "instance id", in: context)
+            try await store.associateInstance(instance, id: target.id, name: target.name)
+            return JSONResponse.empty()
+        }
+        add(.delete, "/instances/:instance") { _, context, target in
+            let instance = try PathParameters.name("instance", kind: "instance id", in: context)
+            try await store.disassociateInstance(instance, id: target.id)
+            return JSONResponse.empty()
+        }
+    }
+
+    /// A log body: a JSON string, or `{"message": text, "severity": "INFO"|"WARNING"|"ERROR"}`.
+    private static func logEntry(_ request: Request) async throws -> LogEntry {
+        let text: String
+        var severity = LogEntry.Severity.info
+        switch try await RequestBodyReader.json(of: request) {
+        case .string(let message):
+            text = message
+        case .object(let members):
+            guard let message = members["message"]?.stringValue else {
+                throw APIError.badRequest("a log entry needs a \"message\" string")
+            }
+            text = message
+            if let level = members["severity"] {
+                guard let name = level.stringValue, let known = LogEntry.Severity(rawValue: name.uppercased()) else {
+                    throw APIError.badRequest("severity must be INFO, WARNING or ERROR")
+                }
+                severity = known
+            }
+        default:
+            throw APIError.badRequest("a log entry must be a JSON string or {\"message\": ...}")
+        }
+        guard text.utf8.count <= maximumLogMessageBytes else {
+            throw APIError.badRequest("a log message may be at most \(maximumLogMessageBytes) bytes")
+        }
+        return LogEntry(timestamp: Date().timeIntervalSince1970, severity: severity, message: text)
+    }
+}

@@ -1,0 +1,57 @@
+import Hummingbird
+import ReactorCore
+import ReactorStore
+
+/// `/endpoints` and `/endpoints/<name>`: listing, creating, configuring, aliasing and deleting
+/// endpoints. Admin routes.
+enum EndpointRoutes {
+    static func register(_ routes: APIRoutes) {
+        let services = routes.services
+        let store = services.store
+        routes.add(.get, "/endpoints") { request, _ in
+            try await services.access.requireAdmin(request)
+            return JSONResponse.strings(try await store.endpointNames())
+        }
+        routes.add(.get, "/endpoints/:name") { request, context in
+            try await services.access.requireAdmin(request)
+            let name = try endpointName(context)
+            let id = try await store.endpointID(named: name)
+            return JSONResponse.json(try await store.endpointConfiguration(id: id, name: name))
+        }
+        // POST creates or updates (DESIGN.md §3).
+        routes.add(.post, "/endpoints/:name") { request, context in
+            try await services.access.requireAdmin(request)
+            let name = try endpointName(context)
+            let configuration = try await ConfigurationBody.endpoint(request)
+            try await store.createOrUpdateEndpoint(named: name, configuration: configuration)
+            return JSONResponse.empty()
+        }
+        // PUT only creates: 409 when the name exists.
+        routes.add(.put, "/endpoints/:name") { request, context in
+            try await services.access.requireAdmin(request)
+            let name = try endpointName(context)
+            let configuration = try await ConfigurationBody.endpoint(request)
+            try await store.createEndpoint(named: name, configuration: configuration)
+            return JSONResponse.empty()
+        }
+        routes.add(.delete, "/endpoints/:name") { request, context in
+            try await services.access.requireAdmin(request)
+            try await store.deleteEndpoint(named: try endpointName(context))
+            return JSONResponse.empty()
+        }
+        routes.add(.post, "/endpoints/:name/alias") { request, context in
+            try await services.access.requireAdmin(request)
+            let name = try endpointName(context)
+            guard case .string(let text) = try await RequestBodyReader.json(of: request) else {
+                throw APIError.badRequest("the alias must be a JSON string, e.g. \"new_name\"")
+            }
+            let alias = try NodeName(text, kind: "alias").rawValue
+            try await store.addAlias(alias, to: name)
+            return JSONResponse.empty()
+        }
+    }
+
+    static func endpointName(_ context: APIRequestContext) throws -> String {
+        try PathParameters.name("name", kind: "endpoint name", in: context)
+    }
+}

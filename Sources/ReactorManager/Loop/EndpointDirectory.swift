@@ -1,0 +1,37 @@
+import Foundation
+import ReactorCore
+import ReactorStore
+import ZooKeeper
+
+/// The endpoints a manager knows of, with the two settings ownership depends on (cloud and load
+/// balancer). Each entry keeps a data watch: a configuration is read again only after it changed,
+/// so a pass costs one read of the endpoint list plus one read per changed endpoint.
+struct EndpointDirectory {
+    struct Entry {
+        var cloud: String?
+        var loadBalancer: String?
+        var watch: Watch
+    }
+
+    private(set) var entries: [String: Entry] = [:]
+
+    /// Brings the directory up to date; returns the endpoint uuids.
+    mutating func refresh(_ client: ZooKeeperClient) async throws -> [String] {
+        let ids = try await client.children(ZNodeLayout.endpointData)
+        let present = Set(ids)
+        entries = entries.filter { present.contains($0.key) }
+        for id in ids where entries[id].map({ $0.watch.hasFired }) ?? true {
+            do {
+                let (node, watch) = try await client.getWatching(ZNodeLayout.endpoint(id))
+                let settings = (try? JSONValue(parsing: Data(node.bytes)))?.objectValue?[EndpointConfig.section]?.objectValue
+                entries[id] = Entry(
+                    cloud: settings?["cloud"]?.stringValue.flatMap { $0.isEmpty ? nil : $0 },
+                    loadBalancer: settings?["loadbalancer"]?.stringValue.flatMap { $0.isEmpty ? nil : $0 },
+                    watch: watch)
+            } catch let error as ZooKeeperError where error.code == .noNode {
+                entries[id] = nil
+            }
+        }
+        return ids.filter { entries[$0] != nil }
+    }
+}

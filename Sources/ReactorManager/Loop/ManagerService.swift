@@ -1,0 +1,211 @@
+import Foundation
+import Logging
+import ReactorCore
+import ReactorStore
+import ZooKeeper
+
+/// The manager agent (DESIGN.md §4): registers, takes its share of the endpoints on the ring,
+/// and runs the loop for the endpoints it owns.
+///
+/// `run()` is the manager's life: it returns when its task is cancelled, after giving up its
+/// endpoints and unregistering so the others take over at once.
+public struct ManagerService: Sendable {
+    public let client: ZooKeeperClient
+    public let store: ReactorStore
+    public let identity: ManagerIdentity
+    public let settings: ManagerSettings
+
+    public init(client: ZooKeeperClient, identity: ManagerIdentity, settings: ManagerSettings) {
+        self.client = client
+        self.store = ReactorStore(client: client)
+        self.identity = identity
+        self.settings = settings
+    }
+
+    public func run() async throws {
+        try await store.prepareLayout()
+        var loop = ManagerLoop(service: self)
+        settings.logger.info(
+            "manager starting",
+            metadata: ["manager.name": "\(identity.name)", "manager.id": "\(identity.id)",
+                       "manager.clouds": "\(identity.clouds)", "manager.loadbalancers": "\(identity.loadBalancers)"])
+        while !Task.isCancelled {
+            let started = ContinuousClock.now
+            do {
+                try await loop.pass()
+            } catch is CancellationError {
+                break
+            } catch {
+                settings.logger.warning("manager pass failed: \(error)")
+            }
+            loop.lastPassDuration = ContinuousClock.now - started
+            await loop.waitForNextPass()
+        }
+        await loop.shutdown()
+    }
+}
+
+/// The state of one manager's loop; lives inside ``ManagerService/run()``'s task only.
+struct ManagerLoop {
+    let service: ManagerService
+    var client: ZooKeeperClient { service.client }
+    var store: ReactorStore { service.store }
+    var identity: ManagerIdentity { service.identity }
+    var logger: Logger { service.settings.logger }
+    let ownership: EndpointOwnership
+
+    var membership = MembershipView()
+    var endpoints = EndpointDirectory()
+    var claims: [String: OwnershipClaim] = [:]
+    var publishedMetrics: [String: JSONValue] = [:]
+    var session: Int64 = 0
+    var interval: Duration
+    var lastPassDuration: Duration = .zero
+
+    init(service: ManagerService) {
+        self.service = service
+        self.ownership = EndpointOwnership(client: service.client, managerID: service.identity.id)
+        self.interval = service.settings.interval ?? service.settings.defaultInterval
+    }
+
+    // MARK: One pass
+
+    mutating func pass() async throws {
+        try await ensureRegistered()
+        try await readConfiguration()
+        try await membership.refresh(client)
+        let ids = try await endpoints.refresh(client)
+        for id in claims.keys where endpoints.entries[id] == nil {
+            claims[id] = nil
+            publishedMetrics[id] = nil
+        }
+        for id in ids {
+            let entry = endpoints.entries[id]
+            let owner = membership.ring.owner(of: id, cloud: entry?.cloud, loadBalancer: entry?.loadBalancer)
+            if owner == identity.id {
+                if claims[id] == nil { try await take(id) }
+            } else if let claim = claims[id] {
+                try await give(claim, to: owner)
+            }
+        }
+        for claim in claims.values.sorted(by: { $0.endpointID < $1.endpointID }) {
+            do {
+                try await work(claim)
+            } catch let lost as OwnershipLost {
+                claims[claim.endpointID] = nil
+                publishedMetrics[claim.endpointID] = nil
+                await log(.warning, "fenced: \(lost); no action taken")
+            } catch let error as ZooKeeperError where error.code == .noNode {
+                continue  // the endpoint was deleted during the pass
+            }
+        }
+    }
+
+    /// Registers (again) when this session has no registration: at start and after expiry.
+    mutating func ensureRegistered() async throws {
+        let current = try client.sessionID()
+        if current != session {
+            if session != 0 {
+                let lost = claims.count
+                claims.removeAll()
+                publishedMetrics.removeAll()
+                await log(.warning, "ZooKeeper session changed (expired); \(lost) endpoint(s) lost with it; registering again")
+            }
+            session = current
+        }
+        let path = ZNodeLayout.managerKey(identity.id)
+        if try await client.exists(path)?.ephemeralOwner == current { return }
+        do {
+            try await client.create(path, data: Array(identity.registration.encoded()), mode: .ephemeral)
+        } catch let error as ZooKeeperError where error.code == .nodeExists {
+            // Left by this manager's expired session and not yet removed by the server.
+            try await client.delete(path)
+            try await client.create(path, data: Array(identity.registration.encoded()), mode: .ephemeral)
+        }
+        await log(.info, "registered as \(identity.id) with \(identity.keys.count) ring keys")
+    }
+
+    mutating func readConfiguration() async throws {
+        guard service.settings.interval == nil else { return }
+        var seconds = 10.0
+        if let json = try? await store.managerConfiguration(name: identity.name), let config = try? ManagerConfig(json: json) {
+            seconds = config.interval
+        }
+        interval = .milliseconds(Int(seconds * 1000))
+    }
+
+    mutating func take(_ id: String) async throws {
+        guard let claim = try await ownership.claim(id) else {
+            let holder = try await ownership.holder(of: id) ?? "nobody"
+            logger.debug("endpoint \(id) is still held by \(holder); waiting for it to be released")
+            return
+        }
+        claims[id] = claim
+        await log(.info, "took ownership of endpoint \(id) (epoch \(claim.epoch))", endpoint: id)
+    }
+
+    mutating func give(_ claim: OwnershipClaim, to owner: String?) async throws {
+        try await ownership.release(claim, alsoDeleting: [EndpointNode.liveMetrics, EndpointNode.liveActive])
+        claims[claim.endpointID] = nil
+        publishedMetrics[claim.endpointID] = nil
+        await log(.info, "released endpoint \(claim.endpointID) to \(owner ?? "no manager")", endpoint: claim.endpointID)
+    }
+
+    /// The owner's work for one endpoint, every pass. Each write is fenced by the claim.
+    mutating func work(_ claim: OwnershipClaim) async throws {
+        let id = claim.endpointID
+        let metrics = JSONValue.object(try await store.postedMetrics(id: id).averages.mapValues(JSONValue.number))
+        guard publishedMetrics[id] != metrics else { return }
+        let path = ZNodeLayout.endpoint(id, EndpointNode.liveMetrics)
+        let data = Array(metrics.encoded())
+        do {
+            try await ownership.fenced(claim, [.set(path: path, data: data)])
+        } catch let error as ZooKeeperError where error.code == .noNode {
+            try await ownership.fenced(claim, [.create(path: path, data: data, mode: .ephemeral)])
+        }
+        publishedMetrics[id] = metrics
+    }
+
+    // MARK: Waiting and stopping
+
+    /// Sleeps for the interval, or less when a manager joins or leaves.
+    func waitForNextPass() async {
+        let interval = interval
+        let watch = membership.watch
+        await withTaskGroup(of: Void.self) { group in
+            group.addTask { try? await Task.sleep(for: interval) }
+            if let watch {
+                group.addTask { _ = try? await watch.event() }
+            }
+            await group.next()
+            group.cancelAll()
+        }
+    }
+
+    /// Gives up every endpoint and unregisters, so the others take over without waiting for
+    /// this session to time out.
+    mutating func shutdown() async {
+        for claim in claims.values {
+            try? await ownership.release(claim, alsoDeleting: [EndpointNode.liveMetrics, EndpointNode.liveActive])
+        }
+        let released = claims.count
+        claims.removeAll()
+        try? await client.delete(ZNodeLayout.managerKey(identity.id))
+        await log(.info, "stopped; released \(released) endpoint(s) and unregistered")
+    }
+
+    func log(_ severity: LogEntry.Severity, _ message: String, endpoint: String? = nil) async {
+        switch severity {
+        case .error: logger.error("\(message)")
+        case .warning: logger.warning("\(message)")
+        default: logger.info("\(message)")
+        }
+        let entry = LogEntry(timestamp: Date().timeIntervalSince1970, severity: severity, message: message)
+        try? await store.appendManagerLog(entry, name: identity.name)
+        if let endpoint {
+            let endpointEntry = LogEntry(
+                timestamp: entry.timestamp, severity: severity, message: "manager \(identity.name): \(message)")
+            try? await store.appendEndpointLog(endpointEntry, id: endpoint, name: endpoint)
+        }
+    }
+}

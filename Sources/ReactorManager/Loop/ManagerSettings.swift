@@ -1,0 +1,15 @@
+import Logging
+
+/// How a manager runs, beyond what its stored configuration says.
+public struct ManagerSettings: Sendable {
+    /// The loop interval; overrides `[manager] interval` when set (tests use short ones).
+    public var interval: Duration?
+    /// The loop interval when neither this nor the configuration says. Default 10 s.
+    public var defaultInterval: Duration = .seconds(10)
+    public var logger: Logger
+
+    public init(interval: Duration? = nil, logger: Logger = Logger(label: "reactor.manager")) {
+        self.interval = interval
+        self.logger = logger
+    }
+}

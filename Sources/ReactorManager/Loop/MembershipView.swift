@@ -1,0 +1,28 @@
+import Foundation
+import ReactorCore
+import ReactorStore
+import ZooKeeper
+
+/// The running managers as the ring needs them. Registrations never change during a manager's
+/// run (a new run has a new uuid), so each is read once; a pass reads only the list.
+struct MembershipView {
+    private var members: [String: HashRing.Member] = [:]
+    private(set) var ring = HashRing(members: [])
+    /// Fires when a manager joins or leaves.
+    private(set) var watch: Watch?
+
+    mutating func refresh(_ client: ZooKeeperClient) async throws {
+        let (ids, watch) = try await client.childrenWatching(ZNodeLayout.managerKeys)
+        self.watch = watch
+        let present = Set(ids)
+        members = members.filter { present.contains($0.key) }
+        for id in ids where members[id] == nil {
+            guard let node = try? await client.get(ZNodeLayout.managerKey(id)),
+                let json = try? JSONValue(parsing: Data(node.bytes)),
+                let member = ManagerIdentity.member(id: id, registration: json)
+            else { continue }
+            members[id] = member
+        }
+        ring = HashRing(members: Array(members.values))
+    }
+}

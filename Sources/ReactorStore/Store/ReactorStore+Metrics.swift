@@ -1,0 +1,56 @@
+import ReactorCore
+import ZooKeeper
+
+/// Endpoint metrics: the manager's computed view, endpoint-wide custom metrics and raw
+/// per-instance samples.
+extension ReactorStore {
+    /// The computed metrics `{metric: value}`.
+    ///
+    /// This is what the owning manager last published (`live_metrics`); while no manager has
+    /// published anything it is the weighted average of the stored per-IP and custom metrics, so
+    /// that what was posted can be read back at once.
+    public func endpointMetrics(id: String) async throws -> JSONValue {
+        if let live = try await json(at: ZNodeLayout.endpoint(id, EndpointNode.liveMetrics)), live.objectValue != nil {
+            return live
+        }
+        return .object(try await postedMetrics(id: id).averages.mapValues(JSONValue.number))
+    }
+
+    /// The per-IP samples and endpoint-wide custom metrics posted through the API, combined.
+    public func postedMetrics(id: String) async throws -> WeightedMetrics {
+        var combined = WeightedMetrics()
+        for ip in try await sortedChildren(of: ZNodeLayout.endpoint(id, EndpointNode.ipMetrics)) {
+            if let sample = try await ipMetrics(id: id, ip: ip) { combined.add(sample, from: ip) }
+        }
+        if let custom = try await json(at: ZNodeLayout.endpoint(id, EndpointNode.customMetrics)) {
+            combined.add(custom, from: nil)
+        }
+        return combined
+    }
+
+    /// The raw samples `{metric: [weight, value]}` last posted for one instance IP.
+    public func ipMetrics(id: String, ip: String) async throws -> JSONValue? {
+        try await json(at: ZNodeLayout.endpoint(id, "\(EndpointNode.ipMetrics)/\(ip)"))
+    }
+
+    /// Replaces the samples of one instance IP.
+    /// - Throws: ``StoreError/endpointNotFound(name:)`` when the endpoint is gone.
+    public func setIPMetrics(_ metrics: JSONValue, id: String, name: String, ip: String) async throws {
+        try await ensureEndpointDirectory(id: id, name: name, EndpointNode.ipMetrics)
+        try await writeEndpointNode(id: id, name: name, "\(EndpointNode.ipMetrics)/\(ip)", metrics)
+    }
+
+    /// Replaces the endpoint-wide custom metrics.
+    /// - Throws: ``StoreError/endpointNotFound(name:)`` when the endpoint is gone.
+    public func setCustomMetrics(_ metrics: JSONValue, id: String, name: String) async throws {
+        try await writeEndpointNode(id: id, name: name, EndpointNode.customMetrics, metrics)
+    }
+
+    private func writeEndpointNode(id: String, name: String, _ child: String, _ value: JSONValue) async throws {
+        do {
+            try await upsert(ZNodeLayout.endpoint(id, child), data: Array(value.encoded()))
+        } catch let error as ZooKeeperError where error.code == .noNode {
+            throw StoreError.endpointNotFound(name: name)
+        }
+    }
+}

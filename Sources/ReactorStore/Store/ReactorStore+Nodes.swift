@@ -1,0 +1,80 @@
+import ReactorCore
+import ZooKeeper
+
+/// Small building blocks over the raw client, shared by the typed operations.
+extension ReactorStore {
+    /// The node's data, or `nil` when it does not exist.
+    func bytes(at path: String) async throws -> [UInt8]? {
+        do {
+            return try await client.get(path).bytes
+        } catch let error as ZooKeeperError where error.code == .noNode {
+            return nil
+        }
+    }
+
+    /// The node's data as UTF-8 text, or `nil` when it does not exist.
+    func text(at path: String) async throws -> String? {
+        try await bytes(at: path).map { String(decoding: $0, as: UTF8.self) }
+    }
+
+    /// The node's data as JSON, or `nil` when it does not exist. Data that is not JSON (written by
+    /// hand or by an older tool) is returned as a JSON string rather than failing the request.
+    func json(at path: String) async throws -> JSONValue? {
+        guard let bytes = try await bytes(at: path) else { return nil }
+        if bytes.isEmpty { return nil }
+        return (try? JSONValue(parsing: String(decoding: bytes, as: UTF8.self)))
+            ?? .string(String(decoding: bytes, as: UTF8.self))
+    }
+
+    /// The names of the node's children, sorted; empty when the node does not exist.
+    func sortedChildren(of path: String) async throws -> [String] {
+        do {
+            return try await client.children(path).sorted()
+        } catch let error as ZooKeeperError where error.code == .noNode {
+            return []
+        }
+    }
+
+    /// Creates the node unless it exists.
+    /// - Returns: whether this call created it.
+    @discardableResult
+    func createIfAbsent(_ path: String, data: [UInt8] = [], createParents: Bool = false) async throws -> Bool {
+        do {
+            try await client.create(path, data: data, createParents: createParents)
+            return true
+        } catch let error as ZooKeeperError where error.code == .nodeExists {
+            return false
+        }
+    }
+
+    /// Sets the node's data, creating the node when it does not exist. The parent must exist.
+    /// - Throws: `ZooKeeperError` `noNode` when the parent does not exist.
+    func upsert(_ path: String, data: [UInt8]) async throws {
+        for _ in 0..<5 {
+            do {
+                try await client.set(path, data: data)
+                return
+            } catch let error as ZooKeeperError where error.code == .noNode {
+                do {
+                    try await client.create(path, data: data)
+                    return
+                } catch let error as ZooKeeperError where error.code == .nodeExists {
+                    continue  // created concurrently: set it on the next round
+                }
+            }
+        }
+        try await client.set(path, data: data)
+    }
+
+    /// Deletes the node; one that is already gone is not an error.
+    /// - Returns: whether this call deleted it.
+    @discardableResult
+    func deleteIfPresent(_ path: String) async throws -> Bool {
+        do {
+            try await client.delete(path)
+            return true
+        } catch let error as ZooKeeperError where error.code == .noNode {
+            return false
+        }
+    }
+}

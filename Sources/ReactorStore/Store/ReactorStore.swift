@@ -1,0 +1,50 @@
+import Logging
+import ZooKeeper
+
+/// Typed reads and writes of Reactor's state in ZooKeeper (the layout of ``ZNodeLayout``), shared
+/// by the API server and the managers.
+///
+/// The store keeps no state of its own: every call reads or writes ZooKeeper, so any number of
+/// API processes and managers can use the same ensemble at once. Names and IPs passed in must be
+/// validated already (``ReactorCore/NodeName``, ``ReactorCore/IPAddress``).
+///
+/// Calls throw ``StoreError`` for missing or conflicting things and `ZooKeeperError` when
+/// ZooKeeper itself fails.
+public struct ReactorStore: Sendable {
+    /// The connection every call uses.
+    public let client: ZooKeeperClient
+    /// Ring sizes of the event logs.
+    public let limits: Limits
+
+    /// Sizes of the bounded event logs (DESIGN.md §3).
+    public struct Limits: Sendable, Hashable {
+        /// Entries kept per endpoint log; default 100.
+        public var endpointLogEntries: Int
+        /// Entries kept per manager log; default 200.
+        public var managerLogEntries: Int
+
+        /// - Parameters:
+        ///   - endpointLogEntries: default 100.
+        ///   - managerLogEntries: default 200.
+        public init(endpointLogEntries: Int = 100, managerLogEntries: Int = 200) {
+            self.endpointLogEntries = max(1, endpointLogEntries)
+            self.managerLogEntries = max(1, managerLogEntries)
+        }
+    }
+
+    /// - Parameters:
+    ///   - client: a connected client; the store never closes it.
+    ///   - limits: log ring sizes; default ``Limits/init(endpointLogEntries:managerLogEntries:)``.
+    public init(client: ZooKeeperClient, limits: Limits = Limits()) {
+        self.client = client
+        self.limits = limits
+    }
+
+    /// Creates the base nodes of the layout that do not exist yet. Safe to call from several
+    /// processes at once.
+    public func prepareLayout() async throws {
+        for path in ZNodeLayout.basePaths {
+            try await createIfAbsent(path, createParents: true)
+        }
+    }
+}

@@ -1,0 +1,33 @@
+import ArgumentParser
+import Hummingbird
+import Logging
+import ReactorAPI
+
+/// `reactor api`: the REST API server.
+struct APICommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "api",
+        abstract: "Serve the Reactor REST API (v1.1, v1.0) from ZooKeeper.",
+        discussion: "Stateless: run several against the same ZooKeeper. Stops gracefully on SIGTERM or SIGINT."
+    )
+
+    @OptionGroup var zookeeper: ZooKeeperOptions
+
+    @Option(help: "Address to listen on.")
+    var host: String = "0.0.0.0"
+
+    @Option(help: "Port to listen on.")
+    var port: Int = 8080
+
+    func run() async throws {
+        var logger = Logger(label: "reactor.api")
+        logger.logLevel = Logger.Level(rawValue: zookeeper.logLevel) ?? .warning
+        let configuration = APIConfiguration(
+            zookeeper: zookeeper.connectString, host: host, port: port,
+            sessionTimeout: .milliseconds(Int(max(0.1, zookeeper.sessionTimeout) * 1000)),
+            connectTimeout: .milliseconds(Int(max(0.1, zookeeper.connectTimeout) * 1000)),
+            logger: logger)
+        let app = try await buildApplication(configuration)
+        try await app.runService()
+    }
+}

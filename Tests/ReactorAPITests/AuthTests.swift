@@ -1,0 +1,76 @@
+import HTTPTypes
+import Hummingbird
+@testable import ReactorAPI
+import ReactorCore
+import ReactorStore
+import Testing
+
+@Suite struct AuthTests {
+    @Test func adminKeyProtectsAdminRoutes() async throws {
+        try await withAPI { api in
+            #expect(try await api.request(.get, "/v1.1/endpoints").status == .ok, "no key set: open")
+            #expect(try await api.request(.post, "/v1.1/auth_key", body: #"{"auth_key": "bar"}"#).status == .ok)
+            let stored = try await api.zk.get(ZNodeLayout.auth).string
+            #expect(!stored.contains("bar"), "only a salted hash is stored, got \(stored)")
+
+            let denied = try await api.request(.get, "/v1.1/endpoints")
+            #expect(denied.status == .unauthorized)
+            #expect(denied.text == "unauthorized", "the document's 401 body")
+            #expect(try await api.request(.get, "/v1.1/endpoints", headers: .authKey("baz")).status == .unauthorized)
+            #expect(try await api.request(.get, "/v1.1/endpoints", headers: .authKey("bar")).json == [])
+            #expect(try await api.request(.get, "/v1.1/endpoints?auth_key=bar").json == [])
+            #expect(try await api.request(.get, "/v1.0/endpoints?auth_key=bar").status == .ok)
+            #expect(try await api.request(.get, "/").status == .ok, "the version stays public")
+            #expect(
+                try await api.request(.post, "/v1.1/auth_key", body: #"{"auth_key": "new"}"#).status == .unauthorized,
+                "changing the key needs the key")
+            #expect(
+                try await api.request(.post, "/v1.1/auth_key", body: #"{"auth_key": null}"#, headers: .authKey("bar"))
+                    .status == .ok)
+            #expect(try await api.request(.get, "/v1.1/endpoints").status == .ok, "key removed: open again")
+        }
+    }
+
+    @Test(arguments: AuthAlgorithm.allCases) func endpointKeysOpenOnlyTheirEndpoint(_ algorithm: AuthAlgorithm) async throws {
+        try await withAPI("endpointKeys-\(algorithm)") { api in
+            let hash = KeyDigest.hex(algorithm, of: "pepper" + "epkey")
+            let config = #"{"endpoint": {"auth_hash": "\#(hash)", "auth_salt": "pepper", "auth_algo": "\#(algorithm)"}}"#
+            try await api.makeEndpoint("secure", config: config, confirming: ["10.0.0.9"])
+            try await api.makeEndpoint("plain")
+            try await api.request(.post, "/v1.1/auth_key", body: #"{"auth_key": "admin"}"#)
+
+            #expect(try await api.request(.get, "/v1.1/endpoints/secure/state").status == .unauthorized)
+            #expect(try await api.request(.get, "/v1.1/endpoints/secure/state", headers: .authKey("epkey")).status == .ok)
+            #expect(try await api.request(.get, "/v1.1/endpoints/secure/state", headers: .authKey("admin")).status == .ok)
+            #expect(
+                try await api.request(.get, "/v1.1/endpoint/metrics?auth_key=epkey", from: "10.0.0.9").status == .ok,
+                "implicit route with the endpoint's key")
+            #expect(try await api.request(.get, "/v1.1/endpoint/metrics", from: "10.0.0.9").status == .unauthorized)
+            #expect(
+                try await api.request(.get, "/v1.1/endpoints/plain/state", headers: .authKey("epkey")).status
+                    == .unauthorized, "an endpoint key opens only its endpoint")
+            #expect(
+                try await api.request(.get, "/v1.1/endpoints", headers: .authKey("epkey")).status == .unauthorized,
+                "an endpoint key is not an admin key")
+            #expect(try await api.request(.post, "/v1.1/register", from: "10.0.0.50").status == .ok, "register is open")
+        }
+    }
+
+    /// The caller's address as text, through `CallerAddress`'s pure decision.
+    private func caller(_ remote: IPAddress?, _ forwardedFor: String?, trusted: Set<IPAddress> = []) throws -> String {
+        try CallerAddress.resolve(remote: remote, forwardedFor: forwardedFor, trustedProxies: trusted).description
+    }
+
+    @Test func forwardedForIsTrustedOnlyFromLoopbackOrManagers() throws {
+        let loopback = IPAddress("127.0.0.1")
+        let manager = IPAddress("10.1.0.1")!
+        let stranger = IPAddress("10.2.0.1")
+        #expect(try caller(loopback, "10.0.0.9", trusted: []) == "10.0.0.9")
+        #expect(try caller(IPAddress("::1"), "1.1.1.1, 10.0.0.9", trusted: []) == "10.0.0.9")
+        #expect(try caller(manager, "10.0.0.9", trusted: [manager]) == "10.0.0.9")
+        #expect(try caller(stranger, "10.0.0.9", trusted: [manager]) == "10.2.0.1")
+        #expect(try caller(IPAddress("::ffff:10.1.0.1"), "10.0.0.9", trusted: [manager]) == "10.0.0.9")
+        #expect(try caller(stranger, nil, trusted: []) == "10.2.0.1")
+        #expect(throws: APIError.self) { try caller(loopback, "junk", trusted: []) }
+    }
+}
