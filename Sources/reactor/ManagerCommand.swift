@@ -26,6 +26,9 @@ struct ManagerCommand: AsyncParsableCommand {
     @Option(help: "Number of keys this manager places on the ownership ring.")
     var keys: Int = 64
 
+    @Option(help: "The API URL given to instances (REACTOR_API) when /reactor/url is not set.")
+    var api: String = "http://127.0.0.1:8080"
+
     func run() async throws {
         var logger = Logger(label: "reactor.manager")
         logger.logLevel = Logger.Level(rawValue: zookeeper.logLevel) ?? .info
@@ -39,6 +42,7 @@ struct ManagerCommand: AsyncParsableCommand {
             name: name ?? HostFacts.defaultName(), keyCount: keys, clouds: HostFacts.availableClouds(),
             loadBalancers: HostFacts.availableLoadBalancers(), ips: HostFacts.addresses())
         var settings = ManagerSettings(logger: logger)
+        settings.apiURL = api
         if let interval { settings.interval = .milliseconds(Int(max(0.05, interval) * 1000)) }
         let service = ManagerService(client: client, identity: identity, settings: settings)
         print("manager \(identity.name) running as \(identity.id)")

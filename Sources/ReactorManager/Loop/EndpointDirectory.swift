@@ -10,28 +10,46 @@ struct EndpointDirectory {
     struct Entry {
         var cloud: String?
         var loadBalancer: String?
+        /// The stored configuration (JSON object of sections).
+        var configuration: JSONValue
         var watch: Watch
     }
 
     private(set) var entries: [String: Entry] = [:]
+    /// uuid → the endpoint's first name (by sort order), for logs and instance environments.
+    private(set) var names: [String: String] = [:]
+    private var namesWatch: Watch?
 
     /// Brings the directory up to date; returns the endpoint uuids.
     mutating func refresh(_ client: ZooKeeperClient) async throws -> [String] {
+        if namesWatch?.hasFired ?? true { try await refreshNames(client) }
         let ids = try await client.children(ZNodeLayout.endpointData)
         let present = Set(ids)
         entries = entries.filter { present.contains($0.key) }
         for id in ids where entries[id].map({ $0.watch.hasFired }) ?? true {
             do {
                 let (node, watch) = try await client.getWatching(ZNodeLayout.endpoint(id))
-                let settings = (try? JSONValue(parsing: Data(node.bytes)))?.objectValue?[EndpointConfig.section]?.objectValue
+                let configuration = (try? JSONValue(parsing: Data(node.bytes))) ?? .object([:])
+                let settings = configuration.objectValue?[EndpointConfig.section]?.objectValue
                 entries[id] = Entry(
                     cloud: settings?["cloud"]?.stringValue.flatMap { $0.isEmpty ? nil : $0 },
                     loadBalancer: settings?["loadbalancer"]?.stringValue.flatMap { $0.isEmpty ? nil : $0 },
-                    watch: watch)
+                    configuration: configuration, watch: watch)
             } catch let error as ZooKeeperError where error.code == .noNode {
                 entries[id] = nil
             }
         }
         return ids.filter { entries[$0] != nil }
+    }
+
+    private mutating func refreshNames(_ client: ZooKeeperClient) async throws {
+        let (names, watch) = try await client.childrenWatching(ZNodeLayout.endpointNames)
+        namesWatch = watch
+        var byID: [String: String] = [:]
+        for name in names.sorted() {
+            guard let id = try? await client.get(ZNodeLayout.endpointName(name)).string, byID[id] == nil else { continue }
+            byID[id] = name
+        }
+        self.names = byID
     }
 }

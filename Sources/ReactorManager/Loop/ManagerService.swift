@@ -61,11 +61,23 @@ struct ManagerLoop {
     var session: Int64 = 0
     var interval: Duration
     var lastPassDuration: Duration = .zero
+    var lastWorked: [String: ContinuousClock.Instant] = [:]
+    var reportedProblems: Set<String> = []
+    let liveHosts = LiveHosts()
+    let clouds: [String: any CloudDriver]
+    let processCloud: ProcessCloud
 
     init(service: ManagerService) {
         self.service = service
         self.ownership = EndpointOwnership(client: service.client, managerID: service.identity.id)
         self.interval = service.settings.interval ?? service.settings.defaultInterval
+        let liveHosts = self.liveHosts
+        processCloud = ProcessCloud(
+            client: service.client, host: service.identity.name, apiURL: service.settings.apiURL,
+            logger: service.settings.logger, liveHosts: { liveHosts.names })
+        var clouds: [String: any CloudDriver] = [:]
+        if service.identity.clouds.contains("process") { clouds["process"] = processCloud }
+        self.clouds = clouds
     }
 
     // MARK: One pass
@@ -74,6 +86,9 @@ struct ManagerLoop {
         try await ensureRegistered()
         try await readConfiguration()
         try await membership.refresh(client)
+        liveHosts.names = membership.hostNames
+        try await processRegistrations()
+        try await processCloud.reapMarked()
         let ids = try await endpoints.refresh(client)
         for id in claims.keys where endpoints.entries[id] == nil {
             claims[id] = nil
@@ -154,16 +169,83 @@ struct ManagerLoop {
     /// The owner's work for one endpoint, every pass. Each write is fenced by the claim.
     mutating func work(_ claim: OwnershipClaim) async throws {
         let id = claim.endpointID
-        let metrics = JSONValue.object(try await store.postedMetrics(id: id).averages.mapValues(JSONValue.number))
-        guard publishedMetrics[id] != metrics else { return }
-        let path = ZNodeLayout.endpoint(id, EndpointNode.liveMetrics)
-        let data = Array(metrics.encoded())
-        do {
-            try await ownership.fenced(claim, [.set(path: path, data: data)])
-        } catch let error as ZooKeeperError where error.code == .noNode {
-            try await ownership.fenced(claim, [.create(path: path, data: data, mode: .ephemeral)])
+        let posted = try await store.postedMetrics(id: id, ips: Set(try await store.confirmedIPs(id: id)))
+        let metrics = JSONValue.object(posted.averages.mapValues(JSONValue.number))
+        if publishedMetrics[id] != metrics {
+            let path = ZNodeLayout.endpoint(id, EndpointNode.liveMetrics)
+            let data = Array(metrics.encoded())
+            do {
+                try await ownership.fenced(claim, [.set(path: path, data: data)])
+            } catch let error as ZooKeeperError where error.code == .noNode {
+                try await ownership.fenced(claim, [.create(path: path, data: data, mode: .ephemeral)])
+            }
+            publishedMetrics[id] = metrics
         }
-        publishedMetrics[id] = metrics
+
+        let now = ContinuousClock.now
+        let elapsed = lastWorked[id].map { now - $0 } ?? interval
+        lastWorked[id] = now
+        guard let entry = endpoints.entries[id] else { return }
+        let name = endpoints.names[id] ?? id
+        let config: EndpointConfig
+        do {
+            config = try EndpointConfig(json: entry.configuration)
+        } catch {
+            await report(id, "configuration of \(name) is not valid (\(error)); not scaling it")
+            return
+        }
+        guard let cloudKind = config.cloud else { return }
+        guard let cloud = clouds[cloudKind.rawValue] else {
+            await report(id, "this manager cannot run the \(cloudKind.rawValue) cloud of \(name)")
+            return
+        }
+        let endpoint = CloudEndpoint(
+            id: id, name: name, settings: config.drivers.clouds[cloudKind.rawValue] ?? [:], port: config.port)
+        let scaler = EndpointScaler(
+            client: client, store: store, ownership: ownership, claim: claim, endpoint: endpoint, config: config,
+            cloud: cloud, elapsed: Self.seconds(elapsed), log: { [self] severity, message in
+                await self.log(severity, message, endpoint: id)
+            })
+        try await scaler.run(state: try await store.endpointState(id: id), metrics: posted)
+    }
+
+    /// Logs a problem once per endpoint (until it is resolved by a restart), not every pass.
+    mutating func report(_ id: String, _ message: String) async {
+        guard reportedProblems.insert("\(id):\(message)").inserted else { return }
+        await log(.warning, message, endpoint: id)
+    }
+
+    static func seconds(_ duration: Duration) -> Double {
+        Double(duration.components.seconds) + Double(duration.components.attoseconds) / 1e18
+    }
+
+    /// Confirms and unconfirms the queued instance IPs this manager owns on the ring.
+    mutating func processRegistrations() async throws {
+        for ip in try await store.queuedRegistrations() where membership.ring.owner(of: ip) == identity.id {
+            var matched = false
+            for cloud in clouds.values {
+                guard let (endpointID, instanceID) = try await cloud.owner(ofIP: ip) else { continue }
+                matched = true
+                let active = try await client.exists(ZNodeLayout.endpoint(endpointID, "instances/\(instanceID)")) != nil
+                if active {
+                    let name = endpoints.names[endpointID] ?? endpointID
+                    try await store.confirmIP(ip, id: endpointID, name: name, instance: instanceID)
+                    await log(.info, "confirmed \(ip) for instance \(instanceID)", endpoint: endpointID)
+                } else {
+                    await log(.info, "ignored registration from \(ip): its instance \(instanceID) is not active")
+                }
+            }
+            if !matched { await log(.warning, "ignored registration from \(ip): it matches no instance of any cloud") }
+            try? await client.delete("\(ZNodeLayout.newIPs)/\(ip)")
+        }
+        for ip in try await store.queuedUnregistrations() where membership.ring.owner(of: ip) == identity.id {
+            if let endpointID = try? await store.endpointID(forConfirmedIP: ip) {
+                try? await client.delete(ZNodeLayout.endpoint(endpointID, "\(EndpointNode.confirmedIPs)/\(ip)"))
+                await log(.info, "unconfirmed \(ip) (the instance unregistered)", endpoint: endpointID)
+            }
+            try? await client.delete(ZNodeLayout.ipAddress(ip))
+            try? await client.delete("\(ZNodeLayout.dropIPs)/\(ip)")
+        }
     }
 
     // MARK: Waiting and stopping
@@ -172,10 +254,14 @@ struct ManagerLoop {
     func waitForNextPass() async {
         let interval = interval
         let watch = membership.watch
+        let registrations = try? await client.childrenWatching(ZNodeLayout.newIPs).1
         await withTaskGroup(of: Void.self) { group in
             group.addTask { try? await Task.sleep(for: interval) }
             if let watch {
                 group.addTask { _ = try? await watch.event() }
+            }
+            if let registrations {
+                group.addTask { _ = try? await registrations.event() }
             }
             await group.next()
             group.cancelAll()

@@ -7,6 +7,8 @@ public struct ManagerSettings: Sendable {
     /// The loop interval when neither this nor the configuration says. Default 10 s.
     public var defaultInterval: Duration = .seconds(10)
     public var logger: Logger
+    /// The API URL given to instances (`REACTOR_API`) when `/reactor/url` is not set.
+    public var apiURL: String = "http://127.0.0.1:8080"
 
     public init(interval: Duration? = nil, logger: Logger = Logger(label: "reactor.manager")) {
         self.interval = interval

@@ -7,6 +7,9 @@ import ZooKeeper
 /// run (a new run has a new uuid), so each is read once; a pass reads only the list.
 struct MembershipView {
     private var members: [String: HashRing.Member] = [:]
+    private var hosts: [String: String] = [:]
+    /// The names of the running managers (the hosts with a live manager).
+    var hostNames: Set<String> { Set(hosts.values) }
     private(set) var ring = HashRing(members: [])
     /// Fires when a manager joins or leaves.
     private(set) var watch: Watch?
@@ -16,12 +19,14 @@ struct MembershipView {
         self.watch = watch
         let present = Set(ids)
         members = members.filter { present.contains($0.key) }
+        hosts = hosts.filter { present.contains($0.key) }
         for id in ids where members[id] == nil {
             guard let node = try? await client.get(ZNodeLayout.managerKey(id)),
                 let json = try? JSONValue(parsing: Data(node.bytes)),
                 let member = ManagerIdentity.member(id: id, registration: json)
             else { continue }
             members[id] = member
+            hosts[id] = json.objectValue?["name"]?.stringValue
         }
         ring = HashRing(members: Array(members.values))
     }

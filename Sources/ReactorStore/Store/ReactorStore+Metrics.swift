@@ -17,9 +17,13 @@ extension ReactorStore {
     }
 
     /// The per-IP samples and endpoint-wide custom metrics posted through the API, combined.
-    public func postedMetrics(id: String) async throws -> WeightedMetrics {
+    ///
+    /// - Parameter ips: count only these instance IPs (the owner passes the confirmed ones, so
+    ///   samples left by decommissioned instances do not count); nil (default) for all.
+    public func postedMetrics(id: String, ips: Set<String>? = nil) async throws -> WeightedMetrics {
         var combined = WeightedMetrics()
-        for ip in try await sortedChildren(of: ZNodeLayout.endpoint(id, EndpointNode.ipMetrics)) {
+        let stored = try await sortedChildren(of: ZNodeLayout.endpoint(id, EndpointNode.ipMetrics))
+        for ip in stored where ips?.contains(ip) ?? true {
             if let sample = try await ipMetrics(id: id, ip: ip) { combined.add(sample, from: ip) }
         }
         if let custom = try await json(at: ZNodeLayout.endpoint(id, EndpointNode.customMetrics)) {

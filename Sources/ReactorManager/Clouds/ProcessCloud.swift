@@ -1,0 +1,186 @@
+import Foundation
+import Logging
+import ReactorCore
+import ReactorStore
+import ZooKeeper
+
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// The built-in `process` cloud: each instance is a local process started from
+/// `[cloud:process] command` with a loopback address of its own from `addresses` (default
+/// `127.0.1.0/24`), so it can listen on and register from its own IP.
+///
+/// Records live in ZooKeeper so a restarted manager on the same host finds its instances:
+/// `/reactor/clouds/process/instances/<endpoint>/<id>` (JSON: ip, host, pid, name) and
+/// `/reactor/clouds/process/ips/<ip>` (`<endpoint>/<id>`: the address lease). A manager only
+/// signals processes of its own host; deleting an instance of another host marks it, and that
+/// host's manager ends it. Instances whose host has no live manager are reported failed.
+public struct ProcessCloud: CloudDriver {
+    public let name = "process"
+    public let client: ZooKeeperClient
+    /// This host's manager name (recorded in each instance).
+    public let host: String
+    /// `REACTOR_API` for instances when `/reactor/url` is not set.
+    public let apiURL: String
+    /// Where instance output goes.
+    public let logDirectory: String
+    public let logger: Logger
+    /// Names of hosts with a live manager, for reporting other hosts' instances.
+    public let liveHosts: @Sendable () async -> Set<String>
+
+    static let root = "\(ZNodeLayout.clouds)/process"
+    static let instancesRoot = "\(root)/instances"
+    static let ipsRoot = "\(root)/ips"
+
+    public init(
+        client: ZooKeeperClient, host: String, apiURL: String, logDirectory: String = NSTemporaryDirectory() + "reactor-instances",
+        logger: Logger, liveHosts: @escaping @Sendable () async -> Set<String>
+    ) {
+        self.client = client
+        self.host = host
+        self.apiURL = apiURL
+        self.logDirectory = logDirectory
+        self.logger = logger
+        self.liveHosts = liveHosts
+    }
+
+    struct Record: Codable, Sendable {
+        var ip: String
+        var host: String
+        var name: String
+        var pid: Int32?
+        var deleting: Bool?
+    }
+
+    func recordPath(_ endpoint: String, _ id: String) -> String { "\(Self.instancesRoot)/\(endpoint)/\(id)" }
+
+    func record(_ endpoint: String, _ id: String) async throws -> Record? {
+        do {
+            return try JSONDecoder().decode(Record.self, from: Data(try await client.get(recordPath(endpoint, id)).bytes))
+        } catch let error as ZooKeeperError where error.code == .noNode {
+            return nil
+        } catch is DecodingError {
+            return nil
+        }
+    }
+
+    // MARK: CloudDriver
+
+    public func instances(of endpoint: CloudEndpoint) async throws -> [CloudInstance] {
+        let ids: [String]
+        do {
+            ids = try await client.children("\(Self.instancesRoot)/\(endpoint.id)")
+        } catch let error as ZooKeeperError where error.code == .noNode {
+            return []
+        }
+        let hosts = await liveHosts()
+        var result: [CloudInstance] = []
+        for id in ids.sorted() {
+            guard let record = try await record(endpoint.id, id), record.deleting != true else { continue }
+            let alive: Bool =
+                record.host == host ? record.pid.map(Self.isAlive) ?? true : hosts.contains(record.host)
+            result.append(CloudInstance(id: id, name: record.name, ips: [record.ip], status: alive ? .running : .failed))
+        }
+        return result
+    }
+
+    public func prepare(for endpoint: CloudEndpoint) async throws -> PreparedLaunch {
+        let pool = try AddressPool(endpoint.settings["addresses"] ?? "127.0.1.0/24")
+        let taken = Set((try? await client.children(Self.ipsRoot)) ?? [])
+        guard let ip = pool.addresses.first(where: { !taken.contains($0) }) else {
+            throw CloudError("the process cloud's address pool \(pool.description) is exhausted")
+        }
+        let id = UUID().uuidString.lowercased()
+        let record = Record(ip: ip, host: host, name: "\(endpoint.name)-\(id.prefix(8))", pid: nil, deleting: nil)
+        try await ensureDirectory("\(Self.instancesRoot)/\(endpoint.id)")
+        try await ensureDirectory(Self.ipsRoot)
+        return PreparedLaunch(
+            instance: CloudInstance(id: id, name: record.name, ips: [ip], status: .running),
+            operations: [
+                .create(path: "\(Self.ipsRoot)/\(ip)", data: Array("\(endpoint.id)/\(id)".utf8)),
+                .create(path: recordPath(endpoint.id, id), data: Array(try JSONEncoder().encode(record))),
+            ])
+    }
+
+    public func start(_ launch: PreparedLaunch, endpoint: CloudEndpoint) async throws {
+        guard let command = endpoint.settings["command"], !command.isEmpty else {
+            throw CloudError("[cloud:process] has no command")
+        }
+        let ip = launch.instance.ips.first ?? ""
+        let url = (try? await client.get(ZNodeLayout.url).string).flatMap { $0.isEmpty ? nil : $0 } ?? apiURL
+        try FileManager.default.createDirectory(atPath: logDirectory, withIntermediateDirectories: true)
+        let environment = [
+            "REACTOR_INSTANCE_IP": ip, "REACTOR_INSTANCE_ID": launch.instance.id,
+            "REACTOR_PORT": endpoint.port.map(String.init) ?? "", "REACTOR_API": url, "REACTOR_ENDPOINT": endpoint.name,
+        ]
+        let pid = try ProcessSpawner.spawn(
+            command: command, environment: environment, logPath: "\(logDirectory)/\(launch.instance.name).log")
+        var record = Record(ip: ip, host: host, name: launch.instance.name, pid: pid, deleting: nil)
+        record.pid = pid
+        try await client.set(recordPath(endpoint.id, launch.instance.id), data: Array(try JSONEncoder().encode(record)))
+        logger.info("started instance \(launch.instance.name) (pid \(pid), \(ip))")
+    }
+
+    public func delete(_ instanceID: String, of endpoint: CloudEndpoint) async throws {
+        guard var record = try await record(endpoint.id, instanceID) else { return }
+        if record.host != host, await liveHosts().contains(record.host) {
+            // Not ours to signal: its host's manager ends it (see reapMarked()).
+            record.deleting = true
+            try await client.set(recordPath(endpoint.id, instanceID), data: Array(try JSONEncoder().encode(record)))
+            return
+        }
+        if record.host == host, let pid = record.pid { await ProcessSpawner.terminate(pid) }
+        try await forget(endpoint.id, instanceID, ip: record.ip)
+    }
+
+    public func owner(ofIP ip: String) async throws -> (endpointID: String, instanceID: String)? {
+        guard let lease = try? await client.get("\(Self.ipsRoot)/\(ip)").string else { return nil }
+        let parts = lease.split(separator: "/")
+        guard parts.count == 2 else { return nil }
+        return (String(parts[0]), String(parts[1]))
+    }
+
+    /// Ends the processes of this host that another manager marked for deletion.
+    public func reapMarked() async throws {
+        guard let endpoints = try? await client.children(Self.instancesRoot) else { return }
+        for endpoint in endpoints {
+            for id in (try? await client.children("\(Self.instancesRoot)/\(endpoint)")) ?? [] {
+                guard let record = try await record(endpoint, id), record.host == host, record.deleting == true else { continue }
+                if let pid = record.pid { await ProcessSpawner.terminate(pid) }
+                try await forget(endpoint, id, ip: record.ip)
+            }
+        }
+    }
+
+    // MARK: Helpers
+
+    private func forget(_ endpoint: String, _ id: String, ip: String) async throws {
+        for path in [recordPath(endpoint, id), "\(Self.ipsRoot)/\(ip)"] {
+            do {
+                try await client.delete(path)
+            } catch let error as ZooKeeperError where error.code == .noNode {}
+        }
+    }
+
+    private func ensureDirectory(_ path: String) async throws {
+        if try await client.exists(path) != nil { return }
+        do {
+            try await client.create(path, createParents: true)
+        } catch let error as ZooKeeperError where error.code == .nodeExists {}
+    }
+
+    static func isAlive(_ pid: Int32) -> Bool {
+        var status: Int32 = 0
+        // Reap it if it is our child and has exited; then ask the kernel whether it exists.
+        if waitpid(pid, &status, WNOHANG) == pid { return false }
+        return kill(pid, 0) == 0
+    }
+}
+
+/// A cloud could not do what was asked.
+public struct CloudError: Error, Sendable, CustomStringConvertible {
+    public let description: String
+    public init(_ description: String) { self.description = description }
+}

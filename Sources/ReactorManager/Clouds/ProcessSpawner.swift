@@ -1,0 +1,60 @@
+import Foundation
+
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// Starts instance processes in their own session (so they outlive a manager restart and can be
+/// ended as a group) with a clean signal mask, and ends them.
+enum ProcessSpawner {
+    static func spawn(command: String, environment: [String: String], logPath: String) throws -> Int32 {
+        var actions = posix_spawn_file_actions_t()
+        posix_spawn_file_actions_init(&actions)
+        defer { posix_spawn_file_actions_destroy(&actions) }
+        posix_spawn_file_actions_addopen(&actions, 0, "/dev/null", O_RDONLY, 0)
+        posix_spawn_file_actions_addopen(&actions, 1, logPath, O_WRONLY | O_CREAT | O_APPEND, 0o644)
+        posix_spawn_file_actions_adddup2(&actions, 1, 2)
+
+        var attributes = posix_spawnattr_t()
+        posix_spawnattr_init(&attributes)
+        defer { posix_spawnattr_destroy(&attributes) }
+        var noSignals = sigset_t()
+        sigemptyset(&noSignals)
+        var allSignals = sigset_t()
+        sigfillset(&allSignals)
+        posix_spawnattr_setsigmask(&attributes, &noSignals)
+        posix_spawnattr_setsigdefault(&attributes, &allSignals)
+        // POSIX_SPAWN_SETSID (0x80 in glibc): a session and process group of its own.
+        posix_spawnattr_setflags(&attributes, Int16(POSIX_SPAWN_SETSIGMASK | POSIX_SPAWN_SETSIGDEF | 0x80))
+
+        var env = ProcessInfo.processInfo.environment
+        env.merge(environment) { _, new in new }
+        let argv = ["/bin/sh", "-c", command]
+        let envp = env.map { "\($0.key)=\($0.value)" }
+        var pid: pid_t = 0
+        let result = withCStrings(argv) { cArgv in
+            withCStrings(envp) { cEnvp in posix_spawn(&pid, "/bin/sh", &actions, &attributes, cArgv, cEnvp) }
+        }
+        guard result == 0 else { throw CloudError("cannot start the instance command: \(String(cString: strerror(result)))") }
+        return pid
+    }
+
+    /// Ends the instance's whole process group: SIGTERM, then SIGKILL after 3 s.
+    static func terminate(_ pid: Int32) async {
+        guard pid > 1 else { return }
+        kill(-pid, SIGTERM)
+        for _ in 0..<60 {
+            if !ProcessCloud.isAlive(pid) { break }
+            try? await Task.sleep(for: .milliseconds(50))
+        }
+        kill(-pid, SIGKILL)
+        _ = ProcessCloud.isAlive(pid)
+    }
+
+    private static func withCStrings<R>(_ strings: [String], _ body: ([UnsafeMutablePointer<CChar>?]) -> R) -> R {
+        var pointers: [UnsafeMutablePointer<CChar>?] = strings.map { strdup($0) }
+        pointers.append(nil)
+        defer { for pointer in pointers { free(pointer) } }
+        return body(pointers)
+    }
+}

@@ -1,0 +1,234 @@
+import Foundation
+import Logging
+import ReactorCore
+import ReactorStore
+import ZooKeeper
+
+/// The owner's work for one endpoint in one pass (DESIGN.md §4): instance health and lifecycle,
+/// the target count from the scaling rules, and the launches, recommissions and
+/// decommissions that move towards it, at most `ramp_limit` per pass.
+///
+/// Every change to the endpoint's records is a fenced batch (``EndpointOwnership/fenced(_:_:)``),
+/// made before the cloud is asked to act, so a manager that lost the endpoint changes nothing.
+struct EndpointScaler {
+    let client: ZooKeeperClient
+    let store: ReactorStore
+    let ownership: EndpointOwnership
+    let claim: OwnershipClaim
+    let endpoint: CloudEndpoint
+    let config: EndpointConfig
+    let cloud: any CloudDriver
+    /// Seconds of loop time since this endpoint's previous pass.
+    let elapsed: Double
+    let log: (LogEntry.Severity, String) async -> Void
+
+    var id: String { endpoint.id }
+    func path(_ child: String) -> String { ZNodeLayout.endpoint(id, child) }
+
+    func children(_ child: String) async throws -> [String] {
+        do {
+            return try await client.children(path(child))
+        } catch let error as ZooKeeperError where error.code == .noNode {
+            return []
+        }
+    }
+
+    func ensureDirectories() async throws {
+        for child in ["instances", "decommissioned", "errored", "marked_ip", EndpointNode.confirmedIPs] {
+            if try await client.exists(path(child)) == nil {
+                do { try await client.create(path(child)) } catch let error as ZooKeeperError where error.code == .nodeExists {}
+            }
+        }
+    }
+
+    func run(state: EndpointState, metrics: WeightedMetrics) async throws {
+        guard state != .paused else { return }
+        try await ensureDirectories()
+        let known = Dictionary(uniqueKeysWithValues: try await cloud.instances(of: endpoint).map { ($0.id, $0) })
+        let confirmed = Set(try await children(EndpointNode.confirmedIPs))
+        var active = Set(try await children("instances"))
+        var decommissioned = Set(try await children("decommissioned"))
+
+        // Health of the active instances.
+        for instance in active.sorted() {
+            var marks = try await readMarks(instance)
+            let before = marks
+            guard let cloudInstance = known[instance] else {
+                marks.unknown += elapsed
+                if marks.unknown >= Double(config.unknownTimeout) {
+                    try await fenced([.delete(path: path("instances/\(instance)"))])
+                await dropMarks(instance)
+                    active.remove(instance)
+                    await log(.warning, "forgot instance \(instance): the cloud has not listed it for \(Int(marks.unknown)) s")
+                    continue
+                }
+                try await writeMarks(instance, marks, before)
+                continue
+            }
+            marks.unknown = 0
+            if cloudInstance.status == .failed {
+                try await fenced(
+                    [.delete(path: path("instances/\(instance)")), .create(path: path("errored/\(instance)"), data: Array(cloudInstance.name.utf8))]
+                        + unconfirm(cloudInstance, confirmed))
+                await dropMarks(instance)
+                active.remove(instance)
+                await log(.error, "instance \(cloudInstance.name) failed (the cloud reports it failed); deleting it")
+                try await cloud.delete(instance, of: endpoint)
+                try? await client.delete(path("errored/\(instance)"))
+                continue
+            }
+            if cloudInstance.ips.contains(where: confirmed.contains) {
+                marks.unregistered = 0
+            } else {
+                marks.unregistered += elapsed
+                if marks.unregistered >= Double(config.unregisteredTimeout) {
+                    try await fenced([.delete(path: path("instances/\(instance)"))])
+                await dropMarks(instance)
+                    active.remove(instance)
+                    await log(.warning, "deleting instance \(cloudInstance.name): it did not register within \(config.unregisteredTimeout) s")
+                    try await cloud.delete(instance, of: endpoint)
+                    continue
+                }
+            }
+            try await writeMarks(instance, marks, before)
+        }
+
+        // Decommissioned instances: deleted once idle past the timeout, or at once when stopped.
+        for instance in decommissioned.sorted() {
+            var marks = try await readMarks(instance)
+            let before = marks
+            marks.decommissioned += elapsed
+            if state == .stopped || marks.decommissioned >= Double(config.decommissionedTimeout) || known[instance] == nil {
+                try await fenced([.delete(path: path("decommissioned/\(instance)"))])
+                await dropMarks(instance)
+                decommissioned.remove(instance)
+                await log(.info, "deleting decommissioned instance \(known[instance]?.name ?? instance)")
+                try await cloud.delete(instance, of: endpoint)
+                continue
+            }
+            try await writeMarks(instance, marks, before)
+        }
+
+        // The target.
+        let current = active.count
+        let target: Int
+        if state == .stopped {
+            target = 0
+            if current > 0 { await log(.info, "endpoint is STOPPED: target 0 (was \(current))") }
+        } else {
+            let decision = ScalingDecision.evaluate(
+                rules: config.scaling.rules, metrics: metrics.averages, reportingInstances: max(current, 1),
+                reportingByMetric: metrics.reporters, current: current, minInstances: config.scaling.minInstances,
+                maxInstances: config.scaling.maxInstances)
+            target = decision.target
+            if decision.isChange { await log(.info, decision.explanation) }
+        }
+        let limit = state == .stopped ? Int.max : max(1, config.scaling.rampLimit)
+
+        if target > current {
+            var needed = min(target - current, limit)
+            for instance in decommissioned.sorted() where needed > 0 {
+                guard let cloudInstance = known[instance], cloudInstance.status == .running else { continue }
+                try await fenced(
+                    [.delete(path: path("decommissioned/\(instance)")), .create(path: path("instances/\(instance)"), data: Array(cloudInstance.name.utf8))]
+                       )
+                await dropMarks(instance)
+                for ip in cloudInstance.ips { try? await store.confirmIP(ip, id: id, name: endpoint.name, instance: instance) }
+                needed -= 1
+                await log(.info, "recommissioned instance \(cloudInstance.name) (target \(target))")
+            }
+            for _ in 0..<needed { try await launch(target: target) }
+        } else if target < current {
+            let victims = try await scaleInOrder(active.sorted(), known: known, confirmed: confirmed).prefix(min(current - target, limit))
+            for instance in victims {
+                let cloudInstance = known[instance]
+                try await fenced(
+                    [.delete(path: path("instances/\(instance)")), .create(path: path("decommissioned/\(instance)"), data: Array((cloudInstance?.name ?? instance).utf8))]
+                        + (cloudInstance.map { unconfirm($0, confirmed) } ?? []))
+                await log(.info, "decommissioned instance \(cloudInstance?.name ?? instance) (target \(target))")
+            }
+        }
+    }
+
+    /// Records the new instance (fenced), then starts it.
+    func launch(target: Int) async throws {
+        var prepared = try await cloud.prepare(for: endpoint)
+        do {
+            try await fenced([.create(path: path("instances/\(prepared.instance.id)"), data: Array(prepared.instance.name.utf8))] + prepared.operations)
+        } catch let error as ZooKeeperError where error.code == .nodeExists {
+            // Another manager leased the same address between prepare and commit: once more.
+            prepared = try await cloud.prepare(for: endpoint)
+            try await fenced([.create(path: path("instances/\(prepared.instance.id)"), data: Array(prepared.instance.name.utf8))] + prepared.operations)
+        }
+        do {
+            try await cloud.start(prepared, endpoint: endpoint)
+            await log(.info, "launched instance \(prepared.instance.name) at \(prepared.instance.ips.joined(separator: ",")) (target \(target))")
+        } catch {
+            await log(.error, "could not start instance \(prepared.instance.name): \(error)")
+            try? await fenced([.delete(path: path("instances/\(prepared.instance.id)"))])
+            try? await cloud.delete(prepared.instance.id, of: endpoint)
+        }
+    }
+
+    /// Scale-in preference: instances that never registered, then the idlest (fewest `active`
+    /// connections reported for their IPs), newest last among equals.
+    func scaleInOrder(_ instances: [String], known: [String: CloudInstance], confirmed: Set<String>) async throws -> [String] {
+        var scored: [(String, Int, Double)] = []
+        for instance in instances {
+            let ips = known[instance]?.ips ?? []
+            let registered = ips.contains(where: confirmed.contains) ? 1 : 0
+            var load = 0.0
+            for ip in ips {
+                if let sample = try? await store.ipMetrics(id: id, ip: ip), case .array(let pair)? = sample.objectValue?["active"],
+                    pair.count == 2, let value = pair[1].numberValue
+                {
+                    load += value
+                }
+            }
+            scored.append((instance, registered, load))
+        }
+        return scored.sorted { ($0.1, $0.2, $0.0) < ($1.1, $1.2, $1.0) }.map(\.0)
+    }
+
+    func unconfirm(_ instance: CloudInstance, _ confirmed: Set<String>) -> [MultiOperation] {
+        instance.ips.filter(confirmed.contains).flatMap { ip in
+            [.delete(path: path("\(EndpointNode.confirmedIPs)/\(ip)")), .delete(path: ZNodeLayout.ipAddress(ip))]
+        }
+    }
+
+    func fenced(_ operations: [MultiOperation]) async throws {
+        do {
+            try await ownership.fenced(claim, operations)
+        } catch let error as ZooKeeperError where error.code == .noNode {
+            // Something the batch meant to delete was already gone (an unregistration, a racing
+            // cleanup): apply the steps that still make sense one by one, each fenced.
+            for operation in operations {
+                do {
+                    try await ownership.fenced(claim, [operation])
+                } catch let error as ZooKeeperError where [.noNode, .nodeExists].contains(error.code) {
+                    continue
+                }
+            }
+        }
+    }
+
+    func readMarks(_ instance: String) async throws -> InstanceMarks {
+        guard let node = try? await client.get(path("marked_ip/\(instance)")) else { return InstanceMarks() }
+        return InstanceMarks(bytes: node.bytes)
+    }
+
+    func writeMarks(_ instance: String, _ marks: InstanceMarks, _ before: InstanceMarks) async throws {
+        guard marks != before else { return }
+        let markPath = path("marked_ip/\(instance)")
+        if before.isEmpty, try await client.exists(markPath) == nil {
+            try await fenced([.create(path: markPath, data: marks.json)])
+        } else {
+            try await fenced([.set(path: markPath, data: marks.json)])
+        }
+    }
+
+    /// Marks are bookkeeping, not actions: removed without a fence, and a missing one is fine.
+    func dropMarks(_ instance: String) async {
+        try? await client.delete(path("marked_ip/\(instance)"))
+    }
+}
