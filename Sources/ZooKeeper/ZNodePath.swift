@@ -2,7 +2,9 @@
 /// naming the path rather than a generic `badArguments` from the C library.
 public enum ZNodePath {
     /// Validates `path` by ZooKeeper's rules: absolute, no empty, `.` or `..` segment, no trailing
-    /// `/` (except the root, or a sequential create's prefix), no NUL or control characters.
+    /// `/` (except the root, or a sequential create's prefix), no NUL or control characters, none
+    /// of the characters the server refuses (U+D800–U+F8FF, U+FFF0–U+FFFF, and everything past
+    /// U+FFFF: Java holds those as surrogate pairs, which the server rejects with `badArguments`).
     /// - Parameters:
     ///   - path: the path to check.
     ///   - allowTrailingSlash: allow a trailing `/`, as a sequential create's name prefix may have.
@@ -64,7 +66,7 @@ public enum ZNodePath {
 
     private static func isForbidden(_ scalar: Unicode.Scalar) -> Bool {
         switch scalar.value {
-        case 0x0000...0x001F, 0x007F...0x009F, 0xD800...0xF8FF, 0xFFF0...0xFFFF: true
+        case 0x0000...0x001F, 0x007F...0x009F, 0xD800...0xF8FF, 0xFFF0...: true
         default: false
         }
     }

@@ -35,17 +35,32 @@ extension ZooKeeperClient {
     }
 
     /// Ends this client's session on the server as if it had timed out, for tests of expiry
-    /// handling: a second connection takes over the session and closes it. The client sees
-    /// ``ConnectionState/expired`` when it next talks to the server.
+    /// handling: a second connection takes over the session and closes it. Returns once this
+    /// client has seen the expiry (``ConnectionState/expired``).
     ///
-    /// - Parameter timeout: how long to wait for the second connection. Default 10 s.
-    public func injectSessionExpiration(timeout: Duration = .seconds(10)) async throws {
+    /// The takeover can lose a race with this client's own reconnection (the server then keeps
+    /// the session with whichever connection came last), so it is repeated until it takes.
+    /// - Parameter timeout: how long to keep trying. Default 20 s.
+    public func injectSessionExpiration(timeout: Duration = .seconds(20)) async throws {
+        let deadline = ContinuousClock.now + timeout
+        let generation = core.generation
+        while ContinuousClock.now < deadline {
+            try await closeSessionFromAnotherConnection(deadline: deadline)
+            let settle = ContinuousClock.now + .seconds(3)
+            while ContinuousClock.now < min(settle, deadline) {
+                if core.generation != generation || core.state == .expired { return }
+                try await Task.sleep(for: .milliseconds(20))
+            }
+        }
+        throw ZooKeeperError(.operationTimeout, message: "the session did not expire within \(timeout)")
+    }
+
+    private func closeSessionFromAnotherConnection(deadline: ContinuousClock.Instant) async throws {
         guard let credentials = try core.credentials(), credentials.client_id != 0 else {
             throw ZooKeeperError(.invalidState, message: "no session to expire yet")
         }
         let connectString = configuration.connectString
         let timeoutMilliseconds = configuration.sessionTimeoutMilliseconds
-        let deadline = ContinuousClock.now + timeout
         let connected: Bool = await withUnsafeContinuation { continuation in
             DispatchQueue.global().async {
                 var clientID = credentials

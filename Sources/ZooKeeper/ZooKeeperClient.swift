@@ -1,5 +1,6 @@
 import CZooKeeper
 import Logging
+import Synchronization
 
 /// An async/await client for Apache ZooKeeper on the C library (`libzookeeper-mt`).
 ///
@@ -69,6 +70,12 @@ public final class ZooKeeperClient: Sendable {
         try core.sessionID()
     }
 
+    /// How many calls this client has made: reads (get, exists, children, with or without a
+    /// watch) and writes (create, set, delete, multi). For statistics and benchmarks.
+    public var operationCounts: (reads: Int, writes: Int) {
+        (core.reads.load(ordering: .relaxed), core.writes.load(ordering: .relaxed))
+    }
+
     /// `host:port` of the server the client is connected to, if connected.
     public func connectedServer() throws -> String? {
         try core.connectedServer()
@@ -91,7 +98,7 @@ public final class ZooKeeperClient: Sendable {
         try ZNodePath.validate(path, allowTrailingSlash: mode.isSequential)
         try checkSize(data, path: path)
         do {
-            return try await submit(path: path) { zh, box in
+            return try await submit(path: path, isWrite: true) { zh, box in
                 data.withUnsafeBytes { bytes in
                     zoo_acreate(
                         zh, path, bytes.baseAddress?.assumingMemoryBound(to: CChar.self), Int32(bytes.count),
@@ -114,7 +121,7 @@ public final class ZooKeeperClient: Sendable {
     public func set(_ path: String, data: [UInt8], version: Int32 = -1) async throws -> NodeStat {
         try ZNodePath.validate(path)
         try checkSize(data, path: path)
-        return try await submit(path: path) { zh, box in
+        return try await submit(path: path, isWrite: true) { zh, box in
             data.withUnsafeBytes { bytes in
                 zoo_aset(
                     zh, path, bytes.baseAddress?.assumingMemoryBound(to: CChar.self), Int32(bytes.count), version,
@@ -128,7 +135,7 @@ public final class ZooKeeperClient: Sendable {
     /// - Parameter version: the version the node must be at; -1 (default) for any.
     public func delete(_ path: String, version: Int32 = -1) async throws {
         try ZNodePath.validate(path)
-        try await submit(path: path) { zh, box in zoo_adelete(zh, path, version, Callbacks.void, box) } as Void
+        try await submit(path: path, isWrite: true) { zh, box in zoo_adelete(zh, path, version, Callbacks.void, box) } as Void
     }
 
     /// Applies all the operations or none of them.
@@ -151,7 +158,7 @@ public final class ZooKeeperClient: Sendable {
             }
         }
         let batch = MultiBatch(operations)
-        return try await submit(path: operations[0].path, attachment: batch) { zh, box in
+        return try await submit(path: operations[0].path, attachment: batch, isWrite: true) { zh, box in
             zoo_amulti(zh, Int32(operations.count), batch.ops, batch.results, Callbacks.multi, box)
         }
     }
@@ -217,10 +224,15 @@ public final class ZooKeeperClient: Sendable {
 
     /// Hands one call to the library and waits for its completion.
     func submit<Value>(
-        path: String, watchID: UInt = 0, attachment: AnyObject? = nil,
+        path: String, watchID: UInt = 0, attachment: AnyObject? = nil, isWrite: Bool = false,
         _ start: (OpaquePointer, UnsafeRawPointer) -> Int32
     ) async throws -> Value {
-        try await withUnsafeThrowingContinuation { (continuation: UnsafeContinuation<Value, any Error>) in
+        if isWrite {
+            core.writes.wrappingAdd(1, ordering: .relaxed)
+        } else {
+            core.reads.wrappingAdd(1, ordering: .relaxed)
+        }
+        return try await withUnsafeThrowingContinuation { (continuation: UnsafeContinuation<Value, any Error>) in
             let box = Completion(continuation, path: path, watchID: watchID)
             box.attachment = attachment
             let raw = UnsafeRawPointer(Unmanaged.passRetained(box).toOpaque())

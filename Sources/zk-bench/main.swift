@@ -1,6 +1,7 @@
 // Throughput of the Swift ZooKeeper client, for bench/zk-client.
 //
 //   zk-bench HOSTS get|set OPS CONCURRENCY
+//   zk-bench seed HOSTS COUNT      (creates COUNT endpoints in Reactor's layout, for bench/manager)
 //
 // Keeps CONCURRENCY calls in flight (one task each) until OPS calls have completed on the node
 // /zk-bench (100 bytes), and prints `ops_per_sec <number>`.
@@ -12,6 +13,10 @@ import Glibc
 #endif
 
 let arguments = CommandLine.arguments
+if arguments.count == 4, arguments[1] == "seed", let count = Int(arguments[3]) {
+    try await seedEndpoints(hosts: arguments[2], count: count)
+    exit(0)
+}
 guard arguments.count == 5, let total = Int(arguments[3]), let concurrency = Int(arguments[4]),
     ["get", "set"].contains(arguments[2]), total > 0, concurrency > 0
 else {

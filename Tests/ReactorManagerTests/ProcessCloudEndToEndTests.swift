@@ -32,10 +32,12 @@ struct ProcessCloudEndToEndTests {
             await stopEverything(http: http, namespace: namespace)
             await manager.kill()
             await api.kill()
+            killInstanceProcesses(hosts: ["host-a"])
             throw error
         }
         await manager.kill()
         await api.kill()
+        killInstanceProcesses(hosts: ["host-a"])
     }
 
     /// Stops the endpoint through the API and, should instances outlive that, ends their

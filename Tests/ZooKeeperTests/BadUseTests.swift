@@ -4,7 +4,8 @@ import ZooKeeperTesting
 
 @Suite("Bad use is a typed error")
 struct BadUseTests {
-    static let invalidPaths = ["", "relative", "/trailing/", "/a//b", "/a/../b", "/..", "/a/.", "/nul\u{0}byte", "/ctl\u{1}x"]
+    static let invalidPaths = ["", "relative", "/trailing/", "/a//b", "/a/../b", "/..", "/a/.", "/nul\u{0}byte", "/ctl\u{1}x",
+        "/private\u{E000}use", "/astral\u{1F600}"]
 
     @Test(arguments: invalidPaths)
     func invalidPathsAreRejected(path: String) async throws {

@@ -2,8 +2,9 @@
 /// instance id or metadata key.
 ///
 /// Rules: not empty, not `.` or `..`, no `/`, no control characters (U+0000–U+001F, U+007F–U+009F),
-/// none of the characters ZooKeeper itself refuses in paths (U+E000–U+F8FF, U+FFF0–U+FFFF), and at
-/// most 255 UTF-8 bytes.
+/// none of the characters ZooKeeper itself refuses in paths (U+E000–U+F8FF, U+FFF0–U+FFFF, and
+/// everything past U+FFFF, which Java holds as surrogate pairs and ZooKeeper rejects as such), and
+/// at most 255 UTF-8 bytes.
 public struct NodeName: Sendable, Hashable, CustomStringConvertible {
     /// The longest accepted name in UTF-8 bytes.
     public static let maximumBytes = 255
@@ -45,7 +46,7 @@ public struct NodeName: Sendable, Hashable, CustomStringConvertible {
 
     private static func isForbidden(_ scalar: Unicode.Scalar) -> Bool {
         switch scalar.value {
-        case 0x00...0x1F, 0x7F...0x9F, 0xE000...0xF8FF, 0xFFF0...0xFFFF: true
+        case 0x00...0x1F, 0x7F...0x9F, 0xE000...0xF8FF, 0xFFF0...: true
         default: false
         }
     }

@@ -117,6 +117,8 @@ public struct ProcessCloud: CloudDriver {
         ]
         let pid = try ProcessSpawner.spawn(
             command: command, environment: environment, logPath: "\(logDirectory)/\(launch.instance.name).log")
+        try? "\(endpoint.id)/\(launch.instance.id) \(pid)\n".write(
+            toFile: pidFile(launch.instance.id), atomically: true, encoding: .utf8)
         var record = Record(ip: ip, host: host, name: launch.instance.name, pid: pid, deleting: nil)
         record.pid = pid
         try await client.set(recordPath(endpoint.id, launch.instance.id), data: Array(try JSONEncoder().encode(record)))
@@ -133,6 +135,7 @@ public struct ProcessCloud: CloudDriver {
         }
         if record.host == host, let pid = record.pid { await ProcessSpawner.terminate(pid) }
         try await forget(endpoint.id, instanceID, ip: record.ip)
+        try? FileManager.default.removeItem(atPath: pidFile(instanceID))
     }
 
     public func owner(ofIP ip: String) async throws -> (endpointID: String, instanceID: String)? {
@@ -152,6 +155,37 @@ public struct ProcessCloud: CloudDriver {
                 try await forget(endpoint, id, ip: record.ip)
             }
         }
+    }
+
+    /// Ends this host's instance processes that have no record any more: another manager
+    /// forgot them while this one was away (frozen, restarting), so nobody would end them.
+    public func reapOrphans() async throws {
+        let directory = pidDirectory
+        guard let files = try? FileManager.default.contentsOfDirectory(atPath: directory) else { return }
+        for file in files where file.hasSuffix(".pid") {
+            let path = "\(directory)/\(file)"
+            guard let text = try? String(contentsOfFile: path, encoding: .utf8) else { continue }
+            let parts = text.split(whereSeparator: { $0 == " " || $0 == "\n" })
+            guard parts.count == 2, let pid = Int32(parts[1]) else { continue }
+            let key = parts[0].split(separator: "/")
+            guard key.count == 2 else { continue }
+            if try await client.exists(recordPath(String(key[0]), String(key[1]))) == nil {
+                logger.warning("ending orphaned instance process \(pid): its record is gone")
+                await ProcessSpawner.terminate(pid)
+                try? FileManager.default.removeItem(atPath: path)
+            } else if !Self.isAlive(pid) {
+                try? FileManager.default.removeItem(atPath: path)
+            }
+        }
+    }
+
+    /// Where this host's manager keeps the pids of the instances it started (one folder per
+    /// manager name, so several managers on one machine — tests — keep apart).
+    var pidDirectory: String { "\(logDirectory)/\(host)" }
+
+    func pidFile(_ id: String) -> String {
+        try? FileManager.default.createDirectory(atPath: pidDirectory, withIntermediateDirectories: true)
+        return "\(pidDirectory)/\(id).pid"
     }
 
     // MARK: Helpers

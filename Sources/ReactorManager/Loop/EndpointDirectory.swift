@@ -18,6 +18,8 @@ struct EndpointDirectory {
     private(set) var entries: [String: Entry] = [:]
     /// uuid → the endpoint's first name (by sort order), for logs and instance environments.
     private(set) var names: [String: String] = [:]
+    /// Every name (aliases included) → uuid.
+    private(set) var ids: [String: String] = [:]
     private var namesWatch: Watch?
 
     /// Brings the directory up to date; returns the endpoint uuids.
@@ -46,10 +48,13 @@ struct EndpointDirectory {
         let (names, watch) = try await client.childrenWatching(ZNodeLayout.endpointNames)
         namesWatch = watch
         var byID: [String: String] = [:]
+        var byName: [String: String] = [:]
         for name in names.sorted() {
-            guard let id = try? await client.get(ZNodeLayout.endpointName(name)).string, byID[id] == nil else { continue }
-            byID[id] = name
+            guard let id = try? await client.get(ZNodeLayout.endpointName(name)).string else { continue }
+            byName[name] = id
+            if byID[id] == nil { byID[id] = name }
         }
         self.names = byID
+        self.ids = byName
     }
 }

@@ -31,6 +31,12 @@ public struct ManagerService: Sendable {
                        "manager.clouds": "\(identity.clouds)", "manager.loadbalancers": "\(identity.loadBalancers)"])
         while !Task.isCancelled {
             let started = ContinuousClock.now
+            let before = client.operationCounts
+            defer {
+                let after = client.operationCounts
+                settings.logger.debug(
+                    "pass: \(Int(ManagerLoop.seconds(ContinuousClock.now - started) * 1000)) ms, \(after.reads - before.reads) reads, \(after.writes - before.writes) writes, owns \(loop.claims.count) of \(loop.endpoints.entries.count) endpoints")
+            }
             do {
                 try await loop.pass()
             } catch is CancellationError {
@@ -89,6 +95,7 @@ struct ManagerLoop {
         liveHosts.names = membership.hostNames
         try await processRegistrations()
         try await processCloud.reapMarked()
+        try await processCloud.reapOrphans()
         let ids = try await endpoints.refresh(client)
         for id in claims.keys where endpoints.entries[id] == nil {
             claims[id] = nil
@@ -169,7 +176,19 @@ struct ManagerLoop {
     /// The owner's work for one endpoint, every pass. Each write is fenced by the claim.
     mutating func work(_ claim: OwnershipClaim) async throws {
         let id = claim.endpointID
-        let posted = try await store.postedMetrics(id: id, ips: Set(try await store.confirmedIPs(id: id)))
+        // `metrics_source` borrows another endpoint's metrics (e.g. a worker pool scaled on its
+        // front end's load).
+        var source = id
+        if let sourceName = endpoints.entries[id]?.configuration.objectValue?[EndpointConfig.section]?.objectValue?["metrics_source"]?
+            .stringValue, !sourceName.isEmpty
+        {
+            if let sourceID = endpoints.ids[sourceName] {
+                source = sourceID
+            } else {
+                await report(id, "metrics_source '\(sourceName)' names no endpoint; using the endpoint's own metrics")
+            }
+        }
+        let posted = try await store.postedMetrics(id: source, ips: Set(try await store.confirmedIPs(id: source)))
         let metrics = JSONValue.object(posted.averages.mapValues(JSONValue.number))
         if publishedMetrics[id] != metrics {
             let path = ZNodeLayout.endpoint(id, EndpointNode.liveMetrics)

@@ -51,6 +51,10 @@ final class ClientCore: @unchecked Sendable {
     let configuration: ZooKeeperClient.Configuration
     var logger: Logger { configuration.logger }
 
+    /// Calls handed to the library, by kind (for loop statistics and benchmarks).
+    let reads = Atomic<Int>(0)
+    let writes = Atomic<Int>(0)
+
     private let handleLock = HandleLock()
     private var current: Handle?
     private var isClosed = false
@@ -183,6 +187,9 @@ final class ClientCore: @unchecked Sendable {
     // MARK: Observers
 
     var state: ConnectionState { session.withLock { $0.state } }
+
+    /// Incremented each time the session is replaced after expiry.
+    var generation: UInt64 { session.withLock { $0.generation } }
 
     func subscribe() -> AsyncStream<ConnectionState> {
         let (stream, continuation) = AsyncStream<ConnectionState>.makeStream(bufferingPolicy: .unbounded)
