@@ -21,6 +21,7 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
         .package(url: "https://github.com/apple/swift-log", from: "1.6.0"),
         .package(url: "https://github.com/hummingbird-project/hummingbird", from: "2.0.0"),
+        .package(url: "https://github.com/apple/swift-nio", from: "2.70.0"),
     ],
     targets: [
         // Debian ships no pkg-config file for libzookeeper-mt, so the library is linked by name.
@@ -71,6 +72,16 @@ let package = Package(
                 "ZooKeeper",
                 "ReactorCore",
                 "ReactorStore",
+                "LoadBalancers",
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            swiftSettings: strict
+        ),
+        .target(
+            name: "LoadBalancers",
+            dependencies: [
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "Logging", package: "swift-log"),
             ],
             swiftSettings: strict
@@ -125,7 +136,17 @@ let package = Package(
         ),
         .testTarget(
             name: "ReactorManagerTests",
-            dependencies: ["ReactorManager", "ReactorStore", "ReactorCore", "ZooKeeper", "ZooKeeperTesting"],
+            dependencies: ["ReactorManager", "ReactorStore", "ReactorCore", "ZooKeeper", "ZooKeeperTesting", "LoadBalancers"],
+            swiftSettings: strict
+        ),
+        .testTarget(
+            name: "LoadBalancersTests",
+            dependencies: [
+                "LoadBalancers",
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOEmbedded", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+            ],
             swiftSettings: strict
         ),
     ],

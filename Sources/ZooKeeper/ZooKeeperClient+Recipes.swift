@@ -1,5 +1,4 @@
 import CZooKeeper
-import Dispatch
 
 #if canImport(Glibc)
 import Glibc
@@ -61,19 +60,17 @@ extension ZooKeeperClient {
         }
         let connectString = configuration.connectString
         let timeoutMilliseconds = configuration.sessionTimeoutMilliseconds
-        let connected: Bool = await withUnsafeContinuation { continuation in
-            DispatchQueue.global().async {
-                var clientID = credentials
-                guard let zh = zookeeper_init2(connectString, nil, timeoutMilliseconds, &clientID, nil, 0, libraryLogCallback) else {
-                    return continuation.resume(returning: false)
-                }
-                while zoo_state(zh) != ZOO_CONNECTED_STATE && ContinuousClock.now < deadline {
-                    usleep(10_000)
-                }
-                let connected = zoo_state(zh) == ZOO_CONNECTED_STATE
-                zookeeper_close(zh)
-                continuation.resume(returning: connected)
+        let connected: Bool = await BlockingThread.value {
+            var clientID = credentials
+            guard let zh = zookeeper_init2(connectString, nil, timeoutMilliseconds, &clientID, nil, 0, libraryLogCallback) else {
+                return false
             }
+            while zoo_state(zh) != ZOO_CONNECTED_STATE && ContinuousClock.now < deadline {
+                usleep(10_000)
+            }
+            let connected = zoo_state(zh) == ZOO_CONNECTED_STATE
+            zookeeper_close(zh)
+            return connected
         }
         if !connected {
             throw ZooKeeperError(.connectTimeout, message: "could not reach ZooKeeper to expire the session")

@@ -109,4 +109,18 @@ struct WatchTests {
             #expect(try await watch.event().kind == .dataChanged)
         }
     }
+
+    @Test func waitingFromAnAlreadyCancelledTaskEndsAtOnce() async throws {
+        try await withTestClient { zk, _ in
+            try await zk.create("/cancelled")
+            let (_, watch) = try await zk.getWatching("/cancelled")
+            let waiter = Task { () async throws -> WatchEvent in
+                withUnsafeCurrentTask { $0?.cancel() }
+                return try await watch.event()
+            }
+            await #expect(throws: CancellationError.self, "a cancelled waiter must not wait forever") {
+                try await waiter.value
+            }
+        }
+    }
 }

@@ -66,14 +66,15 @@ enum EndpointResourceRoutes {
             return JSONResponse.empty()
         }
 
+        // One after the other: these reads are answered from the API's read cache.
         add(.get, "/state") { _, _, target in
-            async let state = store.endpointState(id: target.id)
-            async let active = store.endpointActiveBackends(id: target.id)
-            async let manager = store.endpointManager(id: target.id)
+            let state = try await store.endpointState(id: target.id)
+            let active = try await store.endpointActiveBackends(id: target.id)
+            let manager = try await store.endpointManager(id: target.id)
             return JSONResponse.json([
-                "state": .string(try await state.rawValue),
-                "active": .array(try await active),
-                "manager": try await manager.map(JSONValue.string) ?? .null,
+                "state": .string(state.rawValue),
+                "active": .array(active),
+                "manager": manager.map(JSONValue.string) ?? .null,
             ])
         }
         add(.post, "/state") { request, _, target in

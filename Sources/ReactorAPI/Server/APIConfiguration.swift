@@ -15,6 +15,9 @@ public struct APIConfiguration: Sendable {
     public var connectTimeout: Duration
     /// Log ring sizes; default 100 entries per endpoint, 200 per manager.
     public var limits: ReactorStore.Limits
+    /// How many znodes the watch-maintained read cache keeps (``WatchedNodeCache``); 0 turns it
+    /// off. Default ``WatchedNodeCache/defaultCapacity``.
+    public var readCacheCapacity: Int
     /// The logger for requests and the server; default label `reactor.api` at `info`.
     public var logger: Logger
 
@@ -22,7 +25,8 @@ public struct APIConfiguration: Sendable {
     public init(
         zookeeper: String = "127.0.0.1:2181", host: String = "0.0.0.0", port: Int = 8080,
         sessionTimeout: Duration = .seconds(10), connectTimeout: Duration = .seconds(15),
-        limits: ReactorStore.Limits = .init(), logger: Logger? = nil
+        limits: ReactorStore.Limits = .init(), readCacheCapacity: Int = WatchedNodeCache.defaultCapacity,
+        logger: Logger? = nil
     ) {
         self.zookeeper = zookeeper
         self.host = host
@@ -30,6 +34,7 @@ public struct APIConfiguration: Sendable {
         self.sessionTimeout = sessionTimeout
         self.connectTimeout = connectTimeout
         self.limits = limits
+        self.readCacheCapacity = readCacheCapacity
         self.logger = logger ?? {
             var logger = Logger(label: "reactor.api")
             logger.logLevel = .info

@@ -14,7 +14,9 @@ public func buildApplication(_ configuration: APIConfiguration) async throws -> 
         .init(
             connectString: configuration.zookeeper, sessionTimeout: configuration.sessionTimeout,
             connectTimeout: configuration.connectTimeout, logger: configuration.logger))
-    let store = ReactorStore(client: client, limits: configuration.limits)
+    let cache = configuration.readCacheCapacity > 0
+        ? WatchedNodeCache(client: client, capacity: configuration.readCacheCapacity) : nil
+    let store = ReactorStore(client: client, limits: configuration.limits, cache: cache)
     do {
         try await store.prepareLayout()
     } catch {

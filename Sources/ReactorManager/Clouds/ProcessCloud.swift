@@ -117,7 +117,8 @@ public struct ProcessCloud: CloudDriver {
         ]
         let pid = try ProcessSpawner.spawn(
             command: command, environment: environment, logPath: "\(logDirectory)/\(launch.instance.name).log")
-        try? "\(endpoint.id)/\(launch.instance.id) \(pid)\n".write(
+        let started = ProcessSpawner.startTime(pid) ?? 0
+        try? "\(endpoint.id)/\(launch.instance.id) \(pid) \(started)\n".write(
             toFile: pidFile(launch.instance.id), atomically: true, encoding: .utf8)
         var record = Record(ip: ip, host: host, name: launch.instance.name, pid: pid, deleting: nil)
         record.pid = pid
@@ -166,14 +167,20 @@ public struct ProcessCloud: CloudDriver {
             let path = "\(directory)/\(file)"
             guard let text = try? String(contentsOfFile: path, encoding: .utf8) else { continue }
             let parts = text.split(whereSeparator: { $0 == " " || $0 == "\n" })
-            guard parts.count == 2, let pid = Int32(parts[1]) else { continue }
+            guard parts.count == 3, let pid = Int32(parts[1]), let started = UInt64(parts[2]) else {
+                try? FileManager.default.removeItem(atPath: path)
+                continue
+            }
+            // A pid whose start time differs belongs to a later process: never signal it.
+            guard Self.isAlive(pid), ProcessSpawner.startTime(pid) == started else {
+                try? FileManager.default.removeItem(atPath: path)
+                continue
+            }
             let key = parts[0].split(separator: "/")
             guard key.count == 2 else { continue }
             if try await client.exists(recordPath(String(key[0]), String(key[1]))) == nil {
                 logger.warning("ending orphaned instance process \(pid): its record is gone")
                 await ProcessSpawner.terminate(pid)
-                try? FileManager.default.removeItem(atPath: path)
-            } else if !Self.isAlive(pid) {
                 try? FileManager.default.removeItem(atPath: path)
             }
         }
@@ -181,7 +188,13 @@ public struct ProcessCloud: CloudDriver {
 
     /// Where this host's manager keeps the pids of the instances it started (one folder per
     /// manager name, so several managers on one machine — tests — keep apart).
-    var pidDirectory: String { "\(logDirectory)/\(host)" }
+    ///
+    /// The folder is also keyed by the ZooKeeper ensemble and chroot, so that managers of two
+    /// installations on one machine never take each other's instances for orphans.
+    var pidDirectory: String {
+        let installation = HashRing.position(of: client.configuration.connectString)
+        return "\(logDirectory)/\(host)-\(String(installation, radix: 16))"
+    }
 
     func pidFile(_ id: String) -> String {
         try? FileManager.default.createDirectory(atPath: pidDirectory, withIntermediateDirectories: true)

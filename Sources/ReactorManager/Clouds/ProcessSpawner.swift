@@ -39,6 +39,17 @@ enum ProcessSpawner {
         return pid
     }
 
+    /// When the process started (clock ticks since boot, from /proc), to tell a pid from a later
+    /// process that reused it.
+    static func startTime(_ pid: Int32) -> UInt64? {
+        guard let stat = try? String(contentsOfFile: "/proc/\(pid)/stat", encoding: .utf8),
+            let close = stat.lastIndex(of: ")")
+        else { return nil }
+        let fields = stat[stat.index(after: close)...].split(separator: " ")
+        // After the command come state (field 3) … starttime (field 22).
+        return fields.count > 19 ? UInt64(fields[19]) : nil
+    }
+
     /// Ends the instance's whole process group: SIGTERM, then SIGKILL after 3 s.
     static func terminate(_ pid: Int32) async {
         guard pid > 1 else { return }

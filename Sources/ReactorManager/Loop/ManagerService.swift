@@ -32,11 +32,6 @@ public struct ManagerService: Sendable {
         while !Task.isCancelled {
             let started = ContinuousClock.now
             let before = client.operationCounts
-            defer {
-                let after = client.operationCounts
-                settings.logger.debug(
-                    "pass: \(Int(ManagerLoop.seconds(ContinuousClock.now - started) * 1000)) ms, \(after.reads - before.reads) reads, \(after.writes - before.writes) writes, owns \(loop.claims.count) of \(loop.endpoints.entries.count) endpoints")
-            }
             do {
                 try await loop.pass()
             } catch is CancellationError {
@@ -45,6 +40,9 @@ public struct ManagerService: Sendable {
                 settings.logger.warning("manager pass failed: \(error)")
             }
             loop.lastPassDuration = ContinuousClock.now - started
+            let after = client.operationCounts
+            settings.logger.debug(
+                "pass: \(Int(ManagerLoop.seconds(loop.lastPassDuration) * 1000)) ms, \(after.reads - before.reads) reads, \(after.writes - before.writes) writes, owns \(loop.claims.count) of \(loop.endpoints.entries.count) endpoints")
             await loop.waitForNextPass()
         }
         await loop.shutdown()
@@ -72,6 +70,7 @@ struct ManagerLoop {
     let liveHosts = LiveHosts()
     let clouds: [String: any CloudDriver]
     let processCloud: ProcessCloud
+    var frontDoor: FrontDoor
 
     init(service: ManagerService) {
         self.service = service
@@ -84,6 +83,10 @@ struct ManagerLoop {
         var clouds: [String: any CloudDriver] = [:]
         if service.identity.clouds.contains("process") { clouds["process"] = processCloud }
         self.clouds = clouds
+        frontDoor = FrontDoor(
+            client: service.client, managerID: service.identity.id,
+            runsTCP: service.identity.loadBalancers.contains("tcp"),
+            log: ManagerLog(store: service.store, name: service.identity.name, logger: service.settings.logger))
     }
 
     // MARK: One pass
@@ -97,6 +100,8 @@ struct ManagerLoop {
         try await processCloud.reapMarked()
         try await processCloud.reapOrphans()
         let ids = try await endpoints.refresh(client)
+        try await frontDoor.refresh(endpoints)
+        try await frontDoor.publish(endpoints)
         for id in claims.keys where endpoints.entries[id] == nil {
             claims[id] = nil
             publishedMetrics[id] = nil
@@ -110,15 +115,41 @@ struct ManagerLoop {
                 try await give(claim, to: owner)
             }
         }
+        try await workOnOwnedEndpoints()
+    }
+
+    /// Runs every owned endpoint's work, several at once (each is a chain of ZooKeeper round
+    /// trips, so a pass over thousands of endpoints is bound by latency, not by CPU).
+    mutating func workOnOwnedEndpoints() async throws {
+        let now = ContinuousClock.now
+        let reports = claims.isEmpty ? FrontDoorReports() : await FrontDoorReports.read(client)
+        var works: [EndpointWork] = []
         for claim in claims.values.sorted(by: { $0.endpointID < $1.endpointID }) {
-            do {
-                try await work(claim)
-            } catch let lost as OwnershipLost {
-                claims[claim.endpointID] = nil
-                publishedMetrics[claim.endpointID] = nil
+            let id = claim.endpointID
+            let elapsed = lastWorked[id].map { now - $0 } ?? interval
+            lastWorked[id] = now
+            works.append(
+                EndpointWork(
+                    client: client, store: store, ownership: ownership, claim: claim, entry: endpoints.entries[id],
+                    name: endpoints.names[id] ?? id, nameToID: endpoints.ids, clouds: clouds,
+                    previousMetrics: publishedMetrics[id], elapsed: Self.seconds(elapsed), reports: reports,
+                    log: managerLog))
+        }
+        let outcomes = await EndpointWork.runAll(works, concurrency: 16)
+        for finished in outcomes {
+            let id = finished.id
+            switch finished.result {
+            case .success(let result):
+                publishedMetrics[id] = result.published
+                for problem in result.problems { await report(id, problem) }
+            case .failure(let lost as OwnershipLost):
+                claims[id] = nil
+                publishedMetrics[id] = nil
                 await log(.warning, "fenced: \(lost); no action taken")
-            } catch let error as ZooKeeperError where error.code == .noNode {
+            case .failure(let error as ZooKeeperError) where error.code == .noNode:
                 continue  // the endpoint was deleted during the pass
+            case .failure(let error):
+                await log(.warning, "endpoint \(endpoints.names[id] ?? id): \(error)", endpoint: id)
             }
         }
     }
@@ -131,6 +162,7 @@ struct ManagerLoop {
                 let lost = claims.count
                 claims.removeAll()
                 publishedMetrics.removeAll()
+                frontDoor.forgetPublished()
                 await log(.warning, "ZooKeeper session changed (expired); \(lost) endpoint(s) lost with it; registering again")
             }
             session = current
@@ -171,61 +203,6 @@ struct ManagerLoop {
         claims[claim.endpointID] = nil
         publishedMetrics[claim.endpointID] = nil
         await log(.info, "released endpoint \(claim.endpointID) to \(owner ?? "no manager")", endpoint: claim.endpointID)
-    }
-
-    /// The owner's work for one endpoint, every pass. Each write is fenced by the claim.
-    mutating func work(_ claim: OwnershipClaim) async throws {
-        let id = claim.endpointID
-        // `metrics_source` borrows another endpoint's metrics (e.g. a worker pool scaled on its
-        // front end's load).
-        var source = id
-        if let sourceName = endpoints.entries[id]?.configuration.objectValue?[EndpointConfig.section]?.objectValue?["metrics_source"]?
-            .stringValue, !sourceName.isEmpty
-        {
-            if let sourceID = endpoints.ids[sourceName] {
-                source = sourceID
-            } else {
-                await report(id, "metrics_source '\(sourceName)' names no endpoint; using the endpoint's own metrics")
-            }
-        }
-        let posted = try await store.postedMetrics(id: source, ips: Set(try await store.confirmedIPs(id: source)))
-        let metrics = JSONValue.object(posted.averages.mapValues(JSONValue.number))
-        if publishedMetrics[id] != metrics {
-            let path = ZNodeLayout.endpoint(id, EndpointNode.liveMetrics)
-            let data = Array(metrics.encoded())
-            do {
-                try await ownership.fenced(claim, [.set(path: path, data: data)])
-            } catch let error as ZooKeeperError where error.code == .noNode {
-                try await ownership.fenced(claim, [.create(path: path, data: data, mode: .ephemeral)])
-            }
-            publishedMetrics[id] = metrics
-        }
-
-        let now = ContinuousClock.now
-        let elapsed = lastWorked[id].map { now - $0 } ?? interval
-        lastWorked[id] = now
-        guard let entry = endpoints.entries[id] else { return }
-        let name = endpoints.names[id] ?? id
-        let config: EndpointConfig
-        do {
-            config = try EndpointConfig(json: entry.configuration)
-        } catch {
-            await report(id, "configuration of \(name) is not valid (\(error)); not scaling it")
-            return
-        }
-        guard let cloudKind = config.cloud else { return }
-        guard let cloud = clouds[cloudKind.rawValue] else {
-            await report(id, "this manager cannot run the \(cloudKind.rawValue) cloud of \(name)")
-            return
-        }
-        let endpoint = CloudEndpoint(
-            id: id, name: name, settings: config.drivers.clouds[cloudKind.rawValue] ?? [:], port: config.port)
-        let scaler = EndpointScaler(
-            client: client, store: store, ownership: ownership, claim: claim, endpoint: endpoint, config: config,
-            cloud: cloud, elapsed: Self.seconds(elapsed), log: { [self] severity, message in
-                await self.log(severity, message, endpoint: id)
-            })
-        try await scaler.run(state: try await store.endpointState(id: id), metrics: posted)
     }
 
     /// Logs a problem once per endpoint (until it is resolved by a restart), not every pass.
@@ -296,21 +273,14 @@ struct ManagerLoop {
         let released = claims.count
         claims.removeAll()
         try? await client.delete(ZNodeLayout.managerKey(identity.id))
+        await frontDoor.shutdown()
         await log(.info, "stopped; released \(released) endpoint(s) and unregistered")
     }
 
+    var managerLog: ManagerLog { ManagerLog(store: store, name: identity.name, logger: logger) }
+
     func log(_ severity: LogEntry.Severity, _ message: String, endpoint: String? = nil) async {
-        switch severity {
-        case .error: logger.error("\(message)")
-        case .warning: logger.warning("\(message)")
-        default: logger.info("\(message)")
-        }
-        let entry = LogEntry(timestamp: Date().timeIntervalSince1970, severity: severity, message: message)
-        try? await store.appendManagerLog(entry, name: identity.name)
-        if let endpoint {
-            let endpointEntry = LogEntry(
-                timestamp: entry.timestamp, severity: severity, message: "manager \(identity.name): \(message)")
-            try? await store.appendEndpointLog(endpointEntry, id: endpoint, name: endpoint)
-        }
+        await managerLog(severity, message, endpoint: endpoint)
     }
+
 }

@@ -41,7 +41,9 @@ struct EndpointScaler {
         }
     }
 
-    func run(state: EndpointState, metrics: WeightedMetrics) async throws {
+    /// - Parameter pending: connections the front doors hold for this endpoint's URL (no live
+    ///   backend): at least one instance is wanted while there are any (scale from zero).
+    func run(state: EndpointState, metrics: WeightedMetrics, pending: Int = 0) async throws {
         guard state != .paused else { return }
         try await ensureDirectories()
         let known = Dictionary(uniqueKeysWithValues: try await cloud.instances(of: endpoint).map { ($0.id, $0) })
@@ -111,7 +113,7 @@ struct EndpointScaler {
 
         // The target.
         let current = active.count
-        let target: Int
+        var target: Int
         if state == .stopped {
             target = 0
             if current > 0 { await log(.info, "endpoint is STOPPED: target 0 (was \(current))") }
@@ -121,7 +123,13 @@ struct EndpointScaler {
                 reportingByMetric: metrics.reporters, current: current, minInstances: config.scaling.minInstances,
                 maxInstances: config.scaling.maxInstances)
             target = decision.target
-            if decision.isChange { await log(.info, decision.explanation) }
+            if decision.isChange && !(pending > 0 && target == 0) { await log(.info, decision.explanation) }
+            if pending > 0 && target == 0 && config.scaling.maxInstances > 0 {
+                target = 1
+                if current == 0 {
+                    await log(.info, "target 0 → 1: \(pending) connection(s) waiting at the balancer (scale from zero)")
+                }
+            }
         }
         let limit = state == .stopped ? Int.max : max(1, config.scaling.rampLimit)
 

@@ -5,7 +5,8 @@ import ZooKeeper
 extension ReactorStore {
     /// The endpoint's state; an absent node reads as ``ReactorCore/EndpointState/paused``.
     public func endpointState(id: String) async throws -> EndpointState {
-        EndpointState(stored: try await text(at: ZNodeLayout.endpoint(id, EndpointNode.state)))
+        let path = ZNodeLayout.endpoint(id, EndpointNode.state)
+        return EndpointState(stored: try await text(at: path, from: .cache(keepAbsence: true)))
     }
 
     /// Sets the endpoint's state.
@@ -20,7 +21,8 @@ extension ReactorStore {
 
     /// The uuid of the manager that owns the endpoint, if one does.
     public func endpointManager(id: String) async throws -> String? {
-        guard let text = try await text(at: ZNodeLayout.endpoint(id, EndpointNode.manager)), !text.isEmpty else {
+        let path = ZNodeLayout.endpoint(id, EndpointNode.manager)
+        guard let text = try await text(at: path, from: .cache(keepAbsence: true)), !text.isEmpty else {
             return nil
         }
         return text
@@ -28,7 +30,7 @@ extension ReactorStore {
 
     /// The backends with active connections, as the owning manager last published them.
     public func endpointActiveBackends(id: String) async throws -> [JSONValue] {
-        switch try await json(at: ZNodeLayout.endpoint(id, EndpointNode.liveActive)) {
+        switch try await json(at: ZNodeLayout.endpoint(id, EndpointNode.liveActive), from: .cache(keepAbsence: true)) {
         case .array(let backends): backends
         case .string(let text): text.split(separator: ",").map { .string(String($0)) }
         default: []

@@ -15,7 +15,8 @@ extension ReactorStore {
     /// The uuid an endpoint name (or alias) refers to.
     /// - Throws: ``StoreError/endpointNotFound(name:)``.
     public func endpointID(named name: String) async throws -> String {
-        guard let id = try await text(at: ZNodeLayout.endpointName(name)), !id.isEmpty else {
+        guard let id = try await text(at: ZNodeLayout.endpointName(name), from: .cache(keepAbsence: false)), !id.isEmpty
+        else {
             throw StoreError.endpointNotFound(name: name)
         }
         return id
@@ -24,11 +25,14 @@ extension ReactorStore {
     /// The stored configuration of an endpoint (canonical JSON), or `{}` when none was stored.
     /// - Throws: ``StoreError/endpointNotFound(name:)`` when the data node is gone.
     public func endpointConfiguration(id: String, name: String) async throws -> JSONValue {
-        guard let bytes = try await bytes(at: ZNodeLayout.endpoint(id)) else {
-            throw StoreError.endpointNotFound(name: name)
+        let configuration: JSONValue? = try await read(ZNodeLayout.endpoint(id), from: .cache(keepAbsence: false)) {
+            bytes in
+            guard let bytes else { return nil }
+            if bytes.isEmpty { return .object([:]) }
+            return (try? JSONValue(parsing: String(decoding: bytes, as: UTF8.self))) ?? .object([:])
         }
-        if bytes.isEmpty { return .object([:]) }
-        return (try? JSONValue(parsing: String(decoding: bytes, as: UTF8.self))) ?? .object([:])
+        guard let configuration else { throw StoreError.endpointNotFound(name: name) }
+        return configuration
     }
 
     /// Creates an endpoint: its name and its data node in one atomic step.

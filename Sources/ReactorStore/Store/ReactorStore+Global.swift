@@ -22,7 +22,9 @@ extension ReactorStore {
 
     /// The admin key's stored hash, when an admin key is set.
     public func adminKeyHash() async throws -> AdminKeyHash? {
-        guard case .string(let stored) = try await json(at: ZNodeLayout.auth) else { return nil }
+        guard case .string(let stored) = try await json(at: ZNodeLayout.auth, from: .cache(keepAbsence: true)) else {
+            return nil
+        }
         return AdminKeyHash(stored: stored)
     }
 

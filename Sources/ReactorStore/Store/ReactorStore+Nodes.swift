@@ -1,6 +1,15 @@
 import ReactorCore
 import ZooKeeper
 
+/// Where a read of the store takes its data from.
+enum ReadSource {
+    /// ZooKeeper itself.
+    case zookeeper
+    /// The ``NodeCache`` when the store has one (else ZooKeeper); see
+    /// ``NodeCache/value(at:keepAbsence:decode:)`` for `keepAbsence`.
+    case cache(keepAbsence: Bool)
+}
+
 /// Small building blocks over the raw client, shared by the typed operations.
 extension ReactorStore {
     /// The node's data, or `nil` when it does not exist.
@@ -12,18 +21,30 @@ extension ReactorStore {
         }
     }
 
+    /// The node's data as `decode` makes it (`decode` gets `nil` for an absent node), read from
+    /// `source`. Through the cache, the decoded value is kept until the node changes.
+    func read<Value: Sendable>(
+        _ path: String, from source: ReadSource, decode: @Sendable ([UInt8]?) throws -> Value
+    ) async throws -> Value {
+        guard case .cache(let keepAbsence) = source, let cache else { return try decode(try await bytes(at: path)) }
+        return try await cache.value(at: path, keepAbsence: keepAbsence, decode: decode)
+    }
+
     /// The node's data as UTF-8 text, or `nil` when it does not exist.
-    func text(at path: String) async throws -> String? {
-        try await bytes(at: path).map { String(decoding: $0, as: UTF8.self) }
+    /// - Parameter source: where to read; default ZooKeeper.
+    func text(at path: String, from source: ReadSource = .zookeeper) async throws -> String? {
+        try await read(path, from: source) { bytes in bytes.map { String(decoding: $0, as: UTF8.self) } }
     }
 
     /// The node's data as JSON, or `nil` when it does not exist. Data that is not JSON (written by
     /// hand or by an older tool) is returned as a JSON string rather than failing the request.
-    func json(at path: String) async throws -> JSONValue? {
-        guard let bytes = try await bytes(at: path) else { return nil }
-        if bytes.isEmpty { return nil }
-        return (try? JSONValue(parsing: String(decoding: bytes, as: UTF8.self)))
-            ?? .string(String(decoding: bytes, as: UTF8.self))
+    /// - Parameter source: where to read; default ZooKeeper.
+    func json(at path: String, from source: ReadSource = .zookeeper) async throws -> JSONValue? {
+        try await read(path, from: source) { bytes in
+            guard let bytes, !bytes.isEmpty else { return nil }
+            return (try? JSONValue(parsing: String(decoding: bytes, as: UTF8.self)))
+                ?? .string(String(decoding: bytes, as: UTF8.self))
+        }
     }
 
     /// The names of the node's children, sorted; empty when the node does not exist.

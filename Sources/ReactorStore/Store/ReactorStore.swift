@@ -4,8 +4,9 @@ import ZooKeeper
 /// Typed reads and writes of Reactor's state in ZooKeeper (the layout of ``ZNodeLayout``), shared
 /// by the API server and the managers.
 ///
-/// The store keeps no state of its own: every call reads or writes ZooKeeper, so any number of
-/// API processes and managers can use the same ensemble at once. Names and IPs passed in must be
+/// The store keeps no state of its own: every call reads or writes ZooKeeper (the hot reads
+/// through a watch-maintained ``NodeCache`` when one is given), so any number of API processes
+/// and managers can use the same ensemble at once. Names and IPs passed in must be
 /// validated already (``ReactorCore/NodeName``, ``ReactorCore/IPAddress``).
 ///
 /// Calls throw ``StoreError`` for missing or conflicting things and `ZooKeeperError` when
@@ -15,6 +16,8 @@ public struct ReactorStore: Sendable {
     public let client: ZooKeeperClient
     /// Ring sizes of the event logs.
     public let limits: Limits
+    /// Serves the hot reads (see ``NodeCache``); `nil`: every read goes to ZooKeeper.
+    public let cache: (any NodeCache)?
 
     /// Sizes of the bounded event logs (DESIGN.md §3).
     public struct Limits: Sendable, Hashable {
@@ -35,9 +38,11 @@ public struct ReactorStore: Sendable {
     /// - Parameters:
     ///   - client: a connected client; the store never closes it.
     ///   - limits: log ring sizes; default ``Limits/init(endpointLogEntries:managerLogEntries:)``.
-    public init(client: ZooKeeperClient, limits: Limits = Limits()) {
+    ///   - cache: where the hot reads come from; default `nil` (always ZooKeeper).
+    public init(client: ZooKeeperClient, limits: Limits = Limits(), cache: (any NodeCache)? = nil) {
         self.client = client
         self.limits = limits
+        self.cache = cache
     }
 
     /// Creates the base nodes of the layout that do not exist yet. Safe to call from several

@@ -1,5 +1,4 @@
 import CZooKeeper
-import Dispatch
 import Logging
 import Synchronization
 
@@ -95,15 +94,12 @@ final class ClientCore: @unchecked Sendable {
         return Handle(zh: zh, context: context, generation: generation)
     }
 
-    /// Closes a handle off the cooperative pool: `zookeeper_close` blocks until the library's
+    /// Closes a handle on a thread of its own: `zookeeper_close` blocks until the library's
     /// threads have stopped (and, when connected, the server has acknowledged the close).
     static func close(_ handle: Handle) async {
-        await withUnsafeContinuation { (continuation: UnsafeContinuation<Void, Never>) in
-            DispatchQueue.global().async {
-                zookeeper_close(handle.zh)
-                handle.context.release()
-                continuation.resume()
-            }
+        await BlockingThread.value {
+            zookeeper_close(handle.zh)
+            handle.context.release()
         }
     }
 

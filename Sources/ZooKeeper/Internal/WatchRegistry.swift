@@ -25,13 +25,18 @@ final class WatchBox: Sendable {
     func wait() async throws -> WatchEvent {
         try await withTaskCancellationHandler {
             try await withUnsafeThrowingContinuation { (continuation: UnsafeContinuation<WatchEvent, any Error>) in
-                let ready: Result<WatchEvent, ZooKeeperError>? = state.withLock { state in
+                let ready: Result<WatchEvent, any Error>? = state.withLock { state in
                     switch state {
-                    case .done(let result): return result
-                    case .waiting: state = .waiting(continuation); return nil
+                    case .done(let result): return result.mapError { $0 as any Error }
+                    case .waiting:
+                        // A cancellation that came before this point found no continuation to
+                        // resume: check for it here, under the same lock, or wait forever.
+                        if Task.isCancelled { return .failure(CancellationError()) }
+                        state = .waiting(continuation)
+                        return nil
                     }
                 }
-                if let ready { continuation.resume(with: ready.mapError { $0 as any Error }) }
+                if let ready { continuation.resume(with: ready) }
             }
         } onCancel: {
             let waiter: UnsafeContinuation<WatchEvent, any Error>? = state.withLock { state in

@@ -1,0 +1,20 @@
+/// Why the `tcp` balancer could not apply a configuration.
+public enum TCPBalancerError: Error, Hashable, CustomStringConvertible {
+    /// The URL is not `tcp://[host:]port`.
+    case invalidURL(String)
+    /// The balancer could not listen on the URL (e.g. the port is taken without SO_REUSEPORT).
+    case cannotListen(url: String, reason: String)
+    /// A `[loadbalancer:tcp]` key has a value out of form.
+    case invalidSetting(key: String, value: String, expected: String)
+
+    public var description: String {
+        switch self {
+        case .invalidURL(let url):
+            "loadbalancer tcp serves tcp://[host:]port; cannot serve '\(url)'"
+        case .cannotListen(let url, let reason):
+            "loadbalancer tcp cannot listen on '\(url)': \(reason)"
+        case .invalidSetting(let key, let value, let expected):
+            "[loadbalancer:tcp] \(key) = '\(value)': expected \(expected)"
+        }
+    }
+}

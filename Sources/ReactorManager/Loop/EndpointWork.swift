@@ -1,0 +1,132 @@
+import ReactorCore
+import ReactorStore
+import ZooKeeper
+
+/// The owner's work for one endpoint in one pass: publish its metrics, then scale it. A value
+/// copied out of the loop, so that endpoints are worked on concurrently. Every write is fenced
+/// by the claim.
+struct EndpointWork: Sendable {
+    let client: ZooKeeperClient
+    let store: ReactorStore
+    let ownership: EndpointOwnership
+    let claim: OwnershipClaim
+    let entry: EndpointDirectory.Entry?
+    let name: String
+    let nameToID: [String: String]
+    let clouds: [String: any CloudDriver]
+    let previousMetrics: JSONValue?
+    /// Seconds of loop time since the endpoint's previous pass.
+    let elapsed: Double
+    /// What every manager's balancers reported this pass.
+    let reports: FrontDoorReports
+    let log: ManagerLog
+
+    struct Outcome: Sendable {
+        /// The metrics now published.
+        var published: JSONValue?
+        /// Problems to report once (bad configuration, a cloud this host cannot run).
+        var problems: [String] = []
+    }
+
+    var id: String { claim.endpointID }
+
+    func run() async throws -> Outcome {
+        var outcome = Outcome()
+        // `metrics_source` borrows another endpoint's metrics (a worker pool scaled on its
+        // front end's load, for instance).
+        var source = id
+        let settings = entry?.configuration.objectValue?[EndpointConfig.section]?.objectValue
+        if let sourceName = settings?["metrics_source"]?.stringValue, !sourceName.isEmpty {
+            if let sourceID = nameToID[sourceName] {
+                source = sourceID
+            } else {
+                outcome.problems.append("metrics_source '\(sourceName)' names no endpoint; using the endpoint's own metrics")
+            }
+        }
+        let sourceIPs = Set(try await store.confirmedIPs(id: source))
+        var posted = try await store.postedMetrics(id: source, ips: sourceIPs)
+        // Balancer samples of the source's backends, from every front door.
+        for (address, samples) in reports.samples {
+            let ip = String(address.split(separator: ":").first ?? "")
+            guard sourceIPs.contains(ip) else { continue }
+            for sample in samples { posted.add(sample, from: ip) }
+        }
+        let metrics = JSONValue.object(posted.averages.mapValues(JSONValue.number))
+        outcome.published = try await publish(metrics)
+
+        guard let entry else { return outcome }
+        let config: EndpointConfig
+        do {
+            config = try EndpointConfig(json: entry.configuration)
+        } catch {
+            outcome.problems.append("configuration of \(name) is not valid (\(error)); not scaling it")
+            return outcome
+        }
+        if let instancesSource = config.instancesSource, !instancesSource.isEmpty {
+            // Its instances belong to (and are scaled by) the source endpoint.
+            return outcome
+        }
+        guard let cloudKind = config.cloud else { return outcome }
+        guard let cloud = clouds[cloudKind.rawValue] else {
+            outcome.problems.append("this manager cannot run the \(cloudKind.rawValue) cloud of \(name)")
+            return outcome
+        }
+        let endpoint = CloudEndpoint(
+            id: id, name: name, settings: config.drivers.clouds[cloudKind.rawValue] ?? [:], port: config.port)
+        let log = self.log
+        let id = self.id
+        let scaler = EndpointScaler(
+            client: client, store: store, ownership: ownership, claim: claim, endpoint: endpoint, config: config,
+            cloud: cloud, elapsed: elapsed, log: { severity, message in await log(severity, message, endpoint: id) })
+        let pending = config.url.map { reports.pending[$0] ?? 0 } ?? 0
+        try await scaler.run(state: try await store.endpointState(id: id), metrics: posted, pending: pending)
+        return outcome
+    }
+
+    /// Publishes the computed metrics (ephemeral `live_metrics`) when they changed.
+    private func publish(_ metrics: JSONValue) async throws -> JSONValue {
+        guard previousMetrics != metrics else { return metrics }
+        let path = ZNodeLayout.endpoint(id, EndpointNode.liveMetrics)
+        let data = Array(metrics.encoded())
+        do {
+            try await ownership.fenced(claim, [.set(path: path, data: data)])
+        } catch let error as ZooKeeperError where error.code == .noNode {
+            try await ownership.fenced(claim, [.create(path: path, data: data, mode: .ephemeral)])
+        }
+        return metrics
+    }
+
+    /// What one endpoint's work came to.
+    struct Finished: Sendable {
+        let id: String
+        let result: Result<Outcome, any Error>
+    }
+
+    func finish() async -> Finished {
+        do {
+            return Finished(id: id, result: .success(try await run()))
+        } catch {
+            return Finished(id: id, result: .failure(error))
+        }
+    }
+
+    /// Runs `works`, at most `concurrency` at a time; returns each endpoint's outcome.
+    static func runAll(_ works: [EndpointWork], concurrency: Int) async -> [Finished] {
+        await withTaskGroup(of: Finished.self, returning: [Finished].self) { group in
+            var results: [Finished] = []
+            results.reserveCapacity(works.count)
+            var next = works.makeIterator()
+            for _ in 0..<max(1, concurrency) {
+                guard let work = next.next() else { break }
+                group.addTask { await work.finish() }
+            }
+            while let finished = await group.next() {
+                results.append(finished)
+                if let work = next.next() {
+                    group.addTask { await work.finish() }
+                }
+            }
+            return results
+        }
+    }
+}

@@ -1,0 +1,66 @@
+import NIOCore
+import NIOPosix
+
+/// A real TCP backend for tests: greets each connection with its name and a newline, then echoes.
+final class TestBackend: Sendable {
+    let name: String
+    let ip: String
+    let port: Int
+    private let channel: any Channel
+    private init(name: String, ip: String, port: Int, channel: any Channel) {
+        self.name = name
+        self.ip = ip
+        self.port = port
+        self.channel = channel
+    }
+
+    /// `ip:port`.
+    var address: String { "\(ip):\(port)" }
+
+    /// Starts a backend on a free port of `ip`.
+    static func start(_ name: String, ip: String = "127.0.0.1") async throws -> TestBackend {
+        let channel = try await ServerBootstrap(group: MultiThreadedEventLoopGroup.singleton)
+            .serverChannelOption(.socketOption(.so_reuseaddr), value: 1)
+            .childChannelInitializer { channel in
+                channel.eventLoop.makeCompletedFuture {
+                    try channel.pipeline.syncOperations.addHandler(GreetingEchoHandler(name: name))
+                }
+            }
+            .bind(host: ip, port: 0)
+            .get()
+        return TestBackend(name: name, ip: ip, port: channel.localAddress?.port ?? 0, channel: channel)
+    }
+
+    /// Stops listening (open connections stay).
+    func stop() async {
+        try? await channel.close()
+    }
+}
+
+private final class GreetingEchoHandler: ChannelInboundHandler {
+    typealias InboundIn = ByteBuffer
+    typealias OutboundOut = ByteBuffer
+
+    let name: String
+
+    init(name: String) {
+        self.name = name
+    }
+
+    func channelActive(context: ChannelHandlerContext) {
+        context.writeAndFlush(wrapOutboundOut(context.channel.allocator.buffer(string: name + "\n")), promise: nil)
+        context.fireChannelActive()
+    }
+
+    func channelRead(context: ChannelHandlerContext, data: NIOAny) {
+        context.write(data, promise: nil)
+    }
+
+    func channelReadComplete(context: ChannelHandlerContext) {
+        context.flush()
+    }
+
+    func errorCaught(context: ChannelHandlerContext, error: any Error) {
+        context.close(promise: nil)
+    }
+}
