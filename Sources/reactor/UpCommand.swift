@@ -2,6 +2,7 @@ import ArgumentParser
 import Foundation
 import Logging
 import ZooKeeper
+import ReactorStore
 import ZooKeeperTesting
 
 /// `reactor up`: a complete local Reactor for a first run.
@@ -34,13 +35,7 @@ struct UpCommand: AsyncParsableCommand {
         }
         do {
             let zk = try await ZooKeeperClient.connect(.init(connectString: hosts, logger: logger))
-            for path in ZooKeeperLayout.basePaths {
-                do {
-                    try await zk.create(path, createParents: true)
-                } catch let error as ZooKeeperError where error.code == .nodeExists {
-                    continue
-                }
-            }
+            try await ReactorStore(client: zk).prepareLayout()
             await zk.close()
             print("Reactor's state lives under /reactor in ZooKeeper at \(hosts).")
             print("Try: reactor zk ls /reactor --zookeeper \(hosts)")
@@ -54,14 +49,4 @@ struct UpCommand: AsyncParsableCommand {
         }
         await server?.destroy()
     }
-}
-
-/// The nodes every Reactor installation has (DESIGN.md §2).
-enum ZooKeeperLayout {
-    static let basePaths = [
-        "/reactor/managers/configs", "/reactor/managers/keys", "/reactor/managers/metrics",
-        "/reactor/managers/pending", "/reactor/managers/active", "/reactor/managers/logs",
-        "/reactor/endpoints/names", "/reactor/endpoints/data", "/reactor/ip_addresses",
-        "/reactor/new_ips", "/reactor/drop_ips", "/reactor/loadbalancers", "/reactor/clouds",
-    ]
 }

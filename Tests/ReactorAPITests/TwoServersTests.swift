@@ -73,17 +73,3 @@ import Glibc
         throw TestServerError("reactor api did not start")
     }
 }
-
-/// The `reactor` executable built next to the tests (`REACTOR_BIN` overrides).
-func reactorExecutable() throws -> String {
-    if let path = ProcessInfo.processInfo.environment["REACTOR_BIN"] { return path }
-    var directory = URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent()
-    for _ in 0..<4 {
-        let candidate = directory.appendingPathComponent("reactor").path
-        if FileManager.default.isExecutableFile(atPath: candidate) { return candidate }
-        directory = directory.deletingLastPathComponent()
-    }
-    let fallback = FileManager.default.currentDirectoryPath + "/.build/debug/reactor"
-    if FileManager.default.isExecutableFile(atPath: fallback) { return fallback }
-    throw TestServerError("the reactor executable was not built (run `swift build` first, or set REACTOR_BIN)")
-}
