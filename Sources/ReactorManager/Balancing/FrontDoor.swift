@@ -89,7 +89,7 @@ struct FrontDoor {
             let before = publishedSessions[id] ?? []
             let directory = ZNodeLayout.endpoint(id, EndpointNode.sessionsActive)
             for (clientAddress, backend) in now where !before.contains(clientAddress) {
-                try? await client.create(
+                _ = try? await client.create(
                     "\(directory)/\(clientAddress)", data: Array(backend.utf8), mode: .ephemeral, createParents: true)
             }
             for clientAddress in before where now[clientAddress] == nil {
