@@ -33,13 +33,31 @@ public enum LoopbackPorts {
         return Array(ports)
     }
 
+    /// Whether a TCP socket listens on `port` (any IPv4 address), found in the kernel's socket
+    /// table without connecting: a connection would be seen by the listener (a balancer holding
+    /// connections counts it as load).
+    public static func isListening(port: Int) -> Bool {
+        guard let table = try? String(contentsOfFile: "/proc/net/tcp", encoding: .utf8) else { return false }
+        let wanted = String(format: ":%04X", port)
+        for line in table.split(separator: "\n").dropFirst() {
+            let fields = line.split(separator: " ")
+            // sl local_address rem_address st ...; st 0A is LISTEN.
+            guard fields.count > 3, fields[3] == "0A", fields[1].hasSuffix(wanted) else { continue }
+            return true
+        }
+        return false
+    }
+
     /// Sends `command` to 127.0.0.1:`port` and returns everything the peer wrote before closing
     /// (nil when nothing listens). Used for ZooKeeper's four-letter-word commands.
     public static func exchange(port: Int, command: String, timeout: TimeInterval = 2) -> String? {
         let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
         guard fd >= 0 else { return nil }
         defer { close(fd) }
-        var tv = timeval(tv_sec: Int(timeout), tv_usec: 0)
+        // Whole seconds and the microseconds left over: a sub-second timeout must not become
+        // zero, which would mean "wait forever".
+        let microseconds = max(1_000, Int((timeout * 1_000_000).rounded()))
+        var tv = timeval(tv_sec: microseconds / 1_000_000, tv_usec: microseconds % 1_000_000)
         setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &tv, socklen_t(MemoryLayout<timeval>.size))
         setsockopt(fd, SOL_SOCKET, SO_SNDTIMEO, &tv, socklen_t(MemoryLayout<timeval>.size))
         var address = sockaddr_in()
