@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import Logging
+import ReactorCore
 import ReactorManager
 import ZooKeeper
 
@@ -23,8 +24,8 @@ struct ManagerCommand: AsyncParsableCommand {
     @Option(help: "Seconds between passes of the loop; overrides the configuration's [manager] interval.")
     var interval: Double?
 
-    @Option(help: "Number of keys this manager places on the ownership ring.")
-    var keys: Int = 64
+    @Option(help: "Number of keys this manager places on the ownership ring; overrides the configuration's [manager] keys (default 64).")
+    var keys: Int?
 
     @Option(help: "The API URL given to instances (REACTOR_API) when /reactor/url is not set.")
     var api: String = "http://127.0.0.1:8080"
@@ -39,10 +40,11 @@ struct ManagerCommand: AsyncParsableCommand {
             throw ValidationFailure(error.message)
         }
         let identity = ManagerIdentity(
-            name: name ?? HostFacts.defaultName(), keyCount: keys, clouds: HostFacts.availableClouds(),
+            name: name ?? HostFacts.defaultName(), keyCount: keys ?? ManagerConfig().keys, clouds: HostFacts.availableClouds(),
             loadBalancers: HostFacts.availableLoadBalancers(), ips: HostFacts.addresses())
         var settings = ManagerSettings(logger: logger)
         settings.apiURL = api
+        settings.keyCount = keys
         if let interval { settings.interval = .milliseconds(Int(max(0.05, interval) * 1000)) }
         let service = ManagerService(client: client, identity: identity, settings: settings)
         print("manager \(identity.name) running as \(identity.id)")

@@ -24,7 +24,7 @@ public struct ManagerService: Sendable {
 
     public func run() async throws {
         try await store.prepareLayout()
-        var loop = ManagerLoop(service: self)
+        var loop = ManagerLoop(service: self, identity: identity)
         settings.logger.info(
             "manager starting",
             metadata: ["manager.name": "\(identity.name)", "manager.id": "\(identity.id)",
@@ -38,6 +38,13 @@ public struct ManagerService: Sendable {
                 break
             } catch {
                 settings.logger.warning("manager pass failed: \(error)")
+            }
+            if let next = loop.registrationChange {
+                // Ring keys or drivers changed: hand everything over and join again as a new
+                // member (a registration never changes under its uuid).
+                await loop.shutdown()
+                loop = ManagerLoop(service: self, identity: next)
+                continue
             }
             loop.lastPassDuration = ContinuousClock.now - started
             let after = client.operationCounts
@@ -54,7 +61,8 @@ struct ManagerLoop {
     let service: ManagerService
     var client: ZooKeeperClient { service.client }
     var store: ReactorStore { service.store }
-    var identity: ManagerIdentity { service.identity }
+    /// Who this loop registers as: the host's drivers narrowed by the configuration.
+    let identity: ManagerIdentity
     var logger: Logger { service.settings.logger }
     let ownership: EndpointOwnership
 
@@ -71,29 +79,36 @@ struct ManagerLoop {
     let clouds: [String: any CloudDriver]
     let processCloud: ProcessCloud
     var frontDoor: FrontDoor
+    /// Fires when the manager's configuration node changes (or appears).
+    var configurationWatch: Watch?
+    var configuration: ManagerConfig?
+    /// Set when the configuration asks for other ring keys or drivers than this loop registered.
+    var registrationChange: ManagerIdentity?
 
-    init(service: ManagerService) {
+    init(service: ManagerService, identity: ManagerIdentity) {
         self.service = service
-        self.ownership = EndpointOwnership(client: service.client, managerID: service.identity.id)
+        self.identity = identity
+        self.ownership = EndpointOwnership(client: service.client, managerID: identity.id)
         self.interval = service.settings.interval ?? service.settings.defaultInterval
         let liveHosts = self.liveHosts
         processCloud = ProcessCloud(
             client: service.client, host: service.identity.name, apiURL: service.settings.apiURL,
             logger: service.settings.logger, liveHosts: { liveHosts.names })
         var clouds: [String: any CloudDriver] = [:]
-        if service.identity.clouds.contains("process") { clouds["process"] = processCloud }
+        if identity.clouds.contains("process") { clouds["process"] = processCloud }
         self.clouds = clouds
         frontDoor = FrontDoor(
-            client: service.client, managerID: service.identity.id,
-            runsTCP: service.identity.loadBalancers.contains("tcp"),
-            log: ManagerLog(store: service.store, name: service.identity.name, logger: service.settings.logger))
+            client: service.client, managerID: identity.id,
+            runsTCP: identity.loadBalancers.contains("tcp"),
+            log: ManagerLog(store: service.store, name: identity.name, logger: service.settings.logger))
     }
 
     // MARK: One pass
 
     mutating func pass() async throws {
-        try await ensureRegistered()
         try await readConfiguration()
+        if registrationChange != nil { return }
+        try await ensureRegistered()
         try await membership.refresh(client)
         liveHosts.names = membership.hostNames
         try await processRegistrations()
@@ -179,13 +194,48 @@ struct ManagerLoop {
         await log(.info, "registered as \(identity.id) with \(identity.keys.count) ring keys")
     }
 
+    /// Reads `/reactor/managers/configs/<name>` when it changed (a watch tells), and applies it:
+    /// the interval at once; other ring keys or drivers through ``registrationChange``.
     mutating func readConfiguration() async throws {
-        guard service.settings.interval == nil else { return }
-        var seconds = 10.0
-        if let json = try? await store.managerConfiguration(name: identity.name), let config = try? ManagerConfig(json: json) {
-            seconds = config.interval
+        if let watch = configurationWatch, !watch.hasFired { return }
+        let path = ZNodeLayout.managerConfig(identity.name)
+        var config = ManagerConfig()
+        do {
+            let (node, watch) = try await client.getWatching(path)
+            configurationWatch = watch
+            if !node.bytes.isEmpty {
+                do {
+                    config = try ManagerConfig(json: JSONValue(parsing: Data(node.bytes)))
+                } catch {
+                    await log(.warning, "configuration \(path) is not valid (\(error)); using the defaults")
+                }
+            }
+        } catch let error as ZooKeeperError where error.code == .noNode {
+            let (stat, watch) = try await client.existsWatching(path)
+            configurationWatch = stat == nil ? watch : nil  // created meanwhile: read it next pass
         }
-        interval = .milliseconds(Int(seconds * 1000))
+        let previous = configuration
+        configuration = config
+        if service.settings.interval == nil {
+            interval = .milliseconds(Int(config.interval * 1000))
+            if let previous, previous.interval != config.interval {
+                await log(.info, "configuration changed: interval \(previous.interval) s → \(config.interval) s")
+            }
+        }
+        let host = service.identity
+        let keyCount = service.settings.keyCount ?? config.keys
+        let clouds = host.clouds.filter { name in config.clouds.contains { $0.rawValue == name } }
+        let loadBalancers = host.loadBalancers.filter { name in config.loadBalancers.contains { $0.rawValue == name } }
+        if keyCount != identity.keys.count || clouds != identity.clouds || loadBalancers != identity.loadBalancers {
+            var next = ManagerIdentity(
+                name: identity.name, keyCount: keyCount, clouds: clouds, loadBalancers: loadBalancers, ips: identity.ips)
+            if keyCount == identity.keys.count { next.keys = identity.keys }
+            registrationChange = next
+            await log(
+                .info,
+                "configuration asks for \(keyCount) ring keys, clouds [\(clouds.joined(separator: ","))], "
+                    + "load balancers [\(loadBalancers.joined(separator: ","))]; registering again as \(next.id)")
+        }
     }
 
     mutating func take(_ id: String) async throws {
@@ -251,7 +301,11 @@ struct ManagerLoop {
         let interval = interval
         let watch = membership.watch
         let registrations = try? await client.childrenWatching(ZNodeLayout.newIPs).1
+        let configuration = configurationWatch
         await withTaskGroup(of: Void.self) { group in
+            if let configuration {
+                group.addTask { _ = try? await configuration.event() }
+            }
             group.addTask { try? await Task.sleep(for: interval) }
             if let watch {
                 group.addTask { _ = try? await watch.event() }

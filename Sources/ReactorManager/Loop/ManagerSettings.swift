@@ -4,6 +4,8 @@ import Logging
 public struct ManagerSettings: Sendable {
     /// The loop interval; overrides `[manager] interval` when set (tests use short ones).
     public var interval: Duration?
+    /// The number of ring keys; overrides `[manager] keys` when set.
+    public var keyCount: Int?
     /// The loop interval when neither this nor the configuration says. Default 10 s.
     public var defaultInterval: Duration = .seconds(10)
     public var logger: Logger
