@@ -13,6 +13,9 @@ public struct BalancedService: Sendable, Hashable {
     public var holdTimeout: Duration
     /// Where a held connection is sent (HTTP 302) when the hold time passes; `nil` closes it instead.
     public var redirect: String?
+    /// The endpoint's `[loadbalancer:<driver>]` section, read by the driver serving the URL (e.g.
+    /// ``NginxSettings/init(section:)``); drivers throw on a key out of form.
+    public var settings: [String: String]
 
     /// - Parameters:
     ///   - url: where clients connect.
@@ -20,18 +23,21 @@ public struct BalancedService: Sendable, Hashable {
     ///   - algorithm: default ``BalancingAlgorithm/roundRobin``.
     ///   - holdTimeout: default 0 (close at once when there is no backend).
     ///   - redirect: default `nil` (close instead of redirecting).
+    ///   - settings: default empty (every key at its default).
     public init(
         url: String,
         backends: [Backend],
         algorithm: BalancingAlgorithm = .roundRobin,
         holdTimeout: Duration = .zero,
-        redirect: String? = nil
+        redirect: String? = nil,
+        settings: [String: String] = [:]
     ) {
         self.url = url
         self.backends = backends
         self.algorithm = algorithm
         self.holdTimeout = holdTimeout
         self.redirect = redirect
+        self.settings = settings
     }
 }
 

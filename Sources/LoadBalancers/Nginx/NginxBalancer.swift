@@ -1,0 +1,288 @@
+import Logging
+
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
+/// The `nginx` load balancer: serves `http[s]://host[:port][/path]` services through an nginx master of its
+/// own, started from a working directory (so it needs neither root nor the system's nginx).
+///
+/// ```swift
+/// let balancer = NginxBalancer(directory: stateDirectory + "/nginx")
+/// try await balancer.configure([
+///     BalancedService(url: "http://127.0.0.1:8080/", backends: [Backend(ip: "127.0.1.1", port: 8000)],
+///                     settings: ["sticky_sessions": "true"]),      // the [loadbalancer:nginx] section
+/// ])
+/// let metrics = await balancer.metrics()   // ["127.0.1.1:8000": ["rate": [1, 12.5], "response": [1, 3.2], ...]]
+/// await balancer.shutdown()
+/// ```
+///
+/// Every `configure` renders `nginx.conf` (see ``NginxConfiguration``), has `nginx -t` check it, and only
+/// then puts it in place: the first starts the master, later ones reload it with SIGHUP, which starts
+/// workers on the new configuration and lets the old ones finish the requests they are serving, so no
+/// request fails across a reload. A configuration nginx rejects is not applied and `configure` throws
+/// nginx's message. A master left running by an earlier run in the same directory (the manager died) is
+/// adopted and reloaded rather than started twice.
+///
+/// Metrics come from the access log (see ``NginxAccessLog``). nginx holds no connection waiting for a
+/// backend (a service without one answers 503, or 302 to its `redirect`), so ``pending()`` is empty; and
+/// an HTTP "session" is one request to nginx, routed afresh each time (stickiness is a hash of the client
+/// address, not a connection that could be listed or cut), so ``sessions()`` is empty and
+/// ``dropSession(_:)`` finds nothing.
+public actor NginxBalancer: LoadBalancerDriver {
+    private let directory: String
+    private let executable: String?
+    private let quitTimeout: Duration
+    private let logger: Logger
+    private let configuration: NginxConfiguration
+    private var master: Master?
+    private var applied: String?
+    private var weights: [String: Double] = [:]
+    private var accessLog: NginxAccessLog
+    private var lastMetricsAt = ContinuousClock.now
+    private var lastConfiguration: Task<Void, any Error>?
+
+    /// The running master: our child, or one adopted from an earlier run (then only its pid is known).
+    private struct Master {
+        var pid: pid_t
+        var child: ChildProcess?
+        var isRunning: Bool { child?.isRunning ?? ProcessTable.isAlive(pid) }
+    }
+
+    /// - Parameters:
+    ///   - directory: the working directory (created 0755 if missing): `nginx.conf`, `nginx.pid`, `access.log`,
+    ///     `error.log`, `temp/`. Each balancer needs its own.
+    ///   - executable: the nginx binary; default `nginx` found on PATH or in /usr/sbin.
+    ///   - user: the `user` workers run as when the master runs as root; default `nil` (nginx's default,
+    ///     `nobody`, which must be able to enter `directory`). Ignored by nginx when not run as root.
+    ///   - quitTimeout: how long ``shutdown()`` lets requests finish before killing nginx; default 10 s.
+    ///   - logger: diagnostics; default label `reactor.lb.nginx`.
+    public init(
+        directory: String,
+        executable: String? = nil,
+        user: String? = nil,
+        quitTimeout: Duration = .seconds(10),
+        logger: Logger = Logger(label: "reactor.lb.nginx")
+    ) {
+        let directory = directory.count > 1 && directory.hasSuffix("/") ? String(directory.dropLast()) : directory
+        self.directory = directory
+        self.executable = executable ?? FileSystem.findExecutable("nginx")
+        self.quitTimeout = quitTimeout
+        self.logger = logger
+        self.configuration = NginxConfiguration(directory: directory, user: user)
+        self.accessLog = NginxAccessLog(path: configuration.accessLogPath)
+    }
+
+    /// Whether nginx is installed here (on PATH or in /usr/sbin): a manager advertises the driver only then.
+    public static func isInstalled() -> Bool {
+        FileSystem.findExecutable("nginx") != nil
+    }
+
+    /// The master's pid while it runs.
+    public var masterPID: Int32? {
+        master.flatMap { $0.isRunning ? $0.pid : nil }
+    }
+
+    public func configure(_ services: [BalancedService]) async throws {
+        // Checking and reloading suspend the actor; chaining keeps two calls from interleaving.
+        let previous = lastConfiguration
+        let configuration = Task {
+            _ = await previous?.result
+            try await apply(services)
+        }
+        lastConfiguration = configuration
+        try await configuration.value
+    }
+
+    private func apply(_ services: [BalancedService]) async throws(NginxBalancerError) {
+        guard let executable else { throw .notInstalled }
+        let text = try configuration.render(services)
+        var weights: [String: Double] = [:]
+        for service in services {
+            for backend in service.backends where backend.weight > 0 {
+                weights[backend.address] = max(weights[backend.address] ?? 0, backend.weight)
+            }
+        }
+        if text == applied, master?.isRunning == true {
+            self.weights = weights
+            return
+        }
+        let path = directory + "/nginx.conf"
+        let candidate = directory + "/nginx.conf.candidate"
+        do {
+            try FileSystem.makeDirectory(directory + "/temp")
+            try FileSystem.write(text, to: candidate)
+        } catch {
+            throw .failed(error.description)
+        }
+        let check: (status: Int32, output: String)
+        do {
+            check = try await ChildProcess.run(
+                [executable, "-t", "-q", "-p", directory + "/", "-c", candidate], outputPath: directory + "/check.out")
+        } catch {
+            throw .failed(error.description)
+        }
+        guard check.status == 0 || (check.status == -1 && !check.output.contains("[emerg]")) else {
+            let message = Self.problems(in: check.output)
+            logger.error("nginx rejected the configuration", metadata: ["lb.error": "\(message)"])
+            throw .rejected(message: message)
+        }
+        let before = applied ?? (try? FileSystem.read(path))
+        guard rename(candidate, path) == 0 else {
+            throw .failed("cannot put \(path) in place: \(String(cString: strerror(errno)))")
+        }
+        do {
+            if let master, master.isRunning {
+                try await reload(master)
+            } else if let adopted = adoptableMaster() {
+                logger.info("adopting the nginx master of an earlier run", metadata: ["lb.pid": "\(adopted)"])
+                master = Master(pid: adopted, child: nil)
+                try await reload(Master(pid: adopted, child: nil))
+            } else {
+                try await start(executable, configuration: path)
+            }
+        } catch {
+            // Keep the file in step with what runs, so a later start does not pick up what failed here.
+            if let before { try? FileSystem.write(before, to: path) }
+            throw error
+        }
+        applied = text
+        self.weights = weights
+    }
+
+    private func start(_ executable: String, configuration path: String) async throws(NginxBalancerError) {
+        accessLog.skipToEnd()
+        lastMetricsAt = .now
+        let child: ChildProcess
+        do {
+            child = try ChildProcess(
+                [executable, "-p", directory + "/", "-c", path], outputPath: directory + "/nginx.out")
+        } catch {
+            throw .failed(error.description)
+        }
+        // Started once its workers run; a master that exits (a port in use) says why in its error log.
+        let deadline = ContinuousClock.now + .seconds(10)
+        while ContinuousClock.now < deadline {
+            if !child.isRunning {
+                let log = (try? FileSystem.read(configuration.errorLogPath)) ?? ""
+                let output = (try? FileSystem.read(directory + "/nginx.out")) ?? ""
+                throw .failed("nginx exited at start: \(Self.problems(in: output + log))")
+            }
+            if ProcessTable.children(of: child.pid).contains(where: { $0.commandLine.contains("worker process") }) {
+                master = Master(pid: child.pid, child: child)
+                logger.info("nginx started", metadata: ["lb.pid": "\(child.pid)"])
+                return
+            }
+            try? await Task.sleep(for: .milliseconds(10))
+        }
+        await child.stop(signal: SIGKILL, timeout: .seconds(1))
+        throw .failed("nginx did not start its workers within 10 s")
+    }
+
+    /// SIGHUP, then waits until new workers run and the old ones no longer take requests.
+    private func reload(_ master: Master) async throws(NginxBalancerError) {
+        let old = Set(ProcessTable.children(of: master.pid).map(\.pid))
+        let logStart = (try? FileSystem.read(configuration.errorLogPath))?.utf8.count ?? 0
+        kill(master.pid, SIGHUP)
+        let deadline = ContinuousClock.now + .seconds(10)
+        while ContinuousClock.now < deadline {
+            let workers = ProcessTable.children(of: master.pid)
+            let fresh = workers.contains { !old.contains($0.pid) && $0.commandLine.hasSuffix("worker process") }
+            let oldServing = workers.contains { old.contains($0.pid) && $0.commandLine.hasSuffix("worker process") }
+            if fresh && !oldServing {
+                logger.info("nginx reloaded", metadata: ["lb.pid": "\(master.pid)"])
+                return
+            }
+            let log = (try? FileSystem.read(configuration.errorLogPath)) ?? ""
+            let news = String(decoding: log.utf8.dropFirst(logStart), as: UTF8.self)
+            if news.contains("[emerg]") || news.contains("[alert]") {
+                throw .failed("nginx could not reload (the previous configuration keeps serving): \(Self.problems(in: news))")
+            }
+            if !master.isRunning { throw .failed("the nginx master exited during a reload") }
+            try? await Task.sleep(for: .milliseconds(5))
+        }
+        throw .failed("nginx did not reload within 10 s")
+    }
+
+    /// A master recorded in this directory's pid file that still runs, from an earlier run of the manager.
+    private func adoptableMaster() -> pid_t? {
+        guard let text = try? FileSystem.read(configuration.pidPath),
+            let pid = pid_t(text.filter { !$0.isWhitespace }), ProcessTable.isAlive(pid),
+            ProcessTable.commandLine(of: pid)?.contains("nginx: master process") == true
+        else { return nil }
+        return pid
+    }
+
+    /// Per-backend metrics since the previous call (or since start), each `[backend weight, value]`:
+    /// `rate` (requests answered/s), `response` (average upstream response time, ms; 0 without requests),
+    /// `bytes` (bytes/s to and from clients) and `errors` (failed attempts: connect errors and timeouts,
+    /// nginx's 502 and 504). Backends with no traffic report zeros; a removed backend is reported while
+    /// its last requests are still being logged.
+    public func metrics() -> [String: [String: [Double]]] {
+        let now = ContinuousClock.now
+        let elapsed = max((now - lastMetricsAt) / .seconds(1), 0.001)
+        lastMetricsAt = now
+        let totals = accessLog.readTotals()
+        var result: [String: [String: [Double]]] = [:]
+        for address in Set(weights.keys).union(totals.keys) {
+            let weight = weights[address] ?? 0
+            let entry = totals[address] ?? .init()
+            result[address] = [
+                "rate": [weight, Double(entry.requests) / elapsed],
+                "response": [weight, entry.timed > 0 ? entry.responseSeconds * 1000 / Double(entry.timed) : 0],
+                "bytes": [weight, Double(entry.bytes) / elapsed],
+                "errors": [weight, Double(entry.errors)],
+            ]
+        }
+        return result
+    }
+
+    /// Always empty: nginx holds no connection waiting for a backend.
+    public func pending() -> [String: Int] { [:] }
+
+    /// Always empty: to nginx each HTTP request stands alone (see the type's documentation).
+    public func sessions() -> [String: String] { [:] }
+
+    /// Always `false`: there are no sessions to cut.
+    public func dropSession(_ client: String) -> Bool { false }
+
+    /// Stops nginx: SIGQUIT lets workers finish their requests; after `quitTimeout` the master and its
+    /// workers are killed. Returns once the master has exited.
+    public func shutdown() async {
+        _ = await lastConfiguration?.result
+        guard let master else { return }
+        self.master = nil
+        applied = nil
+        kill(master.pid, SIGQUIT)
+        let deadline = ContinuousClock.now + quitTimeout
+        while master.isRunning && ContinuousClock.now < deadline {
+            try? await Task.sleep(for: .milliseconds(10))
+        }
+        if master.isRunning {
+            logger.warning("nginx did not quit in time; killing it", metadata: ["lb.pid": "\(master.pid)"])
+            for worker in ProcessTable.children(of: master.pid) { kill(worker.pid, SIGKILL) }
+            kill(master.pid, SIGKILL)
+            while master.isRunning { try? await Task.sleep(for: .milliseconds(10)) }
+        }
+        logger.info("nginx stopped", metadata: ["lb.pid": "\(master.pid)"])
+    }
+
+    /// nginx's `[emerg]`/`[alert]` lines (else its last lines), without the time stamps.
+    static func problems(in output: String) -> String {
+        let lines = output.split(separator: "\n")
+        let serious = lines.filter { $0.contains("[emerg]") || $0.contains("[alert]") || $0.contains("[crit]") }
+        let chosen = serious.isEmpty ? Array(lines.suffix(3)) : serious
+        return chosen.map { line in
+            guard let bracket = line.firstRange(of: "] ") else { return String(line) }
+            // "2024/01/01 00:00:00 [emerg] 12#12: message" → "[emerg] message"
+            let level = line[..<bracket.upperBound].split(separator: " ").last ?? ""
+            var message = line[bracket.upperBound...]
+            if let hash = message.firstRange(of: ": "), message[..<hash.lowerBound].contains("#") {
+                message = message[hash.upperBound...]
+            }
+            return "\(level) \(message)"
+        }.joined(separator: "; ")
+    }
+}

@@ -1,0 +1,213 @@
+@testable import LoadBalancers
+import Testing
+
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// The nginx balancer against the real nginx binary: routing by weight, live changes, stickiness,
+/// metrics from the access log, rejected configurations and shutdown.
+@Suite(.serialized, .enabled(if: NginxBalancer.isInstalled(), "nginx is not installed"))
+struct NginxBalancerTests {
+    @Test func requestsSplitByWeight() async throws {
+        try await withNginx { balancer, _ in
+            let a = try await HTTPTestBackend.start("A")
+            let b = try await HTTPTestBackend.start("B")
+            let port = try freePort()
+            try await balancer.configure([
+                BalancedService(
+                    url: "http://127.0.0.1:\(port)/",
+                    backends: [Backend(ip: a.ip, port: a.port, weight: 2), Backend(ip: b.ip, port: b.port, weight: 1)])
+            ])
+            let seen = await backendCounts(port: port, count: 300)
+            #expect(seen.keys.sorted() == ["A", "B"], "every request should reach A or B: \(seen)")
+            #expect(abs((seen["A"] ?? 0) - 200) <= 30, "weights 2:1 over 300 requests should give about 200:100, got \(seen)")
+            await a.stop()
+            await b.stop()
+        }
+    }
+
+    @Test func backendChangesApplyWithinASecondWithoutFailedRequests() async throws {
+        try await withNginx { balancer, _ in
+            let a = try await HTTPTestBackend.start("A")
+            let b = try await HTTPTestBackend.start("B")
+            let c = try await HTTPTestBackend.start("C")
+            let port = try freePort()
+            let url = "http://127.0.0.1:\(port)/"
+            func service(_ backends: [HTTPTestBackend]) -> BalancedService {
+                BalancedService(url: url, backends: backends.map { Backend(ip: $0.ip, port: $0.port) })
+            }
+            try await balancer.configure([service([a, b])])
+            let master = await balancer.masterPID
+            let hammer = Hammer(port: port, clients: 3)
+            // Slow requests in flight across both reloads must complete too.
+            let slow = Task { try await httpGet(port: port, path: "/delay/700") }
+            try await Task.sleep(for: .milliseconds(300))
+
+            let addedAt = ContinuousClock.now
+            try await balancer.configure([service([a, b, c])])
+            try await Task.sleep(for: .seconds(1))
+            let removedAt = ContinuousClock.now
+            try await balancer.configure([service([b, c])])
+            try await Task.sleep(for: .seconds(1))
+            let results = await hammer.stop()
+            let slowResponse = try await slow.value
+
+            #expect(results.count > 100, "the hammer should have sent many requests, sent \(results.count)")
+            let failures = results.filter { $0.error != nil }
+            let failureMessages = failures.prefix(3).compactMap(\.error)
+            #expect(failures.isEmpty, "no request may fail across reloads; \(failures.count) of \(results.count) did: \(failureMessages)")
+            let firstC = results.first { $0.backend == "C" && $0.at > addedAt }
+            #expect(firstC.map { $0.at - addedAt < .seconds(1) } == true, "an added backend should get traffic within 1 s")
+            let lateA = results.filter { $0.backend == "A" && $0.at > removedAt + .seconds(1) }
+            #expect(lateA.isEmpty, "a removed backend should get no traffic 1 s after the change, got \(lateA.count)")
+            #expect(results.contains { $0.backend == "A" && $0.at < removedAt }, "A served before it was removed")
+            #expect(slowResponse.status == 200, "a request in flight during a reload should complete")
+            #expect(await balancer.masterPID == master, "a reload keeps the same master")
+            for backend in [a, b, c] { await backend.stop() }
+        }
+    }
+
+    @Test func stickySessionsKeepEachClientOnOneBackend() async throws {
+        try await withNginx { balancer, _ in
+            let backends = [try await HTTPTestBackend.start("A"), try await HTTPTestBackend.start("B"), try await HTTPTestBackend.start("C")]
+            let port = try freePort()
+            try await balancer.configure([
+                BalancedService(
+                    url: "http://127.0.0.1:\(port)/", backends: backends.map { Backend(ip: $0.ip, port: $0.port) },
+                    settings: ["sticky_sessions": "true"])
+            ])
+            var used: Set<String> = []
+            for client in 2...9 {
+                var seen: Set<String> = []
+                for _ in 0..<10 {
+                    seen.insert(try await httpGet(port: port, from: "127.0.0.\(client)").body)
+                }
+                #expect(seen.count == 1, "client 127.0.0.\(client) should stick to one backend, saw \(seen)")
+                used.formUnion(seen)
+            }
+            #expect(used.count >= 2, "eight clients should spread over the backends, all went to \(used)")
+            for backend in backends { await backend.stop() }
+        }
+    }
+
+    @Test func metricsReportRateResponseBytesAndErrors() async throws {
+        try await withNginx { balancer, _ in
+            let a = try await HTTPTestBackend.start("A")
+            let dead = try await HTTPTestBackend.start("dead")
+            await dead.stop()
+            let port = try freePort()
+            try await balancer.configure([
+                BalancedService(
+                    url: "http://127.0.0.1:\(port)/",
+                    backends: [Backend(ip: a.ip, port: a.port, weight: 3), Backend(ip: dead.ip, port: dead.port, weight: 1)])
+            ])
+            _ = await balancer.metrics()  // starts the measuring interval
+            for _ in 0..<8 {
+                let response = try await httpGet(port: port, path: "/delay/30")
+                #expect(response.status == 200 && response.body == "A", "a dead backend is skipped, the live one answers")
+            }
+            // nginx writes the log line after the response; give it a moment.
+            try await Task.sleep(for: .milliseconds(100))
+            let metrics = await balancer.metrics()
+            let live = try #require(metrics[a.address], "the live backend should be reported: \(metrics)")
+            #expect(live["rate"]?.first == 3, "the weight is the backend's: \(live)")
+            #expect((live["rate"]?.last ?? 0) > 0, "requests should give a rate: \(live)")
+            #expect((live["response"]?.last ?? 0) >= 25, "30 ms responses should average at least 25 ms: \(live)")
+            #expect((live["bytes"]?.last ?? 0) > 0, "bytes should be counted: \(live)")
+            #expect(live["errors"]?.last == 0)
+            #expect((metrics[dead.address]?["errors"]?.last ?? 0) >= 1, "connect failures count as errors: \(metrics)")
+
+            let idle = try #require(await balancer.metrics()[a.address])
+            #expect(idle["rate"]?.last == 0 && idle["bytes"]?.last == 0, "no traffic since the last call: \(idle)")
+            #expect(await balancer.pending().isEmpty)
+            #expect(await balancer.sessions().isEmpty)
+            #expect(await balancer.dropSession("127.0.0.1:1") == false)
+            await a.stop()
+        }
+    }
+
+    @Test func aRejectedConfigurationThrowsAndThePreviousOneKeepsServing() async throws {
+        try await withNginx { balancer, directory in
+            let a = try await HTTPTestBackend.start("A")
+            let port = try freePort()
+            let working = BalancedService(url: "http://127.0.0.1:\(port)/", backends: [Backend(ip: a.ip, port: a.port)])
+            try await balancer.configure([working])
+            #expect(try await httpGet(port: port).body == "A")
+
+            let secure = BalancedService(
+                url: "https://127.0.0.1:\(try freePort())/", backends: [Backend(ip: a.ip, port: a.port)],
+                settings: ["ssl_certificate": directory + "/missing.pem", "ssl_key": directory + "/missing.key"])
+            do {
+                try await balancer.configure([working, secure])
+                Issue.record("a missing certificate should make configure throw")
+            } catch let error as NginxBalancerError {
+                guard case .rejected(let message) = error else {
+                    Issue.record("expected .rejected, got \(error)")
+                    return
+                }
+                #expect(message.contains("missing.pem"), "nginx's message should name the file: \(message)")
+            }
+            #expect(try await httpGet(port: port).body == "A", "the previous configuration keeps serving")
+
+            await #expect(throws: NginxBalancerError.invalidSetting(key: "keepalive", value: "many", expected: "a whole number from 0 to 10000")) {
+                try await balancer.configure([BalancedService(url: working.url, backends: working.backends, settings: ["keepalive": "many"])])
+            }
+            await #expect(throws: NginxBalancerError.invalidURL("tcp://8080")) {
+                try await balancer.configure([BalancedService(url: "tcp://8080", backends: [])])
+            }
+            #expect(try await httpGet(port: port).body == "A", "still the previous configuration")
+            await a.stop()
+        }
+    }
+
+    @Test func aServiceWithoutBackendsAnswers503OrRedirects() async throws {
+        try await withNginx { balancer, _ in
+            let port = try freePort()
+            try await balancer.configure([
+                BalancedService(url: "http://127.0.0.1:\(port)/", backends: []),
+                BalancedService(url: "http://127.0.0.1:\(port)/moved", backends: [], redirect: "https://example.com/sorry"),
+            ])
+            #expect(try await httpGet(port: port).status == 503)
+            let moved = try await httpGet(port: port, path: "/moved/page")
+            #expect(moved.status == 302 && moved.headers["location"] == "https://example.com/sorry", "got \(moved)")
+        }
+    }
+
+    @Test func httpsUsesTheCertificateFromSettings() async throws {
+        try await withNginx { balancer, directory in
+            let certificate = directory + "/web.pem"
+            let key = directory + "/web.key"
+            let made = try await ChildProcess.run(
+                ["/usr/bin/openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "1", "-subj", "/CN=localhost",
+                 "-keyout", key, "-out", certificate],
+                outputPath: directory + "/openssl.out")
+            try #require(made.status == 0, "openssl should make a certificate: \(made.output)")
+            let a = try await HTTPTestBackend.start("A")
+            let port = try freePort()
+            try await balancer.configure([
+                BalancedService(
+                    url: "https://127.0.0.1:\(port)/", backends: [Backend(ip: a.ip, port: a.port)],
+                    settings: ["ssl_certificate": certificate, "ssl_key": key])
+            ])
+            let curl = try await ChildProcess.run(
+                ["/usr/bin/curl", "-sk", "--max-time", "5", "https://127.0.0.1:\(port)/"], outputPath: directory + "/curl.out")
+            #expect(curl.status == 0 && curl.output == "A", "curl over TLS should reach A: \(curl)")
+            await a.stop()
+        }
+    }
+
+    @Test func shutdownStopsTheMasterAndItsWorkers() async throws {
+        try await withNginx { balancer, _ in
+            let port = try freePort()
+            try await balancer.configure([BalancedService(url: "http://127.0.0.1:\(port)/", backends: [])])
+            let master = try #require(await balancer.masterPID)
+            let workers = ProcessTable.children(of: master).map(\.pid)
+            #expect(!workers.isEmpty)
+            await balancer.shutdown()
+            #expect(!ProcessTable.isAlive(master), "the master should be gone")
+            #expect(workers.allSatisfy { !ProcessTable.isAlive($0) }, "the workers should be gone")
+            #expect(await balancer.masterPID == nil)
+        }
+    }
+}
