@@ -22,6 +22,7 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-log", from: "1.6.0"),
         .package(url: "https://github.com/hummingbird-project/hummingbird", from: "2.0.0"),
         .package(url: "https://github.com/apple/swift-nio", from: "2.70.0"),
+        .package(url: "https://github.com/swift-server/swift-service-lifecycle", from: "2.0.0"),
     ],
     targets: [
         // Debian ships no pkg-config file for libzookeeper-mt, so the library is linked by name.
@@ -38,8 +39,12 @@ let package = Package(
             swiftSettings: strict
         ),
         .target(
+            name: "ProcessSupport",
+            swiftSettings: strict
+        ),
+        .target(
             name: "ZooKeeperTesting",
-            dependencies: ["ZooKeeper"],
+            dependencies: ["ZooKeeper", "ProcessSupport"],
             swiftSettings: strict
         ),
         .target(
@@ -73,6 +78,7 @@ let package = Package(
                 "ReactorCore",
                 "ReactorStore",
                 "LoadBalancers",
+                "ProcessSupport",
                 .product(name: "Logging", package: "swift-log"),
             ],
             swiftSettings: strict
@@ -80,6 +86,7 @@ let package = Package(
         .target(
             name: "LoadBalancers",
             dependencies: [
+                "ProcessSupport",
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "Logging", package: "swift-log"),
@@ -95,6 +102,7 @@ let package = Package(
                 "ReactorStore",
                 "ReactorAPI",
                 "ReactorManager",
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),

@@ -1,4 +1,5 @@
 import Foundation
+import ProcessSupport
 import Synchronization
 
 #if canImport(Glibc)
@@ -48,19 +49,14 @@ public final class ManagedProcess: Sendable {
         posix_spawn_file_actions_adddup2(&actions, pipeFDs[0], 0)
         posix_spawn_file_actions_addopen(&actions, 1, logPath, O_WRONLY | O_CREAT | O_APPEND, 0o644)
         posix_spawn_file_actions_adddup2(&actions, 1, 2)
+        // Only the guard pipe and the log reach the command: an inherited write end of another
+        // command's guard pipe would keep that command alive after its owner died.
+        SpawnActions.closeInherited(&actions)
 
         var attributes = posix_spawnattr_t()
         posix_spawnattr_init(&attributes)
         defer { posix_spawnattr_destroy(&attributes) }
-        var noSignals = sigset_t()
-        sigemptyset(&noSignals)
-        var allSignals = sigset_t()
-        sigfillset(&allSignals)
-        posix_spawnattr_setsigmask(&attributes, &noSignals)
-        posix_spawnattr_setsigdefault(&attributes, &allSignals)
-        posix_spawnattr_setpgroup(&attributes, 0)
-        posix_spawnattr_setflags(
-            &attributes, Int16(POSIX_SPAWN_SETSIGMASK | POSIX_SPAWN_SETSIGDEF | POSIX_SPAWN_SETPGROUP))
+        SpawnActions.cleanSignals(&attributes, grouping: .newProcessGroup)
 
         var env = ProcessInfo.processInfo.environment
         env.merge(environment) { _, new in new }

@@ -1,16 +1,22 @@
 import ArgumentParser
 import Foundation
 import Logging
-import ZooKeeper
+import ReactorCore
+import ReactorManager
 import ReactorStore
+import ZooKeeper
 import ZooKeeperTesting
 
 /// `reactor up`: a complete local Reactor for a first run.
 struct UpCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "up",
-        abstract: "Bring up a local Reactor: a private ZooKeeper (unless --zookeeper is given) with Reactor's layout.",
-        discussion: "Runs until Ctrl-C (SIGINT) or SIGTERM, then stops everything it started."
+        abstract: "Bring up a local Reactor: a private ZooKeeper (unless --zookeeper is given), the API and a manager.",
+        discussion: """
+            With --demo, also an endpoint on the `process` cloud behind the built-in tcp balancer and a \
+            load generator, so that the instance count follows the load (printed as it changes). \
+            Runs until Ctrl-C (SIGINT) or SIGTERM, then stops everything it started, instances included.
+            """
     )
 
     @Option(name: .customLong("zookeeper"), help: "Use this ZooKeeper ensemble instead of starting a private one.")
@@ -19,34 +25,114 @@ struct UpCommand: AsyncParsableCommand {
     @Option(help: "Port for the private ZooKeeper (default: a free port).")
     var zookeeperPort: Int?
 
+    @Option(help: "Port the API listens on (on 127.0.0.1).")
+    var port: Int = 8080
+
+    @Option(help: "Seconds between passes of the manager's loop.")
+    var interval: Double = 2
+
+    @Flag(help: "Run the demo: an autoscaled endpoint and a load generator.")
+    var demo = false
+
+    @Option(help: "Port of the demo endpoint's balancer.")
+    var demoPort: Int = 8000
+
+    @Option(help: "Seconds each load level of the demo lasts.")
+    var demoPhase: Double = 30
+
+    @Option(help: "Log level of the API and manager: trace, debug, info, notice, warning, error, critical.")
+    var logLevel: String = "warning"
+
+    func validate() throws {
+        for (flag, value) in [("--port", port), ("--demo-port", demoPort)] where !(1...65535).contains(value) {
+            throw ValidationError("\(flag) must be between 1 and 65535")
+        }
+        guard interval > 0 else { throw ValidationError("--interval must be a positive number of seconds") }
+        guard demoPhase >= 5 else { throw ValidationError("--demo-phase must be at least 5 seconds") }
+        if demo && port == demoPort { throw ValidationError("--port and --demo-port must differ") }
+    }
+
     func run() async throws {
-        var logger = Logger(label: "reactor.up")
-        logger.logLevel = .info
-        var server: ZooKeeperServer?
+        var zookeeperServer: ZooKeeperServer?
         let hosts: String
         if let connectString {
             hosts = connectString
         } else {
-            print("starting a private ZooKeeper …")
+            say("starting a private ZooKeeper …")
             let started = try await ZooKeeperServer.start(options: .init(), port: zookeeperPort)
-            server = started
+            zookeeperServer = started
             hosts = started.connectString
-            print("ZooKeeper is serving on \(hosts) (data in \(started.dataDirectory))")
+            say("ZooKeeper serves on \(hosts) (data in \(started.dataDirectory))")
         }
+        var options = LocalNode.Options(zookeeper: hosts)
+        options.host = "127.0.0.1"
+        options.port = port
+        options.name = "local"
+        options.interval = interval
+        options.logLevel = Logger.Level(rawValue: logLevel) ?? .warning
+        let node: LocalNode
         do {
-            let zk = try await ZooKeeperClient.connect(.init(connectString: hosts, logger: logger))
-            try await ReactorStore(client: zk).prepareLayout()
-            await zk.close()
-            print("Reactor's state lives under /reactor in ZooKeeper at \(hosts).")
-            print("Try: reactor zk ls /reactor --zookeeper \(hosts)")
-            print("Press Ctrl-C to stop.")
-            fflush(nil)
-            await Signals.waitForTermination()
-            print("stopping …")
+            node = try await LocalNode.start(options)
         } catch {
-            await server?.destroy()
+            await zookeeperServer?.destroy()
             throw error
         }
-        await server?.destroy()
+        let api = "http://127.0.0.1:\(port)"
+        say("API on \(api)   manager \(node.identity.name) (\(node.identity.id))")
+        say("try: curl \(api)/v1.1/endpoints   or   reactor zk ls /reactor --zookeeper \(hosts)")
+
+        var demoRun: Task<Void, Never>?
+        var demoScript: String?
+        if demo {
+            do {
+                let script = try DemoEndpoint.writeInstanceScript()
+                demoScript = script
+                let endpoint = DemoEndpoint(client: node.managerClient, balancerPort: demoPort, instanceScript: script)
+                try await endpoint.create()
+                say("demo: endpoint 'demo' on the process cloud, balanced on tcp://127.0.0.1:\(demoPort)")
+                say("demo: rules '\(DemoEndpoint.rules)', \(DemoEndpoint.minInstances)–\(DemoEndpoint.maxInstances) instances")
+                let phase = demoPhase
+                demoRun = Task { await endpoint.run(phase: .milliseconds(Int(phase * 1000))) }
+            } catch {
+                say("demo: could not set up the demo endpoint: \(error)")
+            }
+        }
+        say("Press Ctrl-C to stop.")
+        await Signals.waitForTermination()
+        say("stopping …")
+        demoRun?.cancel()
+        await demoRun?.value
+        if zookeeperServer == nil && demo {
+            // A shared ZooKeeper keeps the demo endpoint: leave it stopped, with no instance.
+            await stopDemo(node.managerClient)
+        }
+        await node.stop()
+        if zookeeperServer != nil {
+            // The manager's pid files are kept per name and ensemble, hence its (closed) client.
+            let cloud = ProcessCloud(
+                client: node.managerClient, host: node.identity.name, apiURL: "", logger: Logger(label: "reactor.up"),
+                liveHosts: { [] })
+            let ended = await cloud.endLocalInstances()
+            if ended > 0 { say("ended \(ended) instance process(es)") }
+        }
+        if let demoScript { try? FileManager.default.removeItem(atPath: demoScript) }
+        await zookeeperServer?.destroy()
+        say("stopped")
+    }
+
+    /// Sets the demo endpoint STOPPED and waits (up to 20 s) until its instances are gone.
+    private func stopDemo(_ client: ZooKeeperClient) async {
+        let store = ReactorStore(client: client)
+        guard let id = try? await store.endpointID(named: DemoEndpoint.name) else { return }
+        try? await store.setEndpointState(.stopped, id: id, name: DemoEndpoint.name)
+        let deadline = ContinuousClock.now + .seconds(20)
+        while ContinuousClock.now < deadline, ((try? await store.instances(id: id).count) ?? 0) > 0 {
+            try? await Task.sleep(for: .milliseconds(250))
+        }
+    }
+
+    private func say(_ line: String) {
+        print(line)
+        fflush(nil)
     }
 }

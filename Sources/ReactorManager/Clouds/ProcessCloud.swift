@@ -109,7 +109,8 @@ public struct ProcessCloud: CloudDriver {
             throw CloudError("[cloud:process] has no command")
         }
         let ip = launch.instance.ips.first ?? ""
-        let url = (try? await client.get(ZNodeLayout.url).string).flatMap { $0.isEmpty ? nil : $0 } ?? apiURL
+        // The global URL is stored as a JSON string (POST /v1.1/url).
+        let url = (try? await ReactorStore(client: client).apiURL()).flatMap { $0.isEmpty ? nil : $0 } ?? apiURL
         try FileManager.default.createDirectory(atPath: logDirectory, withIntermediateDirectories: true)
         let environment = [
             "REACTOR_INSTANCE_IP": ip, "REACTOR_INSTANCE_ID": launch.instance.id,
@@ -184,6 +185,29 @@ public struct ProcessCloud: CloudDriver {
                 try? FileManager.default.removeItem(atPath: path)
             }
         }
+    }
+
+    /// Ends every instance process this host's manager started for this installation (its pid
+    /// files), whatever ZooKeeper says: for a local Reactor that is going away with its state.
+    ///
+    /// - Returns: how many processes were ended.
+    @discardableResult
+    public func endLocalInstances() async -> Int {
+        let directory = pidDirectory
+        guard let files = try? FileManager.default.contentsOfDirectory(atPath: directory) else { return 0 }
+        var ended = 0
+        for file in files where file.hasSuffix(".pid") {
+            let path = "\(directory)/\(file)"
+            defer { try? FileManager.default.removeItem(atPath: path) }
+            guard let text = try? String(contentsOfFile: path, encoding: .utf8) else { continue }
+            let parts = text.split(whereSeparator: { $0 == " " || $0 == "\n" })
+            guard parts.count == 3, let pid = Int32(parts[1]), let started = UInt64(parts[2]),
+                Self.isAlive(pid), ProcessSpawner.startTime(pid) == started
+            else { continue }
+            await ProcessSpawner.terminate(pid)
+            ended += 1
+        }
+        return ended
     }
 
     /// Where this host's manager keeps the pids of the instances it started (one folder per

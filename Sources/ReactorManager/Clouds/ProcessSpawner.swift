@@ -1,4 +1,5 @@
 import Foundation
+import ProcessSupport
 
 #if canImport(Glibc)
 import Glibc
@@ -14,18 +15,15 @@ enum ProcessSpawner {
         posix_spawn_file_actions_addopen(&actions, 0, "/dev/null", O_RDONLY, 0)
         posix_spawn_file_actions_addopen(&actions, 1, logPath, O_WRONLY | O_CREAT | O_APPEND, 0o644)
         posix_spawn_file_actions_adddup2(&actions, 1, 2)
+        // Nothing else of the manager's (ZooKeeper and balancer sockets, client connections)
+        // reaches the instance: an inherited socket would outlive its connection.
+        SpawnActions.closeInherited(&actions)
 
         var attributes = posix_spawnattr_t()
         posix_spawnattr_init(&attributes)
         defer { posix_spawnattr_destroy(&attributes) }
-        var noSignals = sigset_t()
-        sigemptyset(&noSignals)
-        var allSignals = sigset_t()
-        sigfillset(&allSignals)
-        posix_spawnattr_setsigmask(&attributes, &noSignals)
-        posix_spawnattr_setsigdefault(&attributes, &allSignals)
-        // POSIX_SPAWN_SETSID (0x80 in glibc): a session and process group of its own.
-        posix_spawnattr_setflags(&attributes, Int16(POSIX_SPAWN_SETSIGMASK | POSIX_SPAWN_SETSIGDEF | 0x80))
+        // A session and process group of its own.
+        SpawnActions.cleanSignals(&attributes, grouping: .newSession)
 
         var env = ProcessInfo.processInfo.environment
         env.merge(environment) { _, new in new }
