@@ -3,8 +3,7 @@ import Foundation
 /// Ends every instance process the process cloud started for the given manager names (from the
 /// pid files it keeps per host), so a test leaves nothing running whatever happened in it. A pid
 /// is only signalled while its start time still matches the file (pids get reused).
-func killInstanceProcesses(hosts: [String]) {
-    let base = NSTemporaryDirectory() + "reactor-instances"
+func killInstanceProcesses(hosts: [String], base: String = NSTemporaryDirectory() + "reactor-instances") {
     let folders = (try? FileManager.default.contentsOfDirectory(atPath: base)) ?? []
     for folder in folders where hosts.contains(where: { folder.hasPrefix("\($0)-") }) {
         let directory = "\(base)/\(folder)"

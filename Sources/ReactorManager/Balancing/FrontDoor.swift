@@ -11,59 +11,128 @@ import ZooKeeper
 /// `sessions/active`, for the owners to combine.
 ///
 /// Endpoints sharing a URL share one entry: their backends are pooled, each weighted by its
-/// endpoint's `weight`.
+/// endpoint's `weight`. Backends are an endpoint's confirmed IPs and its `static_instances`.
+///
+/// Each balanced endpoint's `confirmed_ips` is read with a child watch and read again only after
+/// it fired; a firing also rings ``changes``, so that the loop reconfigures the balancers at once
+/// (an instance gets traffic right after it is confirmed) rather than at its next pass.
 struct FrontDoor {
     let client: ZooKeeperClient
     let managerID: String
-    let tcp: TCPBalancer?
     let log: ManagerLog
-    private var configured: [BalancedService]?
+    /// Balancer drivers this host runs, by name (`tcp`, `nginx`, `haproxy`).
+    let drivers: [String: any LoadBalancerDriver]
+    /// Rung when the backends of a balanced endpoint changed.
+    let changes = Doorbell()
+    private var configured: [String: [BalancedService]] = [:]
+    private var backendIPs: [String: (ips: [String], watch: Watch)] = [:]
     private var publishedSessions: [String: Set<String>] = [:]
     private var published: [String: [UInt8]] = [:]
+    private var reportedProblems: Set<String> = []
 
-    init(client: ZooKeeperClient, managerID: String, runsTCP: Bool, log: ManagerLog) {
+    /// - Parameters:
+    ///   - loadBalancers: the drivers to run; names this build has no driver for are skipped.
+    ///   - stateDirectory: where process-based balancers keep their files (one folder each).
+    init(client: ZooKeeperClient, managerID: String, loadBalancers: [String], stateDirectory: String, log: ManagerLog) {
         self.client = client
         self.managerID = managerID
-        self.tcp = runsTCP ? TCPBalancer(logger: log.logger) : nil
         self.log = log
-    }
-
-    /// The tcp endpoints and their live backends; reconfigures the balancer when they changed.
-    mutating func refresh(_ endpoints: EndpointDirectory) async throws {
-        guard let tcp else { return }
-        var services: [String: BalancedService] = [:]
-        for (id, entry) in endpoints.entries.sorted(by: { $0.key < $1.key }) where entry.loadBalancer == "tcp" {
-            guard let config = try? EndpointConfig(json: entry.configuration), let url = config.url else { continue }
-            let settings = (try? TCPSettings(section: config.drivers.loadBalancers["tcp"] ?? [:])) ?? TCPSettings()
-            let ips = (try? await client.children(ZNodeLayout.endpoint(id, EndpointNode.confirmedIPs))) ?? []
-            let port = config.port ?? Self.port(of: url) ?? 0
-            let backends = ips.sorted().map { Backend(ip: $0, port: port, weight: config.weight) }
-            if var existing = services[url] {
-                existing.backends += backends
-                services[url] = existing
-            } else {
-                services[url] = BalancedService(
-                    url: url, backends: backends, algorithm: settings.algorithm, holdTimeout: settings.holdTimeout,
-                    redirect: config.redirect)
+        var drivers: [String: any LoadBalancerDriver] = [:]
+        for name in loadBalancers {
+            switch name {
+            case "tcp": drivers[name] = TCPBalancer(logger: log.logger)
+            case "nginx": drivers[name] = NginxBalancer(directory: "\(stateDirectory)/nginx", logger: log.logger)
+            default: continue
             }
         }
-        let wanted = services.values.sorted { $0.url < $1.url }
-        guard wanted != configured else { return }
-        do {
-            try await tcp.configure(wanted)
-            configured = wanted
-        } catch {
-            await log(.error, "cannot configure the tcp balancer: \(error)")
+        self.drivers = drivers
+    }
+
+    /// The drivers this build can run, of those installed on the host.
+    static let implemented: Set<String> = ["tcp", "nginx"]
+
+    /// The balanced endpoints and their live backends; reconfigures each driver whose services
+    /// changed.
+    mutating func refresh(_ endpoints: EndpointDirectory) async throws {
+        guard !drivers.isEmpty else { return }
+        var services: [String: [String: BalancedService]] = [:]  // driver → url → service
+        var balanced: Set<String> = []
+        for (id, entry) in endpoints.entries.sorted(by: { $0.key < $1.key }) {
+            guard let driver = entry.loadBalancer, drivers[driver] != nil else { continue }
+            guard let config = try? EndpointConfig(json: entry.configuration), let url = config.url else { continue }
+            balanced.insert(id)
+            let settings = config.drivers.loadBalancers[driver] ?? [:]
+            let ips = Set(await backends(of: id)).union(config.staticInstances.map(\.description)).sorted()
+            let port = config.port ?? Self.port(of: url) ?? 0
+            let backends = ips.map { Backend(ip: $0, port: port, weight: config.weight) }
+            if var existing = services[driver, default: [:]][url] {
+                existing.backends += backends
+                services[driver]?[url] = existing
+            } else {
+                var algorithm = BalancingAlgorithm.roundRobin
+                var holdTimeout = Duration.zero
+                if driver == "tcp" {
+                    do {
+                        let tcp = try TCPSettings(section: settings)
+                        algorithm = tcp.algorithm
+                        holdTimeout = tcp.holdTimeout
+                    } catch {
+                        await reportOnce(id, "[loadbalancer:tcp] of endpoint \(id): \(error); using the defaults")
+                    }
+                } else if let balance = settings["balance"], let chosen = BalancingAlgorithm(rawValue: balance.lowercased()) {
+                    algorithm = chosen
+                }
+                services[driver, default: [:]][url] = BalancedService(
+                    url: url, backends: backends, algorithm: algorithm, holdTimeout: holdTimeout,
+                    redirect: config.redirect, settings: settings)
+            }
         }
+        backendIPs = backendIPs.filter { balanced.contains($0.key) }
+        for (name, driver) in drivers {
+            let wanted = (services[name] ?? [:]).values.sorted { $0.url < $1.url }
+            // A driver starts (nginx, haproxy: a process) only once it has something to serve.
+            if configured[name] == nil && wanted.isEmpty { continue }
+            guard wanted != configured[name] else { continue }
+            do {
+                try await driver.configure(wanted)
+                configured[name] = wanted
+            } catch {
+                // Left as it was: the next pass tries again; the message says why.
+                await reportOnce(name, "cannot configure the \(name) balancer: \(error)")
+            }
+        }
+    }
+
+    /// An endpoint's confirmed IPs, read again only when its watch fired.
+    private mutating func backends(of id: String) async -> [String] {
+        if let known = backendIPs[id], !known.watch.hasFired { return known.ips }
+        let path = ZNodeLayout.endpoint(id, EndpointNode.confirmedIPs)
+        guard let (ips, watch) = try? await client.childrenWatching(path) else {
+            backendIPs[id] = nil
+            return []
+        }
+        backendIPs[id] = (ips, watch)
+        let changes = changes
+        Task {
+            // Wakes the loop when the backends change (or the session ends the watch).
+            _ = try? await watch.event()
+            changes.ring()
+        }
+        return ips
     }
 
     /// Publishes this host's balancer metrics, held connections and sessions; carries out
     /// session drops requested through the API.
     mutating func publish(_ endpoints: EndpointDirectory) async throws {
-        guard let tcp else { return }
-        let metrics = await tcp.metrics()
-        let pending = await tcp.pending()
-        let sessions = await tcp.sessions()
+        guard !drivers.isEmpty else { return }
+        var metrics: [String: [String: [Double]]] = [:]
+        var pending: [String: Int] = [:]
+        var sessions: [String: String] = [:]
+        for driver in drivers.values {
+            metrics.merge(await driver.metrics()) { first, _ in first }
+            pending.merge(await driver.pending()) { $0 + $1 }
+            sessions.merge(await driver.sessions()) { first, _ in first }
+        }
         let activeTotal = metrics.values.reduce(0.0) { $0 + ($1["active"]?.last ?? 0) }
         let metricsJSON = JSONValue.object(
             metrics.mapValues { values in .array([.object(values.mapValues { .array($0.map(JSONValue.number)) })]) })
@@ -72,12 +141,10 @@ struct FrontDoor {
             "\(ZNodeLayout.managerPending)/\(managerID)", .object(pending.mapValues { .number(Double($0)) }))
         try await publishEphemeral("\(ZNodeLayout.managerActive)/\(managerID)", .number(activeTotal))
 
-        // Sessions, filed under the endpoint whose confirmed IP is the backend.
+        // Sessions, filed under the endpoint whose backend IP they reach.
         var ipToEndpoint: [String: String] = [:]
-        for (id, entry) in endpoints.entries where entry.loadBalancer == "tcp" {
-            for ip in (try? await client.children(ZNodeLayout.endpoint(id, EndpointNode.confirmedIPs))) ?? [] {
-                ipToEndpoint[ip] = id
-            }
+        for (id, known) in backendIPs {
+            for ip in known.ips { ipToEndpoint[ip] = id }
         }
         var byEndpoint: [String: [String: String]] = [:]
         for (clientAddress, backend) in sessions {
@@ -88,27 +155,43 @@ struct FrontDoor {
             let now = byEndpoint[id] ?? [:]
             let before = publishedSessions[id] ?? []
             let directory = ZNodeLayout.endpoint(id, EndpointNode.sessionsActive)
-            for (clientAddress, backend) in now where !before.contains(clientAddress) {
-                _ = try? await client.create(
-                    "\(directory)/\(clientAddress)", data: Array(backend.utf8), mode: .ephemeral, createParents: true)
+            var listed: Set<String> = []
+            for (clientAddress, backend) in now {
+                guard !before.contains(clientAddress) else {
+                    listed.insert(clientAddress)
+                    continue
+                }
+                do {
+                    _ = try await client.create(
+                        "\(directory)/\(clientAddress)", data: Array(backend.utf8), mode: .ephemeral,
+                        createParents: true)
+                    listed.insert(clientAddress)
+                } catch let error as ZooKeeperError where error.code == .nodeExists {
+                    listed.insert(clientAddress)  // listed by another front door for the same client
+                } catch {
+                    continue  // tried again next pass
+                }
             }
             for clientAddress in before where now[clientAddress] == nil {
                 try? await client.delete("\(directory)/\(clientAddress)")
             }
-            publishedSessions[id] = Set(now.keys)
+            publishedSessions[id] = listed
         }
         // Session drops: every front door cuts its own; the owner clears the request.
-        for (id, entry) in endpoints.entries where entry.loadBalancer == "tcp" {
+        guard !sessions.isEmpty else { return }
+        for id in byEndpoint.keys {
             let drops = (try? await client.children(ZNodeLayout.endpoint(id, EndpointNode.sessionsDrop))) ?? []
-            for clientAddress in drops where await tcp.dropSession(clientAddress) {
-                await log(.info, "cut session \(clientAddress) on request", endpoint: id)
+            for clientAddress in drops where sessions[clientAddress] != nil {
+                for driver in drivers.values where await driver.dropSession(clientAddress) {
+                    await log(.info, "cut session \(clientAddress) on request", endpoint: id)
+                }
             }
         }
     }
 
     /// Stops serving and closes every connection.
     func shutdown() async {
-        await tcp?.shutdown()
+        for driver in drivers.values { await driver.shutdown() }
     }
 
     private mutating func publishEphemeral(_ path: String, _ value: JSONValue) async throws {
@@ -122,10 +205,17 @@ struct FrontDoor {
         published[path] = data
     }
 
-    /// Forgets what was published (after a session expiry its ephemeral nodes are gone).
+    private mutating func reportOnce(_ key: String, _ message: String) async {
+        guard reportedProblems.insert("\(key):\(message)").inserted else { return }
+        await log(.warning, message)
+    }
+
+    /// Forgets what was published and read (after a session expiry its ephemeral nodes and
+    /// watches are gone).
     mutating func forgetPublished() {
         published.removeAll()
         publishedSessions.removeAll()
+        backendIPs.removeAll()
     }
 
     static func port(of url: String) -> Int? {

@@ -1,3 +1,4 @@
+import Foundation
 import ReactorCore
 import ReactorStore
 import ZooKeeper
@@ -53,6 +54,7 @@ struct EndpointWork: Sendable {
         }
         let metrics = JSONValue.object(posted.averages.mapValues(JSONValue.number))
         outcome.published = try await publish(metrics)
+        await clearDropRequests()
 
         guard let entry else { return outcome }
         let config: EndpointConfig
@@ -94,6 +96,24 @@ struct EndpointWork: Sendable {
             try await ownership.fenced(claim, [.create(path: path, data: data, mode: .ephemeral)])
         }
         return metrics
+    }
+
+    /// Clears the session drops the front doors have carried out (the session is no longer
+    /// listed in `sessions/active`), and those still listed after 30 s (no front door could cut
+    /// them), so that a request never lingers.
+    private func clearDropRequests() async {
+        let directory = ZNodeLayout.endpoint(id, EndpointNode.sessionsDrop)
+        guard let drops = try? await client.children(directory), !drops.isEmpty else { return }
+        let active = Set((try? await client.children(ZNodeLayout.endpoint(id, EndpointNode.sessionsActive))) ?? [])
+        let now = Int64(Date().timeIntervalSince1970 * 1000)
+        for clientAddress in drops {
+            let path = "\(directory)/\(clientAddress)"
+            if active.contains(clientAddress) {
+                guard let stat = try? await client.exists(path), now - stat.ctime > 30_000 else { continue }
+                await log(.warning, "no front door cut session \(clientAddress) within 30 s; request cleared", endpoint: id)
+            }
+            try? await client.delete(path)
+        }
     }
 
     /// What one endpoint's work came to.

@@ -97,9 +97,12 @@ struct ManagerLoop {
         var clouds: [String: any CloudDriver] = [:]
         if identity.clouds.contains("process") { clouds["process"] = processCloud }
         self.clouds = clouds
+        let installation = String(HashRing.position(of: service.client.configuration.connectString), radix: 16)
+        let stateDirectory = service.settings.stateDirectory
+            ?? NSTemporaryDirectory() + "reactor-manager/\(identity.name)-\(installation)"
         frontDoor = FrontDoor(
-            client: service.client, managerID: identity.id,
-            runsTCP: identity.loadBalancers.contains("tcp"),
+            client: service.client, managerID: identity.id, loadBalancers: identity.loadBalancers,
+            stateDirectory: stateDirectory,
             log: ManagerLog(store: service.store, name: identity.name, logger: service.settings.logger))
     }
 
@@ -296,25 +299,39 @@ struct ManagerLoop {
 
     // MARK: Waiting and stopping
 
-    /// Sleeps for the interval, or less when a manager joins or leaves.
-    func waitForNextPass() async {
-        let interval = interval
+    /// Sleeps for the interval, or less when a manager joins or leaves, an IP registers or the
+    /// configuration changes. When only balanced backends changed, reconfigures the balancers
+    /// at once and goes back to sleep.
+    mutating func waitForNextPass() async {
+        let deadline = ContinuousClock.now + interval
         let watch = membership.watch
         let registrations = try? await client.childrenWatching(ZNodeLayout.newIPs).1
         let configuration = configurationWatch
-        await withTaskGroup(of: Void.self) { group in
-            if let configuration {
-                group.addTask { _ = try? await configuration.event() }
+        let backends = frontDoor.changes
+        enum Wake { case pass, backends }
+        while true {
+            let wake = await withTaskGroup(of: Wake.self) { group in
+                if let configuration {
+                    group.addTask { _ = try? await configuration.event(); return .pass }
+                }
+                group.addTask { try? await Task.sleep(until: deadline); return .pass }
+                if let watch {
+                    group.addTask { _ = try? await watch.event(); return .pass }
+                }
+                if let registrations {
+                    group.addTask { _ = try? await registrations.event(); return .pass }
+                }
+                group.addTask { await backends.wait(); return .backends }
+                let first = await group.next() ?? .pass
+                group.cancelAll()
+                return first
             }
-            group.addTask { try? await Task.sleep(for: interval) }
-            if let watch {
-                group.addTask { _ = try? await watch.event() }
+            guard wake == .backends, !Task.isCancelled else { return }
+            do {
+                try await frontDoor.refresh(endpoints)
+            } catch {
+                logger.warning("cannot reconfigure the balancers: \(error)")
             }
-            if let registrations {
-                group.addTask { _ = try? await registrations.event() }
-            }
-            await group.next()
-            group.cancelAll()
         }
     }
 

@@ -4,6 +4,9 @@ import Logging
 public struct ManagerSettings: Sendable {
     /// The loop interval; overrides `[manager] interval` when set (tests use short ones).
     public var interval: Duration?
+    /// Where process-based balancers (nginx, haproxy) keep their files; default a folder per
+    /// manager name and ensemble under the temporary directory.
+    public var stateDirectory: String?
     /// The number of ring keys; overrides `[manager] keys` when set.
     public var keyCount: Int?
     /// The loop interval when neither this nor the configuration says. Default 10 s.

@@ -40,23 +40,21 @@ public enum HostFacts {
     }
 
     /// The load balancer drivers this host can run: the built-in `tcp`, and each external one
-    /// whose program is installed.
+    /// this build has a driver for whose program is installed. Only these are advertised, so the
+    /// ring never gives this host an endpoint it cannot serve.
     public static func availableLoadBalancers() -> [String] {
         var drivers = ["tcp"]
-        for (driver, program) in [("nginx", "nginx"), ("haproxy", "haproxy"), ("dnsmasq", "dnsmasq")]
-        where isInstalled(program) {
+        for (driver, program) in [("nginx", "nginx"), ("haproxy", "haproxy")]
+        where FrontDoor.implemented.contains(driver) && isInstalled(program) {
             drivers.append(driver)
         }
         return drivers
     }
 
-    /// The cloud drivers this host can run: the built-in `process` (needs /bin/sh), and `docker`
-    /// when its socket exists.
+    /// The cloud drivers this host can run: the built-in `process` (needs /bin/sh). The
+    /// configuration model knows `docker` and `openstack` too, but this build has no driver for
+    /// them, so they are not advertised.
     public static func availableClouds() -> [String] {
-        var clouds: [String] = []
-        if FileManager.default.isExecutableFile(atPath: "/bin/sh") { clouds.append("process") }
-        if FileManager.default.fileExists(atPath: "/var/run/docker.sock") { clouds.append("docker") }
-        clouds.append("openstack")  // a REST API: nothing to install on the host
-        return clouds
+        FileManager.default.isExecutableFile(atPath: "/bin/sh") ? ["process"] : []
     }
 }

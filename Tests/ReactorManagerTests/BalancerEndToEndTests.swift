@@ -1,0 +1,240 @@
+import Foundation
+import ReactorStore
+import Testing
+import ZooKeeper
+import ZooKeeperTesting
+
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// Each balancer driver as the manager runs it: `reactor api`, `reactor manager`, instances on
+/// the process cloud registering themselves, and real clients through the balancer.
+@Suite("Balancers driven by the manager", .serialized)
+struct BalancerEndToEndTests {
+    @Test(arguments: ["tcp", "nginx"])
+    func theBalancerFollowsTheEndpoint(driver: String) async throws {
+        let namespace = try await SharedZooKeeper.instance.namespace("balancer-\(driver)")
+        let apiPort = try LoopbackPorts.free()
+        let balancerPort = try LoopbackPorts.free()
+        let instancePort = try LoopbackPorts.free()
+        let host = "lb-\(driver)"
+        let logs = NSTemporaryDirectory() + "reactor-lb-\(driver)-\(UUID().uuidString.prefix(6))"
+        try FileManager.default.createDirectory(atPath: logs, withIntermediateDirectories: true)
+        let api = try ManagedProcess(
+            [try reactorExecutable(), "api", "--zookeeper", namespace, "--host", "127.0.0.1", "--port", "\(apiPort)"],
+            logPath: logs + "/api.log")
+        let manager = try ManagedProcess(
+            [try reactorExecutable(), "manager", "--zookeeper", namespace, "--name", host, "--interval", "0.3",
+             "--api", "http://127.0.0.1:\(apiPort)", "--log-level", "info"],
+            environment: ["TMPDIR": logs + "/"],
+            logPath: logs + "/manager.log")
+        let http = HTTP(base: "http://127.0.0.1:\(apiPort)")
+        let scenario = Scenario(
+            driver: driver, http: http, namespace: namespace, balancerPort: balancerPort, instancePort: instancePort)
+        do {
+            try await scenario.run()
+        } catch {
+            Issue.record("manager log:\n\(manager.logTail(40))")
+            await scenario.stop()
+            await manager.kill()
+            await api.kill()
+            Self.endLeftoverNginx(under: logs)
+            killInstanceProcesses(hosts: [host], base: logs + "/reactor-instances")
+            throw error
+        }
+        await scenario.stop()
+        // A graceful stop: the manager stops the balancers it started (nginx outlives a kill -9,
+        // to keep serving across a manager restart).
+        manager.signal(SIGTERM)
+        #expect(await Self.exits(manager, within: .seconds(15)), "the manager stops on SIGTERM")
+        #expect(Self.leftoverNginx(under: logs).isEmpty, "the manager's nginx stopped with it")
+        await manager.kill()
+        await api.kill()
+        Self.endLeftoverNginx(under: logs)
+        killInstanceProcesses(hosts: [host], base: logs + "/reactor-instances")
+    }
+
+    static func exits(_ process: ManagedProcess, within limit: Duration) async -> Bool {
+        let deadline = ContinuousClock.now + limit
+        while ContinuousClock.now < deadline {
+            if !process.isRunning { return true }
+            try? await Task.sleep(for: .milliseconds(100))
+        }
+        return false
+    }
+
+    /// Pids of nginx masters still running from pid files under `directory`.
+    static func leftoverNginx(under directory: String) -> [Int32] {
+        let files = FileManager.default.enumerator(atPath: directory)?.compactMap { $0 as? String } ?? []
+        return files.filter { $0.hasSuffix("nginx/nginx.pid") }.compactMap { file in
+            let text = (try? String(contentsOfFile: "\(directory)/\(file)", encoding: .utf8)) ?? ""
+            guard let pid = Int32(text.trimmingCharacters(in: .whitespacesAndNewlines)), kill(pid, 0) == 0 else { return nil }
+            return pid
+        }
+    }
+
+    static func endLeftoverNginx(under directory: String) {
+        for pid in leftoverNginx(under: directory) { kill(pid, SIGTERM) }
+    }
+
+    struct Scenario {
+        let driver: String
+        let http: HTTP
+        let namespace: String
+        let balancerPort: Int
+        let instancePort: Int
+
+        var front: HTTP { HTTP(base: "http://127.0.0.1:\(balancerPort)") }
+
+        func run() async throws {
+            let url = driver == "tcp" ? "tcp://127.0.0.1:\(balancerPort)" : "http://127.0.0.1:\(balancerPort)/"
+            // tcp scales on held connections, nginx on request rate.
+            let rules = driver == "tcp" ? "active <= 2" : "rate <= 4"
+            let config: [String: Any] = [
+                "endpoint": ["url": url, "loadbalancer": driver, "cloud": "process", "port": "\(instancePort)"],
+                "scaling": ["min_instances": "2", "max_instances": "3", "rules": rules],
+                "cloud:process": ["command": "sh \(ProcessCloudEndToEndTests.instanceScript)", "addresses": "127.0.4.0/24"],
+            ]
+            try await eventually("the API answers") { (try? await http.get("/"))?.status == 200 }
+            let created = try await http.post("/v1.1/endpoints/lb", config)
+            #expect(created.status == 200, "\(created.text)")
+            #expect(try await http.post("/v1.1/endpoints/lb/state", ["action": "start"]).status == 200)
+
+            // Both instances register and both get traffic through the balancer.
+            try await eventually("two instances registered", timeout: .seconds(30)) {
+                try await http.strings("/v1.1/endpoints/lb/ips").count == 2
+            }
+            try await eventually("requests through the \(driver) balancer reach both instances") {
+                try await servedBy(requests: 20).count == 2
+            }
+
+            if driver == "tcp" {
+                try await sessionsAreListedAndCut()
+            }
+
+            // Load through the balancer: its metrics reach the endpoint and a rule scales it out.
+            let load = Task { try await generateLoad() }
+            defer { load.cancel() }
+            try await eventually("the \(driver) balancer's metrics drive the rule '\(rules)' to 3 instances", timeout: .seconds(40)) {
+                try await http.strings("/v1.1/endpoints/lb/ips").count == 3
+            }
+            let metrics = try await http.get("/v1.1/endpoints/lb/metrics").json as? [String: Double] ?? [:]
+            #expect(metrics[driver == "tcp" ? "active" : "rate"] != nil, "balancer metrics in \(metrics)")
+            let log = try await http.get("/v1.1/endpoints/lb/log").json as? [[Any]] ?? []
+            #expect(
+                log.contains { ($0.last as? String)?.contains("rule '\(rules)'") == true },
+                "the log names the rule that scaled the endpoint")
+            // The third instance gets traffic soon after it registered.
+            try await eventually("the new instance gets traffic", timeout: .seconds(10)) {
+                try await servedBy(requests: 30).count == 3
+            }
+            load.cancel()
+            _ = await load.result
+        }
+
+        /// The instances (their ids) that answered `requests` requests through the balancer.
+        func servedBy(requests: Int) async throws -> Set<String> {
+            var seen: Set<String> = []
+            for _ in 0..<requests {
+                guard let page = try? await front.get("/"), page.status == 200 else { continue }
+                seen.insert(page.text.trimmingCharacters(in: .whitespacesAndNewlines))
+            }
+            return seen
+        }
+
+        /// Keeps the balancer busy until cancelled: held connections for tcp, a steady stream of
+        /// requests (about 30/s) for nginx.
+        func generateLoad() async throws {
+            if driver == "tcp" {
+                var held: [Int32] = []
+                defer { for fd in held { close(fd) } }
+                for _ in 0..<8 {
+                    if let fd = BalancerEndToEndTests.connect(port: balancerPort) { held.append(fd) }
+                }
+                while !Task.isCancelled { try await Task.sleep(for: .milliseconds(100)) }
+            } else {
+                while !Task.isCancelled {
+                    _ = try? await front.get("/")
+                    try await Task.sleep(for: .milliseconds(30))
+                }
+            }
+        }
+
+        /// A held connection appears in the endpoint's sessions; DELETE cuts it and the owner
+        /// clears the request.
+        func sessionsAreListedAndCut() async throws {
+            guard let fd = BalancerEndToEndTests.connect(port: balancerPort) else {
+                Issue.record("cannot connect to the balancer")
+                return
+            }
+            defer { close(fd) }
+            let local = BalancerEndToEndTests.localAddress(fd)
+            var backend = ""
+            try await eventually("the session is listed") {
+                let sessions = try await http.get("/v1.1/endpoints/lb/sessions").json as? [String: String] ?? [:]
+                backend = sessions[local] ?? ""
+                return !backend.isEmpty
+            }
+            #expect(backend.hasPrefix("127.0.4."), "the session's backend is an instance: \(backend)")
+            let dropped = try await http.request("DELETE", "/v1.1/endpoints/lb/sessions/\(local)")
+            #expect(dropped.status == 200, "\(dropped.text)")
+            try await eventually("the connection is cut", timeout: .seconds(5)) {
+                BalancerEndToEndTests.isClosed(fd)
+            }
+            let zk = try await ZooKeeperClient.connect(.init(connectString: namespace))
+            defer { Task { await zk.close() } }
+            let id = try await ReactorStore(client: zk).endpointID(named: "lb")
+            try await eventually("the owner cleared the drop request") {
+                try await zk.children(ZNodeLayout.endpoint(id, EndpointNode.sessionsDrop)).isEmpty
+            }
+            try await eventually("the session is no longer listed") {
+                let sessions = try await http.get("/v1.1/endpoints/lb/sessions").json as? [String: String] ?? [:]
+                return sessions[local] == nil
+            }
+        }
+
+        func stop() async {
+            _ = try? await http.post("/v1.1/endpoints/lb/state", ["action": "stop"])
+            try? await eventually("instances stopped", timeout: .seconds(10)) {
+                try await http.strings("/v1.1/endpoints/lb/instances").isEmpty
+            }
+        }
+    }
+
+    static func connect(port: Int) -> Int32? {
+        let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue) | Int32(SOCK_CLOEXEC.rawValue), 0)
+        guard fd >= 0 else { return nil }
+        var address = sockaddr_in()
+        address.sin_family = sa_family_t(AF_INET)
+        address.sin_port = UInt16(port).bigEndian
+        address.sin_addr.s_addr = inet_addr("127.0.0.1")
+        let connected = withUnsafePointer(to: &address) {
+            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { Glibc.connect(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) }
+        }
+        guard connected == 0 else {
+            close(fd)
+            return nil
+        }
+        return fd
+    }
+
+    /// `ip:port` of the socket's local end.
+    static func localAddress(_ fd: Int32) -> String {
+        var address = sockaddr_in()
+        var length = socklen_t(MemoryLayout<sockaddr_in>.size)
+        _ = withUnsafeMutablePointer(to: &address) {
+            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { getsockname(fd, $0, &length) }
+        }
+        let ip = String(cString: inet_ntoa(address.sin_addr))
+        return "\(ip):\(UInt16(bigEndian: address.sin_port))"
+    }
+
+    /// Whether the peer closed the connection (a read returns end of file or an error), without
+    /// waiting.
+    static func isClosed(_ fd: Int32) -> Bool {
+        var buffer = [UInt8](repeating: 0, count: 512)
+        let count = recv(fd, &buffer, buffer.count, Int32(MSG_DONTWAIT))
+        return count == 0 || (count < 0 && errno != EAGAIN && errno != EWOULDBLOCK)
+    }
+}
