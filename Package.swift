@@ -148,6 +148,11 @@ let package = Package(
             swiftSettings: strict
         ),
         .testTarget(
+            name: "ReactorCLITests",
+            dependencies: ["ReactorStore", "ReactorCore", "ZooKeeper", "ZooKeeperTesting", "ProcessSupport"],
+            swiftSettings: strict
+        ),
+        .testTarget(
             name: "LoadBalancersTests",
             dependencies: [
                 "LoadBalancers",

@@ -1,0 +1,130 @@
+import Foundation
+import ProcessSupport
+import Synchronization
+import ZooKeeperTesting
+
+#if canImport(Glibc)
+    import Glibc
+#endif
+
+/// What a finished `reactor` command left: its exit status and what it printed.
+struct CLIResult: Sendable, CustomStringConvertible {
+    let arguments: [String]
+    /// The exit code, or 128 + the signal number.
+    let status: Int32
+    let stdout: String
+    let stderr: String
+
+    /// Standard output split into lines, without the final empty one.
+    var lines: [String] {
+        var lines = stdout.split(separator: "\n", omittingEmptySubsequences: false).map(String.init)
+        if lines.last == "" { lines.removeLast() }
+        return lines
+    }
+
+    /// Standard error without its final newline.
+    var error: String { stderr.trimmingCharacters(in: .newlines) }
+
+    var description: String {
+        "`reactor \(arguments.joined(separator: " "))` exited \(status)\n--- stdout:\n\(stdout)--- stderr:\n\(stderr)"
+    }
+}
+
+/// A `reactor` command run as a real process, standard output and error captured in files, with
+/// an optional standard input. Waiting polls with `Task.sleep`, so no thread of the cooperative
+/// pool is held.
+final class CLIProcess: Sendable {
+    let pid: pid_t
+    let arguments: [String]
+    private let directory: String
+    private let exitStatus = Mutex<Int32?>(nil)
+
+    /// Starts `reactor arguments…`.
+    ///
+    /// - Parameters:
+    ///   - environment: added to (or replacing) the test process's environment.
+    ///   - stdin: standard input; `nil` is `/dev/null`.
+    init(_ arguments: [String], environment: [String: String] = [:], stdin: String? = nil) throws {
+        let binary = try reactorExecutable()
+        directory = NSTemporaryDirectory() + "reactor-cli-\(UUID().uuidString.prefix(8))"
+        try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
+        let inputPath = stdin == nil ? "/dev/null" : directory + "/stdin"
+        if let stdin { try Data(stdin.utf8).write(to: URL(fileURLWithPath: inputPath)) }
+
+        var actions = posix_spawn_file_actions_t()
+        posix_spawn_file_actions_init(&actions)
+        defer { posix_spawn_file_actions_destroy(&actions) }
+        posix_spawn_file_actions_addopen(&actions, 0, inputPath, O_RDONLY, 0)
+        posix_spawn_file_actions_addopen(&actions, 1, directory + "/stdout", O_WRONLY | O_CREAT | O_TRUNC, 0o644)
+        posix_spawn_file_actions_addopen(&actions, 2, directory + "/stderr", O_WRONLY | O_CREAT | O_TRUNC, 0o644)
+        SpawnActions.closeInherited(&actions)
+        var attributes = posix_spawnattr_t()
+        posix_spawnattr_init(&attributes)
+        defer { posix_spawnattr_destroy(&attributes) }
+        SpawnActions.cleanSignals(&attributes, grouping: .newProcessGroup)
+
+        var env = ProcessInfo.processInfo.environment
+        env.merge(environment) { _, new in new }
+        let argv = [binary] + arguments
+        var pid: pid_t = 0
+        let result = withCStrings(argv) { cArgv in
+            withCStrings(env.map { "\($0.key)=\($0.value)" }) { cEnv in
+                posix_spawn(&pid, binary, &actions, &attributes, cArgv, cEnv)
+            }
+        }
+        guard result == 0 else { throw TestServerError("cannot start \(binary): \(String(cString: strerror(result)))") }
+        self.pid = pid
+        self.arguments = arguments
+    }
+
+    deinit {
+        if exitStatus.withLock({ $0 }) == nil {
+            Glibc.kill(pid, SIGKILL)
+            var raw: Int32 = 0
+            waitpid(pid, &raw, 0)
+        }
+        try? FileManager.default.removeItem(atPath: directory)
+    }
+
+    /// What the command has printed on standard output so far.
+    var stdout: String { (try? String(contentsOfFile: directory + "/stdout", encoding: .utf8)) ?? "" }
+    /// What the command has printed on standard error so far.
+    var stderr: String { (try? String(contentsOfFile: directory + "/stderr", encoding: .utf8)) ?? "" }
+
+    /// Sends `signal` (SIGINT is what Ctrl-C sends).
+    func signal(_ signal: Int32) { Glibc.kill(pid, signal) }
+
+    /// The exit status once the command has exited.
+    var terminationStatus: Int32? {
+        exitStatus.withLock { status in
+            if let status { return status }
+            var raw: Int32 = 0
+            let result = waitpid(pid, &raw, WNOHANG)
+            guard result == pid else { return nil }
+            let low = raw & 0x7f
+            status = low == 0 ? (raw >> 8) & 0xff : 128 + low
+            return status
+        }
+    }
+
+    /// Waits for the command to exit; kills it after `timeout`.
+    func finish(timeout: Duration = .seconds(30)) async throws -> CLIResult {
+        let deadline = ContinuousClock.now + timeout
+        while terminationStatus == nil {
+            if ContinuousClock.now > deadline {
+                Glibc.kill(pid, SIGKILL)
+                while terminationStatus == nil { try await Task.sleep(for: .milliseconds(10)) }
+                throw TestServerError("`reactor \(arguments.joined(separator: " "))` did not finish within \(timeout)")
+            }
+            try await Task.sleep(for: .milliseconds(10))
+        }
+        return CLIResult(arguments: arguments, status: terminationStatus ?? -1, stdout: stdout, stderr: stderr)
+    }
+}
+
+private func withCStrings<R>(_ strings: [String], _ body: ([UnsafeMutablePointer<CChar>?]) -> R) -> R {
+    var pointers: [UnsafeMutablePointer<CChar>?] = strings.map { strdup($0) }
+    pointers.append(nil)
+    defer { for pointer in pointers { free(pointer) } }
+    return body(pointers)
+}
