@@ -27,7 +27,9 @@ public actor TCPBalancer: LoadBalancerDriver {
     private let group: any EventLoopGroup
     private let logger: Logger
     private let router: TCPRouter
-    private var listeners: [String: any Channel] = [:]
+    /// One listening socket per event loop and URL (SO_REUSEPORT: the kernel spreads new connections
+    /// over them, and each connection stays on the loop that accepted it).
+    private var listeners: [String: [any Channel]] = [:]
     private var lastConfiguration: Task<Void, any Error>?
     private var lastSnapshots: [String: BackendCounters.Snapshot] = [:]
 
@@ -78,9 +80,9 @@ public actor TCPBalancer: LoadBalancerDriver {
                 failure = .cannotListen(url: url, reason: "\(error)")
             }
         }
-        for (url, listener) in listeners where addresses[url] == nil {
+        for (url, sockets) in listeners where addresses[url] == nil {
             listeners[url] = nil
-            try? await listener.close()
+            for listener in sockets { try? await listener.close() }
             logger.info("stopped listening", metadata: ["lb.url": "\(url)"])
         }
         if let failure { throw failure }
@@ -88,7 +90,7 @@ public actor TCPBalancer: LoadBalancerDriver {
 
     /// The port a service's listener is bound to (useful with port 0), or `nil` when it is not listening.
     public func boundPort(for url: String) -> Int? {
-        listeners[url]?.localAddress?.port
+        listeners[url]?.first?.localAddress?.port
     }
 
     /// Per-backend metrics since the previous call (or since start), each `[backend weight, value]`:
@@ -129,19 +131,36 @@ public actor TCPBalancer: LoadBalancerDriver {
         _ = await lastConfiguration?.result
         let closing = listeners
         listeners = [:]
-        for (_, listener) in closing {
+        for listener in closing.values.flatMap({ $0 }) {
             try? await listener.close()
         }
         router.closeAll()
     }
 
-    private func listen(on address: TCPListenAddress, url: String) async throws -> any Channel {
+    /// Binds one listener per event loop on `address` (the first fixes the port when it is 0).
+    private func listen(on address: TCPListenAddress, url: String) async throws -> [any Channel] {
+        var channels: [any Channel] = []
+        var port = address.port
+        do {
+            for loop in group.makeIterator() {
+                let channel = try await listen(on: address.host, port: port, loop: loop, url: url)
+                port = channel.localAddress?.port ?? port
+                channels.append(channel)
+            }
+        } catch {
+            for channel in channels { try? await channel.close() }
+            throw error
+        }
+        return channels
+    }
+
+    private func listen(on host: String, port: Int, loop: any EventLoop, url: String) async throws -> any Channel {
         let reusePort = ChannelOptions.Types.SocketOption(
             level: .socket,
             name: NIOBSDSocket.Option(rawValue: SO_REUSEPORT)
         )
-        return try await ServerBootstrap(group: group)
-            .serverChannelOption(.backlog, value: 256)
+        return try await ServerBootstrap(group: loop, childGroup: loop)
+            .serverChannelOption(.backlog, value: 1024)
             .serverChannelOption(.socketOption(.so_reuseaddr), value: 1)
             .serverChannelOption(reusePort, value: 1)
             .childChannelOption(.socketOption(.tcp_nodelay), value: 1)
@@ -153,7 +172,7 @@ public actor TCPBalancer: LoadBalancerDriver {
                     try channel.pipeline.syncOperations.addHandler(AcceptHandler(router: router, url: url))
                 }
             }
-            .bind(host: address.host, port: address.port)
+            .bind(host: host, port: port)
             .get()
     }
 }
