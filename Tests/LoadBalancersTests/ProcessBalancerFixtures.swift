@@ -113,3 +113,18 @@ final class Hammer: Sendable {
         return await task.value
     }
 }
+
+/// A fresh haproxy balancer in a scratch directory, shut down (and its master gone) when `body` ends,
+/// whether it returns or throws.
+func withHAProxy(_ body: (HAProxyBalancer, String) async throws -> Void) async throws {
+    try await withScratchDirectory("reactor-haproxy") { directory in
+        let balancer = HAProxyBalancer(directory: directory + "/haproxy")
+        do {
+            try await body(balancer, directory)
+        } catch {
+            await balancer.shutdown()
+            throw error
+        }
+        await balancer.shutdown()
+    }
+}

@@ -1,0 +1,354 @@
+import Logging
+
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
+/// The `haproxy` load balancer: serves `tcp://[host:]port` (TCP mode) and `http://host[:port]` (HTTP mode)
+/// services through an haproxy of its own, started from a working directory.
+///
+/// ```swift
+/// let balancer = HAProxyBalancer(directory: stateDirectory + "/haproxy")
+/// try await balancer.configure([
+///     BalancedService(url: "tcp://127.0.0.1:5432", backends: [Backend(ip: "127.0.1.1", port: 5432, weight: 2)],
+///                     settings: ["sticky_sessions": "true"]),     // the [loadbalancer:haproxy] section
+/// ])
+/// let sessions = await balancer.sessions()   // ["127.0.0.1:40112": "127.0.1.1:5432"]
+/// await balancer.shutdown()
+/// ```
+///
+/// haproxy runs in master-worker mode (`-W -S <dir>/master.sock`). A reload (SIGUSR2 to the master) makes
+/// the master re-execute itself on the new configuration and start a new worker that takes over the
+/// listening sockets the master holds, while the old worker stops accepting and keeps serving the
+/// connections it has until they close: no connection is refused or cut by a reload. This is the reload
+/// haproxy 2.6 (Debian 12) documents for its master-worker mode; unlike `-sf` with `-x`, old workers stay
+/// reachable through the master (`@!<pid>`), so their sessions can still be listed and cut. Every
+/// configuration is first checked with `haproxy -c`; one it rejects is not applied and `configure` throws
+/// haproxy's message.
+///
+/// Metrics, sessions and queues come from the workers' stats (`show stat`, `show sess`) through the master
+/// socket. The worker's own `stats socket <dir>/haproxy.sock` (admin level) is there for operators.
+public actor HAProxyBalancer: LoadBalancerDriver {
+    private let directory: String
+    private let executable: String?
+    private let logger: Logger
+    private let configuration: HAProxyConfiguration
+    private var master: Master?
+    private var applied: String?
+    private var proxies: [String: String] = [:]
+    private var weights: [String: Double] = [:]
+    private var lastCounters: [pid_t: [String: Counters]] = [:]
+    private var lastMetricsAt = ContinuousClock.now
+    private var lastConfiguration: Task<Void, any Error>?
+
+    private struct Master {
+        var pid: pid_t
+        var child: ChildProcess?
+        var isRunning: Bool { child?.isRunning ?? ProcessTable.isAlive(pid) }
+    }
+
+    private struct Counters {
+        var sessions = 0
+        var bytes = 0
+        var errors = 0
+    }
+
+    private var masterSocketPath: String { directory + "/master.sock" }
+    private var pidPath: String { directory + "/haproxy.pid" }
+
+    /// - Parameters:
+    ///   - directory: the working directory (created if missing): `haproxy.cfg`, `haproxy.pid`, the master
+    ///     and stats sockets, `haproxy.out`. Each balancer needs its own.
+    ///   - executable: the haproxy binary; default `haproxy` found on PATH or in /usr/sbin.
+    ///   - logger: diagnostics; default label `reactor.lb.haproxy`.
+    public init(directory: String, executable: String? = nil, logger: Logger = Logger(label: "reactor.lb.haproxy")) {
+        let directory = directory.count > 1 && directory.hasSuffix("/") ? String(directory.dropLast()) : directory
+        self.directory = directory
+        self.executable = executable ?? FileSystem.findExecutable("haproxy")
+        self.logger = logger
+        self.configuration = HAProxyConfiguration(directory: directory)
+    }
+
+    /// Whether haproxy is installed here (on PATH or in /usr/sbin): a manager advertises the driver only then.
+    public static func isInstalled() -> Bool {
+        FileSystem.findExecutable("haproxy") != nil
+    }
+
+    /// The master's pid while it runs.
+    public var masterPID: Int32? {
+        master.flatMap { $0.isRunning ? $0.pid : nil }
+    }
+
+    public func configure(_ services: [BalancedService]) async throws {
+        // Checking and reloading suspend the actor; chaining keeps two calls from interleaving.
+        let previous = lastConfiguration
+        let configuration = Task {
+            _ = await previous?.result
+            try await apply(services)
+        }
+        lastConfiguration = configuration
+        try await configuration.value
+    }
+
+    private func apply(_ services: [BalancedService]) async throws(HAProxyBalancerError) {
+        guard let executable else { throw .notInstalled }
+        let (text, proxies) = try configuration.render(services)
+        var weights: [String: Double] = [:]
+        for service in services {
+            for backend in service.backends {
+                weights[backend.address] = max(weights[backend.address] ?? 0, backend.weight)
+            }
+        }
+        if text == applied, master?.isRunning == true {
+            self.weights = weights
+            return
+        }
+        let path = directory + "/haproxy.cfg"
+        let candidate = directory + "/haproxy.cfg.candidate"
+        do {
+            try FileSystem.makeDirectory(directory)
+            try FileSystem.write(text, to: candidate)
+        } catch {
+            throw .failed(error.description)
+        }
+        let check: (status: Int32, output: String)
+        do {
+            check = try await ChildProcess.run([executable, "-c", "-f", candidate], outputPath: directory + "/check.out")
+        } catch {
+            throw .failed(error.description)
+        }
+        guard check.status == 0 || (check.status == -1 && !check.output.contains("[ALERT]")) else {
+            let message = Self.problems(in: check.output)
+            logger.error("haproxy rejected the configuration", metadata: ["lb.error": "\(message)"])
+            throw .rejected(message: message)
+        }
+        let before = applied ?? (try? FileSystem.read(path))
+        guard rename(candidate, path) == 0 else {
+            throw .failed("cannot put \(path) in place: \(String(cString: strerror(errno)))")
+        }
+        do {
+            if let master, master.isRunning {
+                try await reload(master)
+            } else if let adopted = adoptableMaster() {
+                logger.info("adopting the haproxy master of an earlier run", metadata: ["lb.pid": "\(adopted)"])
+                master = Master(pid: adopted, child: nil)
+                try await reload(Master(pid: adopted, child: nil))
+            } else {
+                try await start(executable, configuration: path)
+            }
+        } catch {
+            if let before { try? FileSystem.write(before, to: path) }
+            throw error
+        }
+        applied = text
+        self.proxies = proxies
+        self.weights = weights
+    }
+
+    private func start(_ executable: String, configuration path: String) async throws(HAProxyBalancerError) {
+        let output = directory + "/haproxy.out"
+        let child: ChildProcess
+        do {
+            child = try ChildProcess(
+                [executable, "-W", "-S", masterSocketPath + ",mode,600", "-f", path, "-p", pidPath], outputPath: output)
+        } catch {
+            throw .failed(error.description)
+        }
+        let deadline = ContinuousClock.now + .seconds(10)
+        while ContinuousClock.now < deadline {
+            if !child.isRunning {
+                throw .failed("haproxy exited at start: \(Self.problems(in: (try? FileSystem.read(output)) ?? ""))")
+            }
+            if let processes = try? await processes(), !processes.current.isEmpty {
+                master = Master(pid: child.pid, child: child)
+                lastMetricsAt = .now
+                lastCounters = [:]
+                logger.info("haproxy started", metadata: ["lb.pid": "\(child.pid)"])
+                return
+            }
+            try? await Task.sleep(for: .milliseconds(10))
+        }
+        await child.stop(signal: SIGKILL, timeout: .seconds(1))
+        throw .failed("haproxy did not start a worker within 10 s")
+    }
+
+    /// SIGUSR2, then waits until the master counts the reload and a new worker runs.
+    private func reload(_ master: Master) async throws(HAProxyBalancerError) {
+        let before = try await processes()
+        kill(master.pid, SIGUSR2)
+        let deadline = ContinuousClock.now + .seconds(10)
+        while ContinuousClock.now < deadline {
+            // The master is unreachable for a moment while it re-executes itself.
+            if let now = try? await processes() {
+                if now.failedReloads > before.failedReloads {
+                    let output = (try? FileSystem.read(directory + "/haproxy.out")) ?? ""
+                    throw .failed("haproxy could not reload (the previous worker keeps serving): \(Self.problems(in: output))")
+                }
+                if now.reloads > before.reloads, !now.current.isEmpty, Set(now.current).isDisjoint(with: before.current) {
+                    logger.info("haproxy reloaded", metadata: ["lb.pid": "\(master.pid)"])
+                    return
+                }
+            }
+            if !master.isRunning { throw .failed("the haproxy master exited during a reload") }
+            try? await Task.sleep(for: .milliseconds(5))
+        }
+        throw .failed("haproxy did not reload within 10 s")
+    }
+
+    private func processes() async throws(HAProxyBalancerError) -> HAProxyCLI.Processes {
+        HAProxyCLI.Processes(try await HAProxyCLI.send("show proc; quit", to: masterSocketPath))
+    }
+
+    /// Sends `command` to the worker `pid` through the master.
+    private func worker(_ pid: pid_t, _ command: String) async throws(HAProxyBalancerError) -> String {
+        try await HAProxyCLI.send("@!\(pid) \(command); quit", to: masterSocketPath)
+    }
+
+    private func workers() async -> (current: [pid_t], all: [pid_t]) {
+        guard master?.isRunning == true, let processes = try? await processes() else { return ([], []) }
+        return (processes.current, processes.current + processes.old)
+    }
+
+    private func adoptableMaster() -> pid_t? {
+        guard let text = try? FileSystem.read(pidPath),
+            let pid = pid_t(text.split(separator: "\n").first?.filter { !$0.isWhitespace } ?? ""), ProcessTable.isAlive(pid),
+            let commandLine = ProcessTable.commandLine(of: pid), commandLine.contains("haproxy"),
+            commandLine.contains(masterSocketPath)
+        else { return nil }
+        return pid
+    }
+
+    /// Per-backend metrics since the previous call (or since start), each `[backend weight, value]`:
+    /// `active` (open connections now, in every worker), `rate` (new connections/s), `bytes` (bytes/s, both
+    /// directions; haproxy adds a TCP connection's bytes when it ends), `errors` (failed connections and
+    /// responses) and, in HTTP mode, `response` (haproxy's average response time, ms). `rate` is counted from the session totals between two calls rather than
+    /// haproxy's own `rate`, which covers only the last second.
+    public func metrics() async -> [String: [String: [Double]]] {
+        let now = ContinuousClock.now
+        let elapsed = max((now - lastMetricsAt) / .seconds(1), 0.001)
+        lastMetricsAt = now
+        var active: [String: Int] = [:]
+        var deltas: [String: Counters] = [:]
+        var response: [String: Double] = [:]
+        var counters: [pid_t: [String: Counters]] = [:]
+        let (current, all) = await workers()
+        for pid in all {
+            guard let csv = try? await worker(pid, "show stat") else { continue }
+            for row in HAProxyCLI.statRows(csv) {
+                guard let server = row["svname"], server != "FRONTEND", server != "BACKEND",
+                    let address = HAProxyConfiguration.address(ofServer: server)
+                else { continue }
+                let value = { (name: String) in Int(row[name] ?? "") ?? 0 }
+                active[address, default: 0] += value("scur")
+                let total = Counters(
+                    sessions: value("stot"), bytes: value("bin") + value("bout"), errors: value("econ") + value("eresp"))
+                counters[pid, default: [:]][address] = total
+                let last = lastCounters[pid]?[address] ?? Counters()
+                var delta = deltas[address, default: Counters()]
+                delta.sessions += max(0, total.sessions - last.sessions)
+                delta.bytes += max(0, total.bytes - last.bytes)
+                delta.errors += max(0, total.errors - last.errors)
+                deltas[address] = delta
+                if current.contains(pid), row["mode"] == "http" { response[address] = Double(value("rtime")) }
+            }
+        }
+        lastCounters = counters
+        var result: [String: [String: [Double]]] = [:]
+        for address in Set(weights.keys).union(active.keys) {
+            let weight = weights[address] ?? 0
+            let delta = deltas[address] ?? Counters()
+            var values: [String: [Double]] = [
+                "active": [weight, Double(active[address] ?? 0)],
+                "rate": [weight, Double(delta.sessions) / elapsed],
+                "bytes": [weight, Double(delta.bytes) / elapsed],
+                "errors": [weight, Double(delta.errors)],
+            ]
+            if let time = response[address] { values["response"] = [weight, time] }
+            result[address] = values
+        }
+        return result
+    }
+
+    /// Connections waiting in a service's queue (`qcur`), by service URL; services with none are left out.
+    /// haproxy queues when every instance is at its connection limit; with no instance at all it refuses.
+    public func pending() async -> [String: Int] {
+        let (current, _) = await workers()
+        var byProxy: [String: Int] = [:]
+        for pid in current {
+            guard let csv = try? await worker(pid, "show stat") else { continue }
+            for row in HAProxyCLI.statRows(csv) where row["svname"] == "BACKEND" {
+                if let name = row["pxname"], let queued = Int(row["qcur"] ?? ""), queued > 0 {
+                    byProxy[String(name), default: 0] += queued
+                }
+            }
+        }
+        var result: [String: Int] = [:]
+        for (url, name) in proxies {
+            if let queued = byProxy[name] { result[url] = queued }
+        }
+        return result
+    }
+
+    /// Open sessions in every worker, `client ip:port` → `backend ip:port` (sessions still connecting to
+    /// a backend are left out).
+    public func sessions() async -> [String: String] {
+        var result: [String: String] = [:]
+        for pid in await workers().all {
+            guard let text = try? await worker(pid, "show sess") else { continue }
+            for session in HAProxyCLI.sessions(text) {
+                if let address = HAProxyConfiguration.address(ofServer: Substring(session.server)) {
+                    result[session.client] = address
+                }
+            }
+        }
+        return result
+    }
+
+    /// Cuts the session of `client` (`ip:port`) with `shutdown session`, in whichever worker holds it.
+    public func dropSession(_ client: String) async -> Bool {
+        var dropped = false
+        for pid in await workers().all {
+            guard let text = try? await worker(pid, "show sess") else { continue }
+            for session in HAProxyCLI.sessions(text) where session.client == client {
+                if (try? await worker(pid, "shutdown session \(session.id)")) != nil { dropped = true }
+            }
+        }
+        return dropped
+    }
+
+    /// Stops haproxy at once (SIGTERM to the master, which stops its workers and closes every connection);
+    /// after 5 s the whole process group is killed. Returns once the master has exited.
+    public func shutdown() async {
+        _ = await lastConfiguration?.result
+        guard let master else { return }
+        self.master = nil
+        applied = nil
+        kill(master.pid, SIGTERM)
+        let deadline = ContinuousClock.now + .seconds(5)
+        while master.isRunning && ContinuousClock.now < deadline {
+            try? await Task.sleep(for: .milliseconds(10))
+        }
+        if master.isRunning {
+            logger.warning("haproxy did not stop in time; killing it", metadata: ["lb.pid": "\(master.pid)"])
+            for worker in ProcessTable.children(of: master.pid) { kill(worker.pid, SIGKILL) }
+            kill(master.pid, SIGKILL)
+            while master.isRunning { try? await Task.sleep(for: .milliseconds(10)) }
+        }
+        logger.info("haproxy stopped", metadata: ["lb.pid": "\(master.pid)"])
+    }
+
+    /// haproxy's `[ALERT]` lines (else its last lines).
+    static func problems(in output: String) -> String {
+        let lines = output.split(separator: "\n").map { $0.trimmingPrefix(while: { $0 == " " }) }
+        let alerts = lines.filter { $0.contains("[ALERT]") }
+        return (alerts.isEmpty ? Array(lines.suffix(3)) : alerts).joined(separator: "; ")
+    }
+}
+
+extension Substring {
+    fileprivate func trimmingPrefix(while predicate: (Character) -> Bool) -> Substring {
+        drop(while: predicate)
+    }
+}

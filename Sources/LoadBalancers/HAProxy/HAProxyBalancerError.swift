@@ -1,0 +1,32 @@
+/// Why the `haproxy` balancer could not apply a configuration.
+public enum HAProxyBalancerError: Error, Hashable, CustomStringConvertible {
+    /// The URL is not `tcp://[host:]port` or `http://host[:port]`.
+    case invalidURL(String)
+    /// A `[loadbalancer:haproxy]` key has a value out of form.
+    case invalidSetting(key: String, value: String, expected: String)
+    /// Two services cannot be served together (e.g. the same address twice).
+    case conflict(String)
+    /// `haproxy -c` rejected the rendered configuration; the previous one keeps serving.
+    case rejected(message: String)
+    /// haproxy is not installed (no `haproxy` on PATH or in /usr/sbin).
+    case notInstalled
+    /// haproxy could not be started, did not answer on its socket, or a reload did not take.
+    case failed(String)
+
+    public var description: String {
+        switch self {
+        case .invalidURL(let url):
+            "loadbalancer haproxy serves tcp://[host:]port and http://host[:port]; cannot serve '\(url)'"
+        case .invalidSetting(let key, let value, let expected):
+            "[loadbalancer:haproxy] \(key) = '\(value)': expected \(expected)"
+        case .conflict(let reason):
+            "loadbalancer haproxy: \(reason)"
+        case .rejected(let message):
+            "haproxy rejected the configuration (the previous one keeps serving): \(message)"
+        case .notInstalled:
+            "loadbalancer haproxy: haproxy is not installed (no haproxy on PATH or in /usr/sbin)"
+        case .failed(let reason):
+            "loadbalancer haproxy: \(reason)"
+        }
+    }
+}

@@ -1,0 +1,101 @@
+/// The `[loadbalancer:haproxy]` section of an endpoint: how haproxy balances and checks its connections.
+///
+/// ```ini
+/// [loadbalancer:haproxy]
+/// balance = leastconn          ; roundrobin | leastconn; default: the service's algorithm
+/// sticky_sessions = true       ; same client address → same instance; default false
+/// mode = http                  ; tcp | http; default: the URL's scheme
+/// check_url = /health          ; health check `GET <url>` on each instance; default none
+/// check_interval = 2           ; seconds between health checks; default 2
+/// connect_timeout = 2          ; seconds to connect to an instance; default 2
+/// idle_timeout = 300           ; seconds a connection may stay idle; default 300
+/// ```
+public struct HAProxySettings: Sendable, Hashable {
+    /// How haproxy handles the traffic.
+    public enum Mode: String, Sendable, Hashable, CaseIterable {
+        /// Bytes are spliced between client and instance.
+        case tcp
+        /// Requests are parsed; a service without live instances answers 503 (or 302 to its redirect).
+        case http
+    }
+
+    /// `balance`; `nil` (default) uses the service's ``BalancedService/algorithm``.
+    public var algorithm: BalancingAlgorithm?
+    /// `sticky_sessions`; default `false`. Sticky sessions override `balance`.
+    public var stickySessions: Bool
+    /// `mode`; `nil` (default) follows the URL: `tcp://` → tcp, `http://` → http.
+    public var mode: Mode?
+    /// `check_url`; default `nil` (no health check: haproxy notices only failed connections).
+    public var checkURL: String?
+    /// `check_interval`; default 2 s.
+    public var checkInterval: Duration
+    /// `connect_timeout`; default 2 s.
+    public var connectTimeout: Duration
+    /// `idle_timeout`; default 300 s.
+    public var idleTimeout: Duration
+
+    /// - Parameters: each defaults as documented on its property.
+    public init(
+        algorithm: BalancingAlgorithm? = nil,
+        stickySessions: Bool = false,
+        mode: Mode? = nil,
+        checkURL: String? = nil,
+        checkInterval: Duration = .seconds(2),
+        connectTimeout: Duration = .seconds(2),
+        idleTimeout: Duration = .seconds(300)
+    ) {
+        self.algorithm = algorithm
+        self.stickySessions = stickySessions
+        self.mode = mode
+        self.checkURL = checkURL
+        self.checkInterval = checkInterval
+        self.connectTimeout = connectTimeout
+        self.idleTimeout = idleTimeout
+    }
+
+    /// Reads the section's keys; absent keys take their defaults and unknown keys are ignored.
+    ///
+    /// - Throws: ``HAProxyBalancerError/invalidSetting(key:value:expected:)`` naming the key and what it takes.
+    public init(section: [String: String]) throws(HAProxyBalancerError) {
+        self.init()
+        if let text = section["balance"] {
+            guard let algorithm = BalancingAlgorithm(rawValue: text.lowercased()) else {
+                throw .invalidSetting(key: "balance", value: text, expected: "roundrobin or leastconn")
+            }
+            self.algorithm = algorithm
+        }
+        if let text = section["sticky_sessions"] {
+            guard let value = SettingValues.bool(text) else {
+                throw .invalidSetting(key: "sticky_sessions", value: text, expected: SettingValues.boolForms)
+            }
+            stickySessions = value
+        }
+        if let text = section["mode"] {
+            guard let mode = Mode(rawValue: text.lowercased()) else {
+                throw .invalidSetting(key: "mode", value: text, expected: "tcp or http")
+            }
+            self.mode = mode
+        }
+        if let text = section["check_url"] {
+            let plain = text.hasPrefix("/")
+                && text.allSatisfy { $0.isASCII && ($0.isLetter || $0.isNumber || "/-._~%+,=:@?&".contains($0)) }
+            guard plain else {
+                throw .invalidSetting(key: "check_url", value: text, expected: "a path such as /health (no spaces or quotes)")
+            }
+            checkURL = text
+        }
+        let durations: [(String, ClosedRange<Double>, WritableKeyPath<HAProxySettings, Duration>)] = [
+            ("check_interval", 0.1...3600, \.checkInterval),
+            ("connect_timeout", 0.001...3600, \.connectTimeout),
+            ("idle_timeout", 1...86_400 * 7, \.idleTimeout),
+        ]
+        for (key, range, path) in durations {
+            guard let text = section[key] else { continue }
+            guard let duration = SettingValues.seconds(text, within: range) else {
+                throw .invalidSetting(
+                    key: key, value: text, expected: "a number of seconds from \(range.lowerBound) to \(Int(range.upperBound))")
+            }
+            self[keyPath: path] = duration
+        }
+    }
+}
