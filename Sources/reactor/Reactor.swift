@@ -1,5 +1,6 @@
 import ArgumentParser
-
+import NIOCore
+import NIOPosix
 
 @main
 struct Reactor: AsyncParsableCommand {
@@ -13,4 +14,14 @@ struct Reactor: AsyncParsableCommand {
         version: ReactorVersion.current,
         subcommands: [UpCommand.self, ServerCommand.self, APICommand.self, ManagerCommand.self, ZKCommand.self] + ClientCommands.all
     )
+
+    static func main() async {
+        // `reactor api` answers each request in a Swift task: with the tasks run on NIO's event
+        // loops, a request no longer hops between the loop and Swift's thread pool. Only there:
+        // nothing in the API blocks a thread (ZooKeeper calls complete on the C library's thread).
+        if CommandLine.arguments.dropFirst().first == "api" {
+            _ = NIOSingletons.unsafeTryInstallSingletonPosixEventLoopGroupAsConcurrencyGlobalExecutor()
+        }
+        await main(nil)
+    }
 }

@@ -12,7 +12,7 @@ import Glibc
 /// the process cloud registering themselves, and real clients through the balancer.
 @Suite("Balancers driven by the manager", .serialized)
 struct BalancerEndToEndTests {
-    @Test(arguments: ["tcp", "nginx"])
+    @Test(arguments: ["tcp", "nginx", "haproxy"])
     func theBalancerFollowsTheEndpoint(driver: String) async throws {
         let namespace = try await SharedZooKeeper.instance.namespace("balancer-\(driver)")
         let apiPort = try LoopbackPorts.free()
@@ -64,10 +64,10 @@ struct BalancerEndToEndTests {
         return false
     }
 
-    /// Pids of nginx masters still running from pid files under `directory`.
+    /// Pids of nginx and haproxy masters still running, from pid files under `directory`.
     static func leftoverNginx(under directory: String) -> [Int32] {
         let files = FileManager.default.enumerator(atPath: directory)?.compactMap { $0 as? String } ?? []
-        return files.filter { $0.hasSuffix("nginx/nginx.pid") }.compactMap { file in
+        return files.filter { $0.hasSuffix("nginx/nginx.pid") || $0.hasSuffix("haproxy/haproxy.pid") }.compactMap { file in
             let text = (try? String(contentsOfFile: "\(directory)/\(file)", encoding: .utf8)) ?? ""
             guard let pid = Int32(text.trimmingCharacters(in: .whitespacesAndNewlines)), kill(pid, 0) == 0 else { return nil }
             return pid
@@ -86,11 +86,12 @@ struct BalancerEndToEndTests {
         let instancePort: Int
 
         var front: HTTP { HTTP(base: "http://127.0.0.1:\(balancerPort)") }
+        var holdsConnections: Bool { driver != "nginx" }
 
         func run() async throws {
-            let url = driver == "tcp" ? "tcp://127.0.0.1:\(balancerPort)" : "http://127.0.0.1:\(balancerPort)/"
-            // tcp scales on held connections, nginx on request rate.
-            let rules = driver == "tcp" ? "active <= 2" : "rate <= 4"
+            let url = driver == "nginx" ? "http://127.0.0.1:\(balancerPort)/" : "tcp://127.0.0.1:\(balancerPort)"
+            // tcp and haproxy (TCP mode) scale on held connections, nginx on request rate.
+            let rules = holdsConnections ? "active <= 2" : "rate <= 4"
             let config: [String: Any] = [
                 "endpoint": ["url": url, "loadbalancer": driver, "cloud": "process", "port": "\(instancePort)"],
                 "scaling": ["min_instances": "2", "max_instances": "3", "rules": rules],
@@ -109,7 +110,7 @@ struct BalancerEndToEndTests {
                 try await servedBy(requests: 20).count == 2
             }
 
-            if driver == "tcp" {
+            if holdsConnections {
                 try await sessionsAreListedAndCut()
             }
 
@@ -120,7 +121,7 @@ struct BalancerEndToEndTests {
                 try await http.strings("/v1.1/endpoints/lb/ips").count == 3
             }
             let metrics = try await http.get("/v1.1/endpoints/lb/metrics").json as? [String: Double] ?? [:]
-            #expect(metrics[driver == "tcp" ? "active" : "rate"] != nil, "balancer metrics in \(metrics)")
+            #expect(metrics[holdsConnections ? "active" : "rate"] != nil, "balancer metrics in \(metrics)")
             let log = try await http.get("/v1.1/endpoints/lb/log").json as? [[Any]] ?? []
             #expect(
                 log.contains { ($0.last as? String)?.contains("rule '\(rules)'") == true },
@@ -143,10 +144,10 @@ struct BalancerEndToEndTests {
             return seen
         }
 
-        /// Keeps the balancer busy until cancelled: held connections for tcp, a steady stream of
+        /// Keeps the balancer busy until cancelled: held connections for tcp and haproxy, a steady stream of
         /// requests (about 30/s) for nginx.
         func generateLoad() async throws {
-            if driver == "tcp" {
+            if holdsConnections {
                 var held: [Int32] = []
                 defer { for fd in held { close(fd) } }
                 for _ in 0..<8 {

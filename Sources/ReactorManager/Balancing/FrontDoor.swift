@@ -42,6 +42,7 @@ struct FrontDoor {
             switch name {
             case "tcp": drivers[name] = TCPBalancer(logger: log.logger)
             case "nginx": drivers[name] = NginxBalancer(directory: "\(stateDirectory)/nginx", logger: log.logger)
+            case "haproxy": drivers[name] = HAProxyBalancer(directory: "\(stateDirectory)/haproxy", logger: log.logger)
             default: continue
             }
         }
@@ -49,7 +50,7 @@ struct FrontDoor {
     }
 
     /// The drivers this build can run, of those installed on the host.
-    static let implemented: Set<String> = ["tcp", "nginx"]
+    static let implemented: Set<String> = ["tcp", "nginx", "haproxy"]
 
     /// The balanced endpoints and their live backends; reconfigures each driver whose services
     /// changed.
