@@ -9,7 +9,7 @@ public enum SpawnActions {
 
     /// glibc's `posix_spawn_file_actions_addclosefrom_np` (2.34+), which Swift's Glibc module
     /// does not import; looked up once.
-    nonisolated(unsafe) private static let closeFrom: CloseFrom? = {
+    private static let closeFrom: CloseFrom? = {
         guard let symbol = dlsym(UnsafeMutableRawPointer(bitPattern: 0), "posix_spawn_file_actions_addclosefrom_np") else {
             return nil
         }
