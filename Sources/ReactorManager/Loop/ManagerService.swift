@@ -299,13 +299,20 @@ struct ManagerLoop {
 
     // MARK: Waiting and stopping
 
-    /// Sleeps for the interval, or less when a manager joins or leaves, an IP registers or the
-    /// configuration changes. When only balanced backends changed, reconfigures the balancers
+    /// Sleeps for the interval, or less when a manager joins or leaves, an IP registers or
+    /// unregisters, or the configuration changes. When only balanced backends changed, reconfigures the balancers
     /// at once and goes back to sleep.
     mutating func waitForNextPass() async {
         let deadline = ContinuousClock.now + interval
         let watch = membership.watch
-        let registrations = try? await client.childrenWatching(ZNodeLayout.newIPs).1
+        let queued = try? await client.childrenWatching(ZNodeLayout.newIPs)
+        let unqueued = try? await client.childrenWatching(ZNodeLayout.dropIPs)
+        // Registrations that arrived during the pass (after its read of the queues) are not
+        // waited on: the watches set now only see later ones.
+        let waiting = (queued?.0 ?? []) + (unqueued?.0 ?? [])
+        if waiting.contains(where: { membership.ring.owner(of: $0) == identity.id }) { return }
+        let registrations = queued?.1
+        let unregistrations = unqueued?.1
         let configuration = configurationWatch
         let backends = frontDoor.changes
         enum Wake { case pass, backends }
@@ -320,6 +327,9 @@ struct ManagerLoop {
                 }
                 if let registrations {
                     group.addTask { _ = try? await registrations.event(); return .pass }
+                }
+                if let unregistrations {
+                    group.addTask { _ = try? await unregistrations.event(); return .pass }
                 }
                 group.addTask { await backends.wait(); return .backends }
                 let first = await group.next() ?? .pass
