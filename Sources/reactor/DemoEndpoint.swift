@@ -2,6 +2,7 @@ import Foundation
 import ReactorCore
 import ReactorStore
 import ZooKeeper
+import ZooKeeperTesting
 
 #if canImport(Glibc)
 import Glibc
@@ -23,7 +24,8 @@ struct DemoEndpoint {
     let instanceScript: String
 
     /// A small HTTP instance (python's http.server on its own loopback address) that registers
-    /// once it listens and unregisters when stopped.
+    /// once it listens and unregisters when stopped: examples/instances/http-instance.sh, kept
+    /// here so that an installed `reactor` needs no checkout for its demo.
     static let instanceScriptText = """
         #!/bin/sh
         set -u
@@ -94,7 +96,8 @@ struct DemoEndpoint {
                 phaseIndex += 1
                 phaseStarted = ContinuousClock.now
                 while held.count > wanted, let fd = held.popLast() { close(fd) }
-                while held.count < wanted, let fd = Self.connect(port: balancerPort) { held.append(fd) }
+                // An idle connection: the instance waits for a request, so it stays open and counts as `active`.
+                while held.count < wanted, let fd = LoopbackPorts.connect(port: balancerPort) { held.append(fd) }
                 print("load: \(held.count) open connection(s) through tcp://127.0.0.1:\(balancerPort)")
             }
             let count = (try? await store.instances(id: id).count) ?? 0
@@ -110,24 +113,5 @@ struct DemoEndpoint {
             fflush(nil)
             try? await Task.sleep(for: .seconds(1))
         }
-    }
-
-    /// An idle TCP connection through the balancer (the instance waits for a request, so the
-    /// connection stays open and counts as `active`).
-    static func connect(port: Int) -> Int32? {
-        let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue) | Int32(SOCK_CLOEXEC.rawValue), 0)
-        guard fd >= 0 else { return nil }
-        var address = sockaddr_in()
-        address.sin_family = sa_family_t(AF_INET)
-        address.sin_port = UInt16(port).bigEndian
-        address.sin_addr.s_addr = inet_addr("127.0.0.1")
-        let connected = withUnsafePointer(to: &address) {
-            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { Glibc.connect(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) }
-        }
-        guard connected == 0 else {
-            close(fd)
-            return nil
-        }
-        return fd
     }
 }

@@ -151,7 +151,7 @@ struct BalancerEndToEndTests {
                 var held: [Int32] = []
                 defer { for fd in held { close(fd) } }
                 for _ in 0..<8 {
-                    if let fd = BalancerEndToEndTests.connect(port: balancerPort) { held.append(fd) }
+                    if let fd = LoopbackPorts.connect(port: balancerPort) { held.append(fd) }
                 }
                 while !Task.isCancelled { try await Task.sleep(for: .milliseconds(100)) }
             } else {
@@ -165,7 +165,7 @@ struct BalancerEndToEndTests {
         /// A held connection appears in the endpoint's sessions; DELETE cuts it and the owner
         /// clears the request.
         func sessionsAreListedAndCut() async throws {
-            guard let fd = BalancerEndToEndTests.connect(port: balancerPort) else {
+            guard let fd = LoopbackPorts.connect(port: balancerPort) else {
                 Issue.record("cannot connect to the balancer")
                 return
             }
@@ -201,23 +201,6 @@ struct BalancerEndToEndTests {
                 try await http.strings("/v1.1/endpoints/lb/instances").isEmpty
             }
         }
-    }
-
-    static func connect(port: Int) -> Int32? {
-        let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue) | Int32(SOCK_CLOEXEC.rawValue), 0)
-        guard fd >= 0 else { return nil }
-        var address = sockaddr_in()
-        address.sin_family = sa_family_t(AF_INET)
-        address.sin_port = UInt16(port).bigEndian
-        address.sin_addr.s_addr = inet_addr("127.0.0.1")
-        let connected = withUnsafePointer(to: &address) {
-            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { Glibc.connect(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) }
-        }
-        guard connected == 0 else {
-            close(fd)
-            return nil
-        }
-        return fd
     }
 
     /// `ip:port` of the socket's local end.
