@@ -46,3 +46,14 @@ func eventually(within timeout: Duration = .seconds(2), _ condition: () async th
     }
     return try await condition()
 }
+
+/// Opens `count` connections through `port`, each greeted by the backend `name` and echoed once.
+func openEchoedClients(_ count: Int, port: Int, greetedBy name: String) throws -> [TestClient] {
+    let clients = try (0..<count).map { _ in try TestClient(port: port) }
+    for client in clients {
+        #expect(try client.readLine() == name, "the connection should be greeted by \(name)")
+        try client.send("hello\n")
+        #expect(try client.readLine() == "hello", "the backend should echo")
+    }
+    return clients
+}

@@ -1,46 +1,11 @@
 import NIOCore
-import NIOPosix
 
 /// A real HTTP/1.1 backend for tests: answers every request with its name as the body (and in an
 /// `X-Backend` header), keeping connections alive. `GET /delay/<ms>` answers after that many milliseconds.
-final class HTTPTestBackend: Sendable {
-    let name: String
-    let ip: String
-    let port: Int
-    private let channel: any Channel
-
-    private init(name: String, ip: String, port: Int, channel: any Channel) {
-        self.name = name
-        self.ip = ip
-        self.port = port
-        self.channel = channel
-    }
-
-    /// `ip:port`.
-    var address: String { "\(ip):\(port)" }
-
-    /// Starts a backend on a free port of `ip`.
-    static func start(_ name: String, ip: String = "127.0.0.1") async throws -> HTTPTestBackend {
-        let channel = try await ServerBootstrap(group: MultiThreadedEventLoopGroup.singleton)
-            .serverChannelOption(.socketOption(.so_reuseaddr), value: 1)
-            .childChannelInitializer { channel in
-                channel.eventLoop.makeCompletedFuture {
-                    try channel.pipeline.syncOperations.addHandler(NameResponderHandler(name: name))
-                }
-            }
-            .bind(host: ip, port: 0)
-            .get()
-        return HTTPTestBackend(name: name, ip: ip, port: channel.localAddress?.port ?? 0, channel: channel)
-    }
-
-    /// Stops listening (open connections stay).
-    func stop() async {
-        try? await channel.close()
-    }
-}
+typealias HTTPTestBackend = TestServer<NameResponderHandler>
 
 /// Reads request heads (requests carry no bodies here) and answers each with the backend's name.
-private final class NameResponderHandler: ChannelInboundHandler {
+final class NameResponderHandler: TestResponder {
     typealias InboundIn = ByteBuffer
     typealias OutboundOut = ByteBuffer
 

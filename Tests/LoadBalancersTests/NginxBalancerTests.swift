@@ -10,85 +10,15 @@ import Glibc
 @Suite(.serialized, .enabled(if: NginxBalancer.isInstalled(), "nginx is not installed"))
 struct NginxBalancerTests {
     @Test func requestsSplitByWeight() async throws {
-        try await withNginx { balancer, _ in
-            let a = try await HTTPTestBackend.start("A")
-            let b = try await HTTPTestBackend.start("B")
-            let port = try freePort()
-            try await balancer.configure([
-                BalancedService(
-                    url: "http://127.0.0.1:\(port)/",
-                    backends: [Backend(ip: a.ip, port: a.port, weight: 2), Backend(ip: b.ip, port: b.port, weight: 1)])
-            ])
-            let seen = await backendCounts(port: port, count: 300)
-            #expect(seen.keys.sorted() == ["A", "B"], "every request should reach A or B: \(seen)")
-            #expect(abs((seen["A"] ?? 0) - 200) <= 30, "weights 2:1 over 300 requests should give about 200:100, got \(seen)")
-            await a.stop()
-            await b.stop()
-        }
+        try await withNginx { balancer, _ in try await checks(balancer).splitByWeight() }
     }
 
     @Test func backendChangesApplyWithinASecondWithoutFailedRequests() async throws {
-        try await withNginx { balancer, _ in
-            let a = try await HTTPTestBackend.start("A")
-            let b = try await HTTPTestBackend.start("B")
-            let c = try await HTTPTestBackend.start("C")
-            let port = try freePort()
-            let url = "http://127.0.0.1:\(port)/"
-            func service(_ backends: [HTTPTestBackend]) -> BalancedService {
-                BalancedService(url: url, backends: backends.map { Backend(ip: $0.ip, port: $0.port) })
-            }
-            try await balancer.configure([service([a, b])])
-            let master = await balancer.masterPID
-            let hammer = Hammer(port: port, clients: 3)
-            // Slow requests in flight across both reloads must complete too.
-            let slow = Task { try await httpGet(port: port, path: "/delay/700") }
-            try await Task.sleep(for: .milliseconds(300))
-
-            let addedAt = ContinuousClock.now
-            try await balancer.configure([service([a, b, c])])
-            try await Task.sleep(for: .seconds(1))
-            let removedAt = ContinuousClock.now
-            try await balancer.configure([service([b, c])])
-            try await Task.sleep(for: .seconds(1))
-            let results = await hammer.stop()
-            let slowResponse = try await slow.value
-
-            #expect(results.count > 100, "the hammer should have sent many requests, sent \(results.count)")
-            let failures = results.filter { $0.error != nil }
-            let failureMessages = failures.prefix(3).compactMap(\.error)
-            #expect(failures.isEmpty, "no request may fail across reloads; \(failures.count) of \(results.count) did: \(failureMessages)")
-            let firstC = results.first { $0.backend == "C" && $0.at > addedAt }
-            #expect(firstC.map { $0.at - addedAt < .seconds(1) } == true, "an added backend should get traffic within 1 s")
-            let lateA = results.filter { $0.backend == "A" && $0.at > removedAt + .seconds(1) }
-            #expect(lateA.isEmpty, "a removed backend should get no traffic 1 s after the change, got \(lateA.count)")
-            #expect(results.contains { $0.backend == "A" && $0.at < removedAt }, "A served before it was removed")
-            #expect(slowResponse.status == 200, "a request in flight during a reload should complete")
-            #expect(await balancer.masterPID == master, "a reload keeps the same master")
-            for backend in [a, b, c] { await backend.stop() }
-        }
+        try await withNginx { balancer, _ in try await checks(balancer).backendChangesApplyWithinASecondWithoutFailures() }
     }
 
     @Test func stickySessionsKeepEachClientOnOneBackend() async throws {
-        try await withNginx { balancer, _ in
-            let backends = [try await HTTPTestBackend.start("A"), try await HTTPTestBackend.start("B"), try await HTTPTestBackend.start("C")]
-            let port = try freePort()
-            try await balancer.configure([
-                BalancedService(
-                    url: "http://127.0.0.1:\(port)/", backends: backends.map { Backend(ip: $0.ip, port: $0.port) },
-                    settings: ["sticky_sessions": "true"])
-            ])
-            var used: Set<String> = []
-            for client in 2...9 {
-                var seen: Set<String> = []
-                for _ in 0..<10 {
-                    seen.insert(try await httpGet(port: port, from: "127.0.0.\(client)").body)
-                }
-                #expect(seen.count == 1, "client 127.0.0.\(client) should stick to one backend, saw \(seen)")
-                used.formUnion(seen)
-            }
-            #expect(used.count >= 2, "eight clients should spread over the backends, all went to \(used)")
-            for backend in backends { await backend.stop() }
-        }
+        try await withNginx { balancer, _ in try await checks(balancer).stickySessionsKeepEachClientOnOneBackend() }
     }
 
     @Test func metricsReportRateResponseBytesAndErrors() async throws {
@@ -209,5 +139,9 @@ struct NginxBalancerTests {
             #expect(workers.allSatisfy { !ProcessTable.isAlive($0) }, "the workers should be gone")
             #expect(await balancer.masterPID == nil)
         }
+    }
+
+    private func checks(_ balancer: NginxBalancer) -> ProcessBalancerChecks<NginxBalancer> {
+        ProcessBalancerChecks(balancer: balancer, url: { "http://127.0.0.1:\($0)/" }, unit: "request")
     }
 }

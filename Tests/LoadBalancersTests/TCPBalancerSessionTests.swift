@@ -25,12 +25,7 @@ import Testing
         let a = try await TestBackend.start("A")
         let (balancer, port) = try await startBalancer(loopbackService([a], weights: [2]))
         _ = await balancer.metrics()  // starts the measuring interval
-        let clients = try (0..<2).map { _ in try TestClient(port: port) }
-        for client in clients {
-            #expect(try client.readLine() == "A")
-            try client.send("hello\n")
-            #expect(try client.readLine() == "hello")
-        }
+        let clients = try openEchoedClients(2, port: port, greetedBy: "A")
         let metrics = try #require(await balancer.metrics()[a.address])
         #expect(metrics["active"] == [2, 2], "two open connections at weight 2: \(metrics)")
         #expect((metrics["rate"]?.last ?? 0) > 0, "two new connections should give a rate: \(metrics)")

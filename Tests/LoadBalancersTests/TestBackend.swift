@@ -2,11 +2,20 @@ import NIOCore
 import NIOPosix
 
 /// A real TCP backend for tests: greets each connection with its name and a newline, then echoes.
-final class TestBackend: Sendable {
+typealias TestBackend = TestServer<GreetingEchoHandler>
+
+/// What a ``TestServer`` says on each of its connections, knowing the server's name.
+protocol TestResponder: ChannelInboundHandler, SendableMetatype {
+    init(name: String)
+}
+
+/// A backend server for tests on a free port of `ip`, each connection served by a new `Responder`.
+final class TestServer<Responder: TestResponder>: Sendable {
     let name: String
     let ip: String
     let port: Int
     private let channel: any Channel
+
     private init(name: String, ip: String, port: Int, channel: any Channel) {
         self.name = name
         self.ip = ip
@@ -18,17 +27,17 @@ final class TestBackend: Sendable {
     var address: String { "\(ip):\(port)" }
 
     /// Starts a backend on a free port of `ip`.
-    static func start(_ name: String, ip: String = "127.0.0.1") async throws -> TestBackend {
+    static func start(_ name: String, ip: String = "127.0.0.1") async throws -> TestServer {
         let channel = try await ServerBootstrap(group: MultiThreadedEventLoopGroup.singleton)
             .serverChannelOption(.socketOption(.so_reuseaddr), value: 1)
             .childChannelInitializer { channel in
                 channel.eventLoop.makeCompletedFuture {
-                    try channel.pipeline.syncOperations.addHandler(GreetingEchoHandler(name: name))
+                    try channel.pipeline.syncOperations.addHandler(Responder(name: name))
                 }
             }
             .bind(host: ip, port: 0)
             .get()
-        return TestBackend(name: name, ip: ip, port: channel.localAddress?.port ?? 0, channel: channel)
+        return TestServer(name: name, ip: ip, port: channel.localAddress?.port ?? 0, channel: channel)
     }
 
     /// Stops listening (open connections stay).
@@ -37,7 +46,7 @@ final class TestBackend: Sendable {
     }
 }
 
-private final class GreetingEchoHandler: ChannelInboundHandler {
+final class GreetingEchoHandler: TestResponder {
     typealias InboundIn = ByteBuffer
     typealias OutboundOut = ByteBuffer
 

@@ -33,21 +33,15 @@ import Darwin
 public actor HAProxyBalancer: LoadBalancerDriver {
     private let directory: String
     private let executable: String?
-    private let logger: Logger
+    private let program: MasterProgram<HAProxyBalancerError>
     private let configuration: HAProxyConfiguration
-    private var master: Master?
+    private var master: MasterProcess?
     private var applied: String?
     private var proxies: [String: String] = [:]
     private var weights: [String: Double] = [:]
     private var lastCounters: [pid_t: [String: Counters]] = [:]
     private var lastMetricsAt = ContinuousClock.now
-    private var lastConfiguration: Task<Void, any Error>?
-
-    private struct Master {
-        var pid: pid_t
-        var child: ChildProcess?
-        var isRunning: Bool { child?.isRunning ?? ProcessTable.isAlive(pid) }
-    }
+    private var configurations = ConfigurationChain()
 
     private struct Counters {
         var sessions = 0
@@ -67,7 +61,7 @@ public actor HAProxyBalancer: LoadBalancerDriver {
         let directory = directory.count > 1 && directory.hasSuffix("/") ? String(directory.dropLast()) : directory
         self.directory = directory
         self.executable = executable ?? FileSystem.findExecutable("haproxy")
-        self.logger = logger
+        self.program = MasterProgram(name: "haproxy", logger: logger, problems: Self.problems(in:))
         self.configuration = HAProxyConfiguration(directory: directory)
     }
 
@@ -83,13 +77,7 @@ public actor HAProxyBalancer: LoadBalancerDriver {
 
     public func configure(_ services: [BalancedService]) async throws {
         // Checking and reloading suspend the actor; chaining keeps two calls from interleaving.
-        let previous = lastConfiguration
-        let configuration = Task {
-            _ = await previous?.result
-            try await apply(services)
-        }
-        lastConfiguration = configuration
-        try await configuration.value
+        try await configurations.append { try await self.apply(services) }.value
     }
 
     private func apply(_ services: [BalancedService]) async throws(HAProxyBalancerError) {
@@ -113,34 +101,17 @@ public actor HAProxyBalancer: LoadBalancerDriver {
         } catch {
             throw .failed(error.description)
         }
-        let check: (status: Int32, output: String)
-        do {
-            check = try await ChildProcess.run([executable, "-c", "-f", candidate], outputPath: directory + "/check.out")
-        } catch {
-            throw .failed(error.description)
-        }
-        guard check.status == 0 || (check.status == -1 && !check.output.contains("[ALERT]")) else {
-            let message = Self.problems(in: check.output)
-            logger.error("haproxy rejected the configuration", metadata: ["lb.error": "\(message)"])
-            throw .rejected(message: message)
-        }
+        try await program.check([executable, "-c", "-f", candidate], outputPath: directory + "/check.out", alert: "[ALERT]")
         let before = applied ?? (try? FileSystem.read(path))
-        guard rename(candidate, path) == 0 else {
-            throw .failed("cannot put \(path) in place: \(String(cString: strerror(errno)))")
-        }
-        do {
+        try await program.install(candidate, at: path, previous: before) { () async throws(HAProxyBalancerError) in
+            if master?.isRunning != true, let adopted = adoptableMaster() {
+                master = program.adopt(adopted)
+            }
             if let master, master.isRunning {
                 try await reload(master)
-            } else if let adopted = adoptableMaster() {
-                logger.info("adopting the haproxy master of an earlier run", metadata: ["lb.pid": "\(adopted)"])
-                master = Master(pid: adopted, child: nil)
-                try await reload(Master(pid: adopted, child: nil))
             } else {
                 try await start(executable, configuration: path)
             }
-        } catch {
-            if let before { try? FileSystem.write(before, to: path) }
-            throw error
         }
         applied = text
         self.proxies = proxies
@@ -149,52 +120,30 @@ public actor HAProxyBalancer: LoadBalancerDriver {
 
     private func start(_ executable: String, configuration path: String) async throws(HAProxyBalancerError) {
         let output = directory + "/haproxy.out"
-        let child: ChildProcess
-        do {
-            child = try ChildProcess(
-                [executable, "-W", "-S", masterSocketPath + ",mode,600", "-f", path, "-p", pidPath], outputPath: output)
-        } catch {
-            throw .failed(error.description)
-        }
-        let deadline = ContinuousClock.now + .seconds(10)
-        while ContinuousClock.now < deadline {
-            if !child.isRunning {
-                throw .failed("haproxy exited at start: \(Self.problems(in: (try? FileSystem.read(output)) ?? ""))")
-            }
-            if let processes = try? await processes(), !processes.current.isEmpty {
-                master = Master(pid: child.pid, child: child)
-                lastMetricsAt = .now
-                lastCounters = [:]
-                logger.info("haproxy started", metadata: ["lb.pid": "\(child.pid)"])
-                return
-            }
-            try? await Task.sleep(for: .milliseconds(10))
-        }
-        await child.stop(signal: SIGKILL, timeout: .seconds(1))
-        throw .failed("haproxy did not start a worker within 10 s")
+        master = try await program.start(
+            [executable, "-W", "-S", masterSocketPath + ",mode,600", "-f", path, "-p", pidPath], outputPath: output,
+            awaited: "start a worker",
+            exitReason: { Self.problems(in: (try? FileSystem.read(output)) ?? "") },
+            isReady: { _ in
+                guard let processes = try? await processes() else { return false }
+                return !processes.current.isEmpty
+            })
+        lastMetricsAt = .now
+        lastCounters = [:]
     }
 
     /// SIGUSR2, then waits until the master counts the reload and a new worker runs.
-    private func reload(_ master: Master) async throws(HAProxyBalancerError) {
+    private func reload(_ master: MasterProcess) async throws(HAProxyBalancerError) {
         let before = try await processes()
-        kill(master.pid, SIGUSR2)
-        let deadline = ContinuousClock.now + .seconds(10)
-        while ContinuousClock.now < deadline {
+        try await program.reload(master, signal: SIGUSR2) { () async throws(HAProxyBalancerError) in
             // The master is unreachable for a moment while it re-executes itself.
-            if let now = try? await processes() {
-                if now.failedReloads > before.failedReloads {
-                    let output = (try? FileSystem.read(directory + "/haproxy.out")) ?? ""
-                    throw .failed("haproxy could not reload (the previous worker keeps serving): \(Self.problems(in: output))")
-                }
-                if now.reloads > before.reloads, !now.current.isEmpty, Set(now.current).isDisjoint(with: before.current) {
-                    logger.info("haproxy reloaded", metadata: ["lb.pid": "\(master.pid)"])
-                    return
-                }
+            guard let now = try? await processes() else { return false }
+            if now.failedReloads > before.failedReloads {
+                let output = (try? FileSystem.read(directory + "/haproxy.out")) ?? ""
+                throw .failed("haproxy could not reload (the previous worker keeps serving): \(Self.problems(in: output))")
             }
-            if !master.isRunning { throw .failed("the haproxy master exited during a reload") }
-            try? await Task.sleep(for: .milliseconds(5))
+            return now.reloads > before.reloads && !now.current.isEmpty && Set(now.current).isDisjoint(with: before.current)
         }
-        throw .failed("haproxy did not reload within 10 s")
     }
 
     private func processes() async throws(HAProxyBalancerError) -> HAProxyCLI.Processes {
@@ -321,22 +270,11 @@ public actor HAProxyBalancer: LoadBalancerDriver {
     /// Stops haproxy at once (SIGTERM to the master, which stops its workers and closes every connection);
     /// after 5 s the whole process group is killed. Returns once the master has exited.
     public func shutdown() async {
-        _ = await lastConfiguration?.result
+        await configurations.settle()
         guard let master else { return }
         self.master = nil
         applied = nil
-        kill(master.pid, SIGTERM)
-        let deadline = ContinuousClock.now + .seconds(5)
-        while master.isRunning && ContinuousClock.now < deadline {
-            try? await Task.sleep(for: .milliseconds(10))
-        }
-        if master.isRunning {
-            logger.warning("haproxy did not stop in time; killing it", metadata: ["lb.pid": "\(master.pid)"])
-            for worker in ProcessTable.children(of: master.pid) { kill(worker.pid, SIGKILL) }
-            kill(master.pid, SIGKILL)
-            while master.isRunning { try? await Task.sleep(for: .milliseconds(10)) }
-        }
-        logger.info("haproxy stopped", metadata: ["lb.pid": "\(master.pid)"])
+        await program.stop(master, signal: SIGTERM, timeout: .seconds(5))
     }
 
     /// haproxy's `[ALERT]` lines (else its last lines).

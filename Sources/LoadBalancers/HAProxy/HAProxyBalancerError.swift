@@ -14,19 +14,16 @@ public enum HAProxyBalancerError: Error, Hashable, CustomStringConvertible {
     case failed(String)
 
     public var description: String {
-        switch self {
-        case .invalidURL(let url):
-            "loadbalancer haproxy serves tcp://[host:]port and http://host[:port]; cannot serve '\(url)'"
-        case .invalidSetting(let key, let value, let expected):
-            "[loadbalancer:haproxy] \(key) = '\(value)': expected \(expected)"
-        case .conflict(let reason):
-            "loadbalancer haproxy: \(reason)"
-        case .rejected(let message):
-            "haproxy rejected the configuration (the previous one keeps serving): \(message)"
-        case .notInstalled:
-            "loadbalancer haproxy: haproxy is not installed (no haproxy on PATH or in /usr/sbin)"
-        case .failed(let reason):
-            "loadbalancer haproxy: \(reason)"
+        let words = DriverErrorWording(driver: "haproxy", serves: "tcp://[host:]port and http://host[:port]")
+        return switch self {
+        case .invalidURL(let url): words.invalidURL(url)
+        case .invalidSetting(let key, let value, let expected): words.invalidSetting(key: key, value: value, expected: expected)
+        case .conflict(let reason): words.problem(reason)
+        case .rejected(let message): words.rejected(message)
+        case .notInstalled: words.notInstalled
+        case .failed(let reason): words.problem(reason)
         }
     }
 }
+
+extension HAProxyBalancerError: ProgramDriverError, InvalidSettingError {}

@@ -58,44 +58,17 @@ public struct HAProxySettings: Sendable, Hashable {
     /// - Throws: ``HAProxyBalancerError/invalidSetting(key:value:expected:)`` naming the key and what it takes.
     public init(section: [String: String]) throws(HAProxyBalancerError) {
         self.init()
-        if let text = section["balance"] {
-            guard let algorithm = BalancingAlgorithm(rawValue: text.lowercased()) else {
-                throw .invalidSetting(key: "balance", value: text, expected: "roundrobin or leastconn")
-            }
-            self.algorithm = algorithm
-        }
-        if let text = section["sticky_sessions"] {
-            guard let value = SettingValues.bool(text) else {
-                throw .invalidSetting(key: "sticky_sessions", value: text, expected: SettingValues.boolForms)
-            }
-            stickySessions = value
-        }
-        if let text = section["mode"] {
-            guard let mode = Mode(rawValue: text.lowercased()) else {
-                throw .invalidSetting(key: "mode", value: text, expected: "tcp or http")
-            }
-            self.mode = mode
-        }
-        if let text = section["check_url"] {
+        let reader = SettingsReader<HAProxyBalancerError>(section: section)
+        algorithm = try reader.algorithm() ?? algorithm
+        stickySessions = try reader.bool("sticky_sessions") ?? stickySessions
+        mode = try reader.choice("mode", expected: "tcp or http") ?? mode
+        checkURL = try reader.value("check_url", expected: "a path such as /health (no spaces or quotes)") { text in
             let plain = text.hasPrefix("/")
                 && text.allSatisfy { $0.isASCII && ($0.isLetter || $0.isNumber || "/-._~%+,=:@?&".contains($0)) }
-            guard plain else {
-                throw .invalidSetting(key: "check_url", value: text, expected: "a path such as /health (no spaces or quotes)")
-            }
-            checkURL = text
-        }
-        let durations: [(String, ClosedRange<Double>, WritableKeyPath<HAProxySettings, Duration>)] = [
-            ("check_interval", 0.1...3600, \.checkInterval),
-            ("connect_timeout", 0.001...3600, \.connectTimeout),
-            ("idle_timeout", 1...86_400 * 7, \.idleTimeout),
-        ]
-        for (key, range, path) in durations {
-            guard let text = section[key] else { continue }
-            guard let duration = SettingValues.seconds(text, within: range) else {
-                throw .invalidSetting(
-                    key: key, value: text, expected: "a number of seconds from \(range.lowerBound) to \(Int(range.upperBound))")
-            }
-            self[keyPath: path] = duration
-        }
+            return plain ? text : nil
+        } ?? checkURL
+        checkInterval = try reader.seconds("check_interval", within: 0.1...3600) ?? checkInterval
+        connectTimeout = try reader.seconds("connect_timeout", within: 0.001...3600) ?? connectTimeout
+        idleTimeout = try reader.seconds("idle_timeout", within: 1...86_400 * 7) ?? idleTimeout
     }
 }

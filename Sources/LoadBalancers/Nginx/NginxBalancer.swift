@@ -35,21 +35,14 @@ public actor NginxBalancer: LoadBalancerDriver {
     private let directory: String
     private let executable: String?
     private let quitTimeout: Duration
-    private let logger: Logger
+    private let program: MasterProgram<NginxBalancerError>
     private let configuration: NginxConfiguration
-    private var master: Master?
+    private var master: MasterProcess?
     private var applied: String?
     private var weights: [String: Double] = [:]
     private var accessLog: NginxAccessLog
     private var lastMetricsAt = ContinuousClock.now
-    private var lastConfiguration: Task<Void, any Error>?
-
-    /// The running master: our child, or one adopted from an earlier run (then only its pid is known).
-    private struct Master {
-        var pid: pid_t
-        var child: ChildProcess?
-        var isRunning: Bool { child?.isRunning ?? ProcessTable.isAlive(pid) }
-    }
+    private var configurations = ConfigurationChain()
 
     /// - Parameters:
     ///   - directory: the working directory (created 0755 if missing): `nginx.conf`, `nginx.pid`, `access.log`,
@@ -70,7 +63,7 @@ public actor NginxBalancer: LoadBalancerDriver {
         self.directory = directory
         self.executable = executable ?? FileSystem.findExecutable("nginx")
         self.quitTimeout = quitTimeout
-        self.logger = logger
+        self.program = MasterProgram(name: "nginx", logger: logger, problems: Self.problems(in:))
         self.configuration = NginxConfiguration(directory: directory, user: user)
         self.accessLog = NginxAccessLog(path: configuration.accessLogPath)
     }
@@ -87,13 +80,7 @@ public actor NginxBalancer: LoadBalancerDriver {
 
     public func configure(_ services: [BalancedService]) async throws {
         // Checking and reloading suspend the actor; chaining keeps two calls from interleaving.
-        let previous = lastConfiguration
-        let configuration = Task {
-            _ = await previous?.result
-            try await apply(services)
-        }
-        lastConfiguration = configuration
-        try await configuration.value
+        try await configurations.append { try await self.apply(services) }.value
     }
 
     private func apply(_ services: [BalancedService]) async throws(NginxBalancerError) {
@@ -117,36 +104,19 @@ public actor NginxBalancer: LoadBalancerDriver {
         } catch {
             throw .failed(error.description)
         }
-        let check: (status: Int32, output: String)
-        do {
-            check = try await ChildProcess.run(
-                [executable, "-t", "-q", "-p", directory + "/", "-c", candidate], outputPath: directory + "/check.out")
-        } catch {
-            throw .failed(error.description)
-        }
-        guard check.status == 0 || (check.status == -1 && !check.output.contains("[emerg]")) else {
-            let message = Self.problems(in: check.output)
-            logger.error("nginx rejected the configuration", metadata: ["lb.error": "\(message)"])
-            throw .rejected(message: message)
-        }
+        try await program.check(
+            [executable, "-t", "-q", "-p", directory + "/", "-c", candidate], outputPath: directory + "/check.out",
+            alert: "[emerg]")
         let before = applied ?? (try? FileSystem.read(path))
-        guard rename(candidate, path) == 0 else {
-            throw .failed("cannot put \(path) in place: \(String(cString: strerror(errno)))")
-        }
-        do {
+        try await program.install(candidate, at: path, previous: before) { () async throws(NginxBalancerError) in
+            if master?.isRunning != true, let adopted = adoptableMaster() {
+                master = program.adopt(adopted)
+            }
             if let master, master.isRunning {
                 try await reload(master)
-            } else if let adopted = adoptableMaster() {
-                logger.info("adopting the nginx master of an earlier run", metadata: ["lb.pid": "\(adopted)"])
-                master = Master(pid: adopted, child: nil)
-                try await reload(Master(pid: adopted, child: nil))
             } else {
                 try await start(executable, configuration: path)
             }
-        } catch {
-            // Keep the file in step with what runs, so a later start does not pick up what failed here.
-            if let before { try? FileSystem.write(before, to: path) }
-            throw error
         }
         applied = text
         self.weights = weights
@@ -155,55 +125,35 @@ public actor NginxBalancer: LoadBalancerDriver {
     private func start(_ executable: String, configuration path: String) async throws(NginxBalancerError) {
         accessLog.skipToEnd()
         lastMetricsAt = .now
-        let child: ChildProcess
-        do {
-            child = try ChildProcess(
-                [executable, "-p", directory + "/", "-c", path], outputPath: directory + "/nginx.out")
-        } catch {
-            throw .failed(error.description)
-        }
+        let output = directory + "/nginx.out"
         // Started once its workers run; a master that exits (a port in use) says why in its error log.
-        let deadline = ContinuousClock.now + .seconds(10)
-        while ContinuousClock.now < deadline {
-            if !child.isRunning {
+        master = try await program.start(
+            [executable, "-p", directory + "/", "-c", path], outputPath: output, awaited: "start its workers",
+            exitReason: { [configuration] in
                 let log = (try? FileSystem.read(configuration.errorLogPath)) ?? ""
-                let output = (try? FileSystem.read(directory + "/nginx.out")) ?? ""
-                throw .failed("nginx exited at start: \(Self.problems(in: output + log))")
-            }
-            if ProcessTable.children(of: child.pid).contains(where: { $0.commandLine.contains("worker process") }) {
-                master = Master(pid: child.pid, child: child)
-                logger.info("nginx started", metadata: ["lb.pid": "\(child.pid)"])
-                return
-            }
-            try? await Task.sleep(for: .milliseconds(10))
-        }
-        await child.stop(signal: SIGKILL, timeout: .seconds(1))
-        throw .failed("nginx did not start its workers within 10 s")
+                return Self.problems(in: ((try? FileSystem.read(output)) ?? "") + log)
+            },
+            isReady: { child in
+                ProcessTable.children(of: child.pid).contains { $0.commandLine.contains("worker process") }
+            })
     }
 
     /// SIGHUP, then waits until new workers run and the old ones no longer take requests.
-    private func reload(_ master: Master) async throws(NginxBalancerError) {
+    private func reload(_ master: MasterProcess) async throws(NginxBalancerError) {
         let old = Set(ProcessTable.children(of: master.pid).map(\.pid))
         let logStart = (try? FileSystem.read(configuration.errorLogPath))?.utf8.count ?? 0
-        kill(master.pid, SIGHUP)
-        let deadline = ContinuousClock.now + .seconds(10)
-        while ContinuousClock.now < deadline {
+        try await program.reload(master, signal: SIGHUP) { () throws(NginxBalancerError) in
             let workers = ProcessTable.children(of: master.pid)
             let fresh = workers.contains { !old.contains($0.pid) && $0.commandLine.hasSuffix("worker process") }
             let oldServing = workers.contains { old.contains($0.pid) && $0.commandLine.hasSuffix("worker process") }
-            if fresh && !oldServing {
-                logger.info("nginx reloaded", metadata: ["lb.pid": "\(master.pid)"])
-                return
-            }
+            if fresh && !oldServing { return true }
             let log = (try? FileSystem.read(configuration.errorLogPath)) ?? ""
             let news = String(decoding: log.utf8.dropFirst(logStart), as: UTF8.self)
             if news.contains("[emerg]") || news.contains("[alert]") {
                 throw .failed("nginx could not reload (the previous configuration keeps serving): \(Self.problems(in: news))")
             }
-            if !master.isRunning { throw .failed("the nginx master exited during a reload") }
-            try? await Task.sleep(for: .milliseconds(5))
+            return false
         }
-        throw .failed("nginx did not reload within 10 s")
     }
 
     /// A master recorded in this directory's pid file that still runs, from an earlier run of the manager.
@@ -251,22 +201,11 @@ public actor NginxBalancer: LoadBalancerDriver {
     /// Stops nginx: SIGQUIT lets workers finish their requests; after `quitTimeout` the master and its
     /// workers are killed. Returns once the master has exited.
     public func shutdown() async {
-        _ = await lastConfiguration?.result
+        await configurations.settle()
         guard let master else { return }
         self.master = nil
         applied = nil
-        kill(master.pid, SIGQUIT)
-        let deadline = ContinuousClock.now + quitTimeout
-        while master.isRunning && ContinuousClock.now < deadline {
-            try? await Task.sleep(for: .milliseconds(10))
-        }
-        if master.isRunning {
-            logger.warning("nginx did not quit in time; killing it", metadata: ["lb.pid": "\(master.pid)"])
-            for worker in ProcessTable.children(of: master.pid) { kill(worker.pid, SIGKILL) }
-            kill(master.pid, SIGKILL)
-            while master.isRunning { try? await Task.sleep(for: .milliseconds(10)) }
-        }
-        logger.info("nginx stopped", metadata: ["lb.pid": "\(master.pid)"])
+        await program.stop(master, signal: SIGQUIT, timeout: quitTimeout)
     }
 
     /// nginx's `[emerg]`/`[alert]` lines (else its last lines), without the time stamps.

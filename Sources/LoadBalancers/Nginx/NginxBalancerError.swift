@@ -14,19 +14,16 @@ public enum NginxBalancerError: Error, Hashable, CustomStringConvertible {
     case failed(String)
 
     public var description: String {
-        switch self {
-        case .invalidURL(let url):
-            "loadbalancer nginx serves http[s]://host[:port][/path]; cannot serve '\(url)'"
-        case .invalidSetting(let key, let value, let expected):
-            "[loadbalancer:nginx] \(key) = '\(value)': expected \(expected)"
-        case .conflict(let reason):
-            "loadbalancer nginx: \(reason)"
-        case .rejected(let message):
-            "nginx rejected the configuration (the previous one keeps serving): \(message)"
-        case .notInstalled:
-            "loadbalancer nginx: nginx is not installed (no nginx on PATH or in /usr/sbin)"
-        case .failed(let reason):
-            "loadbalancer nginx: \(reason)"
+        let words = DriverErrorWording(driver: "nginx", serves: "http[s]://host[:port][/path]")
+        return switch self {
+        case .invalidURL(let url): words.invalidURL(url)
+        case .invalidSetting(let key, let value, let expected): words.invalidSetting(key: key, value: value, expected: expected)
+        case .conflict(let reason): words.problem(reason)
+        case .rejected(let message): words.rejected(message)
+        case .notInstalled: words.notInstalled
+        case .failed(let reason): words.problem(reason)
         }
     }
 }
+
+extension NginxBalancerError: ProgramDriverError, InvalidSettingError {}

@@ -63,44 +63,18 @@ public struct NginxSettings: Sendable, Hashable {
     /// - Throws: ``NginxBalancerError/invalidSetting(key:value:expected:)`` naming the key and what it takes.
     public init(section: [String: String]) throws(NginxBalancerError) {
         self.init()
-        if let text = section["balance"] {
-            guard let algorithm = BalancingAlgorithm(rawValue: text.lowercased()) else {
-                throw .invalidSetting(key: "balance", value: text, expected: "roundrobin or leastconn")
-            }
-            self.algorithm = algorithm
-        }
-        if let text = section["sticky_sessions"] {
-            guard let value = SettingValues.bool(text) else {
-                throw .invalidSetting(key: "sticky_sessions", value: text, expected: SettingValues.boolForms)
-            }
-            stickySessions = value
-        }
-        if let text = section["sticky_method"] {
-            guard let method = StickyMethod(rawValue: text.lowercased()) else {
-                throw .invalidSetting(key: "sticky_method", value: text, expected: "hash or ip_hash")
-            }
-            stickyMethod = method
-        }
-        if let text = section["keepalive"] {
-            guard let count = Int(text), (0...10_000).contains(count) else {
-                throw .invalidSetting(key: "keepalive", value: text, expected: "a whole number from 0 to 10000")
-            }
-            keepalive = count
-        }
-        for key in ["ssl_certificate", "ssl_key"] {
-            guard let text = section[key] else { continue }
-            guard SettingValues.isPlainPath(text) else {
-                throw .invalidSetting(
-                    key: key, value: text, expected: "an absolute file path without quotes, '$', '\\' or spaces")
-            }
-            if key == "ssl_certificate" { sslCertificate = text } else { sslKey = text }
-        }
-        for key in ["connect_timeout", "read_timeout"] {
-            guard let text = section[key] else { continue }
-            guard let duration = SettingValues.seconds(text, within: 0.001...86_400) else {
-                throw .invalidSetting(key: key, value: text, expected: "a number of seconds from 0.001 to 86400")
-            }
-            if key == "connect_timeout" { connectTimeout = duration } else { readTimeout = duration }
-        }
+        let reader = SettingsReader<NginxBalancerError>(section: section)
+        algorithm = try reader.algorithm() ?? algorithm
+        stickySessions = try reader.bool("sticky_sessions") ?? stickySessions
+        stickyMethod = try reader.choice("sticky_method", expected: "hash or ip_hash") ?? stickyMethod
+        keepalive = try reader.value("keepalive", expected: "a whole number from 0 to 10000") { text in
+            Int(text).flatMap { (0...10_000).contains($0) ? $0 : nil }
+        } ?? keepalive
+        let path = "an absolute file path without quotes, '$', '\\' or spaces"
+        sslCertificate = try reader.value("ssl_certificate", expected: path) { SettingValues.isPlainPath($0) ? $0 : nil }
+            ?? sslCertificate
+        sslKey = try reader.value("ssl_key", expected: path) { SettingValues.isPlainPath($0) ? $0 : nil } ?? sslKey
+        connectTimeout = try reader.seconds("connect_timeout", within: 0.001...86_400) ?? connectTimeout
+        readTimeout = try reader.seconds("read_timeout", within: 0.001...86_400) ?? readTimeout
     }
 }

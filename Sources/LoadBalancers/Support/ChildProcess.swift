@@ -1,3 +1,4 @@
+import ProcessSupport
 import Synchronization
 
 #if canImport(Glibc)
@@ -10,8 +11,9 @@ import Darwin
 ///
 /// Started with `posix_spawn` in a process group of its own, with a clean signal mask and default signal
 /// handlers (the caller's threads block signals, and a child would inherit that), standard input from
-/// `/dev/null` and standard output and error appended to `outputPath`. Its exit is learnt by polling
-/// `waitpid(WNOHANG)` between short `Task.sleep`s, so waiting never blocks a cooperative thread.
+/// `/dev/null`, standard output and error appended to `outputPath`, and no other descriptor of ours. Its
+/// exit is learnt by polling `waitpid(WNOHANG)` between short `Task.sleep`s, so waiting never blocks a
+/// cooperative thread.
 final class ChildProcess: Sendable {
     /// The process's pid.
     let pid: pid_t
@@ -34,21 +36,16 @@ final class ChildProcess: Sendable {
         posix_spawn_file_actions_addopen(
             &actions, 1, outputPath, O_WRONLY | O_CREAT | (truncating ? O_TRUNC : O_APPEND), 0o644)
         posix_spawn_file_actions_adddup2(&actions, 1, 2)
+        // Nothing else of the manager (ZooKeeper and client sockets, other children's files) reaches the
+        // program: an inherited socket would outlive its connection in a long-lived nginx or haproxy.
+        SpawnActions.closeInherited(&actions)
 
         var attributes = posix_spawnattr_t()
         posix_spawnattr_init(&attributes)
         defer { posix_spawnattr_destroy(&attributes) }
-        var noSignals = sigset_t()
-        sigemptyset(&noSignals)
-        var allSignals = sigset_t()
-        sigfillset(&allSignals)
-        posix_spawnattr_setsigmask(&attributes, &noSignals)
-        posix_spawnattr_setsigdefault(&attributes, &allSignals)
         // A group of its own: a Ctrl-C meant for the manager's terminal does not reach the balancer, which
         // is stopped through shutdown() (or adopted by the next run when the manager dies).
-        posix_spawnattr_setpgroup(&attributes, 0)
-        posix_spawnattr_setflags(
-            &attributes, Int16(POSIX_SPAWN_SETSIGMASK | POSIX_SPAWN_SETSIGDEF | POSIX_SPAWN_SETPGROUP))
+        SpawnActions.cleanSignals(&attributes, grouping: .newProcessGroup)
 
         var pid: pid_t = 0
         let result = withCStrings(arguments) { argv in

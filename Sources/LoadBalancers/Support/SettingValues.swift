@@ -28,3 +28,42 @@ enum SettingValues {
         return "\(seconds * 1000 + attoseconds / 1_000_000_000_000_000)ms"
     }
 }
+
+/// A driver's error that can say a settings key has a value out of form.
+protocol InvalidSettingError: Error {
+    static func invalidSetting(key: String, value: String, expected: String) -> Self
+}
+
+/// Reads the keys of one `[loadbalancer:…]` section, each `nil` when absent, throwing the driver's own
+/// error (naming the key, the value and what it takes) for a value out of form.
+struct SettingsReader<Failure: InvalidSettingError> {
+    let section: [String: String]
+
+    /// `key` read by `parse`; a value `parse` refuses is out of form, and `expected` says what it takes.
+    func value<Value>(_ key: String, expected: String, _ parse: (String) -> Value?) throws(Failure) -> Value? {
+        guard let text = section[key] else { return nil }
+        guard let value = parse(text) else { throw .invalidSetting(key: key, value: text, expected: expected) }
+        return value
+    }
+
+    /// `balance`: `roundrobin` or `leastconn`, in any case.
+    func algorithm() throws(Failure) -> BalancingAlgorithm? {
+        try value("balance", expected: "roundrobin or leastconn") { BalancingAlgorithm(rawValue: $0.lowercased()) }
+    }
+
+    /// One of `Choice`'s raw values, in any case.
+    func choice<Choice: RawRepresentable<String>>(_ key: String, expected: String) throws(Failure) -> Choice? {
+        try value(key, expected: expected) { Choice(rawValue: $0.lowercased()) }
+    }
+
+    func bool(_ key: String) throws(Failure) -> Bool? {
+        try value(key, expected: SettingValues.boolForms, SettingValues.bool)
+    }
+
+    /// A number of seconds within `range`.
+    func seconds(_ key: String, within range: ClosedRange<Double>) throws(Failure) -> Duration? {
+        try value(key, expected: "a number of seconds from \(range.lowerBound) to \(Int(range.upperBound))") {
+            SettingValues.seconds($0, within: range)
+        }
+    }
+}

@@ -30,7 +30,7 @@ public actor TCPBalancer: LoadBalancerDriver {
     /// One listening socket per event loop and URL (SO_REUSEPORT: the kernel spreads new connections
     /// over them, and each connection stays on the loop that accepted it).
     private var listeners: [String: [any Channel]] = [:]
-    private var lastConfiguration: Task<Void, any Error>?
+    private var configurations = ConfigurationChain()
     private var lastSnapshots: [String: BackendCounters.Snapshot] = [:]
 
     /// - Parameters:
@@ -49,13 +49,7 @@ public actor TCPBalancer: LoadBalancerDriver {
 
     public func configure(_ services: [BalancedService]) async throws {
         // Binding suspends the actor; chaining keeps two calls from interleaving (and binding one URL twice).
-        let previous = lastConfiguration
-        let configuration = Task {
-            _ = await previous?.result
-            try await apply(services)
-        }
-        lastConfiguration = configuration
-        try await configuration.value
+        try await configurations.append { try await self.apply(services) }.value
     }
 
     private func apply(_ services: [BalancedService]) async throws {
@@ -128,7 +122,7 @@ public actor TCPBalancer: LoadBalancerDriver {
     }
 
     public func shutdown() async {
-        _ = await lastConfiguration?.result
+        await configurations.settle()
         let closing = listeners
         listeners = [:]
         for listener in closing.values.flatMap({ $0 }) {

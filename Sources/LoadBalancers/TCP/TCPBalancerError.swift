@@ -8,13 +8,13 @@ public enum TCPBalancerError: Error, Hashable, CustomStringConvertible {
     case invalidSetting(key: String, value: String, expected: String)
 
     public var description: String {
-        switch self {
-        case .invalidURL(let url):
-            "loadbalancer tcp serves tcp://[host:]port; cannot serve '\(url)'"
-        case .cannotListen(let url, let reason):
-            "loadbalancer tcp cannot listen on '\(url)': \(reason)"
-        case .invalidSetting(let key, let value, let expected):
-            "[loadbalancer:tcp] \(key) = '\(value)': expected \(expected)"
+        let words = DriverErrorWording(driver: "tcp", serves: "tcp://[host:]port")
+        return switch self {
+        case .invalidURL(let url): words.invalidURL(url)
+        case .cannotListen(let url, let reason): "loadbalancer tcp cannot listen on '\(url)': \(reason)"
+        case .invalidSetting(let key, let value, let expected): words.invalidSetting(key: key, value: value, expected: expected)
         }
     }
 }
+
+extension TCPBalancerError: InvalidSettingError {}

@@ -26,12 +26,7 @@ public struct TCPSettings: Sendable, Hashable {
     /// - Throws: ``TCPBalancerError/invalidSetting(key:value:expected:)`` for a value out of form.
     public init(section: [String: String]) throws(TCPBalancerError) {
         self.init()
-        if let text = section["balance"] {
-            guard let algorithm = BalancingAlgorithm(rawValue: text.lowercased()) else {
-                throw .invalidSetting(key: "balance", value: text, expected: "roundrobin or leastconn")
-            }
-            self.algorithm = algorithm
-        }
+        algorithm = try SettingsReader<TCPBalancerError>(section: section).algorithm() ?? algorithm
         if let text = section["hold_timeout"] {
             guard let seconds = Double(text), seconds >= 0, seconds <= 1_000_000 else {
                 throw .invalidSetting(

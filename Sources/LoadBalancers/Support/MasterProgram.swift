@@ -1,0 +1,148 @@
+import Logging
+
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
+/// The errors of a driver that runs a program of its own (nginx, haproxy), as the shared steps throw them.
+protocol ProgramDriverError: Error {
+    /// The program's check refused the configuration; `message` is what it said.
+    static func rejected(message: String) -> Self
+    /// The program could not be run, started or reloaded.
+    static func failed(_ reason: String) -> Self
+}
+
+/// The steps nginx and haproxy share in running a master process of their own: checking a configuration
+/// before it is put in place, starting the master, reloading it, and stopping it. What differs (the
+/// command lines, how readiness and reloads show) comes in as arguments.
+struct MasterProgram<Failure: ProgramDriverError>: Sendable {
+    /// The program's name, for messages: `nginx`, `haproxy`.
+    let name: String
+    let logger: Logger
+    /// The lines of the program's output worth reporting.
+    let problems: @Sendable (String) -> String
+
+    /// Has the program check a candidate configuration with `arguments` (output to `outputPath`).
+    ///
+    /// A status of -1 (unknown: another part of the program reaped the check) passes unless the output
+    /// carries `alert`, the mark of the program's fatal messages.
+    ///
+    /// - Throws: `.rejected` with the program's problems when it refuses the configuration.
+    func check(_ arguments: [String], outputPath: String, alert: String) async throws(Failure) {
+        let check: (status: Int32, output: String)
+        do {
+            check = try await ChildProcess.run(arguments, outputPath: outputPath)
+        } catch {
+            throw .failed(error.description)
+        }
+        guard check.status == 0 || (check.status == -1 && !check.output.contains(alert)) else {
+            let message = problems(check.output)
+            logger.error("\(name) rejected the configuration", metadata: ["lb.error": "\(message)"])
+            throw .rejected(message: message)
+        }
+    }
+
+    /// Puts the checked `candidate` in place at `path`, then runs `activate` (start or reload); when that
+    /// fails, `previous` is written back so that the file stays in step with what runs and a later start
+    /// does not pick up what failed here.
+    func install(
+        _ candidate: String, at path: String, previous: String?,
+        isolation: isolated (any Actor)? = #isolation,
+        activate: () async throws(Failure) -> Void
+    ) async throws(Failure) {
+        guard rename(candidate, path) == 0 else {
+            throw .failed("cannot put \(path) in place: \(String(cString: strerror(errno)))")
+        }
+        do {
+            try await activate()
+        } catch {
+            if let previous { try? FileSystem.write(previous, to: path) }
+            throw error
+        }
+    }
+
+    /// A master left running by an earlier run of the manager, taken over rather than started twice.
+    func adopt(_ pid: pid_t) -> MasterProcess {
+        logger.info("adopting the \(name) master of an earlier run", metadata: ["lb.pid": "\(pid)"])
+        return MasterProcess(pid: pid, child: nil)
+    }
+
+    /// Starts a master with `arguments` and waits up to 10 s until `isReady` says it serves; a master that
+    /// does not is killed.
+    ///
+    /// - Parameters:
+    ///   - outputPath: where the master's standard output and error go.
+    ///   - awaited: what the master did not do in time, for the message ("start its workers").
+    ///   - exitReason: why the master exited at start, read once it has.
+    ///   - isReady: whether the started master serves; asked every 10 ms.
+    func start(
+        _ arguments: [String], outputPath: String, awaited: String,
+        isolation: isolated (any Actor)? = #isolation,
+        exitReason: () -> String,
+        isReady: (ChildProcess) async -> Bool
+    ) async throws(Failure) -> MasterProcess {
+        let child: ChildProcess
+        do {
+            child = try ChildProcess(arguments, outputPath: outputPath)
+        } catch {
+            throw .failed(error.description)
+        }
+        let deadline = ContinuousClock.now + .seconds(10)
+        while ContinuousClock.now < deadline {
+            if !child.isRunning { throw .failed("\(name) exited at start: \(exitReason())") }
+            if await isReady(child) {
+                logger.info("\(name) started", metadata: ["lb.pid": "\(child.pid)"])
+                return MasterProcess(pid: child.pid, child: child)
+            }
+            try? await Task.sleep(for: .milliseconds(10))
+        }
+        await child.stop(signal: SIGKILL, timeout: .seconds(1))
+        throw .failed("\(name) did not \(awaited) within 10 s")
+    }
+
+    /// Sends `signal` to `master` and waits up to 10 s until `isReloaded` says the new configuration
+    /// serves (it throws when the program reports the reload failed).
+    func reload(
+        _ master: MasterProcess, signal: Int32,
+        isolation: isolated (any Actor)? = #isolation,
+        isReloaded: () async throws(Failure) -> Bool
+    ) async throws(Failure) {
+        kill(master.pid, signal)
+        let deadline = ContinuousClock.now + .seconds(10)
+        while ContinuousClock.now < deadline {
+            if try await isReloaded() {
+                logger.info("\(name) reloaded", metadata: ["lb.pid": "\(master.pid)"])
+                return
+            }
+            if !master.isRunning { throw .failed("the \(name) master exited during a reload") }
+            try? await Task.sleep(for: .milliseconds(5))
+        }
+        throw .failed("\(name) did not reload within 10 s")
+    }
+
+    /// Sends `signal` to `master` and waits up to `timeout` for it to exit; then kills it and its workers.
+    /// Returns once the master has exited.
+    func stop(_ master: MasterProcess, signal: Int32, timeout: Duration) async {
+        kill(master.pid, signal)
+        let deadline = ContinuousClock.now + timeout
+        while master.isRunning && ContinuousClock.now < deadline {
+            try? await Task.sleep(for: .milliseconds(10))
+        }
+        if master.isRunning {
+            logger.warning("\(name) did not stop in time; killing it", metadata: ["lb.pid": "\(master.pid)"])
+            for worker in ProcessTable.children(of: master.pid) { kill(worker.pid, SIGKILL) }
+            kill(master.pid, SIGKILL)
+            while master.isRunning { try? await Task.sleep(for: .milliseconds(10)) }
+        }
+        logger.info("\(name) stopped", metadata: ["lb.pid": "\(master.pid)"])
+    }
+}
+
+/// A program's running master: our child, or one adopted from an earlier run (then only its pid is known).
+struct MasterProcess: Sendable {
+    var pid: pid_t
+    var child: ChildProcess?
+    var isRunning: Bool { child?.isRunning ?? ProcessTable.isAlive(pid) }
+}
