@@ -30,6 +30,18 @@ struct ManagerCommand: AsyncParsableCommand {
     @Option(help: "The API URL given to instances (REACTOR_API) when /reactor/url is not set.")
     var api: String = "http://127.0.0.1:8080"
 
+    @Option(help: "Address the dnsmasq balancer answers DNS queries on (dns:// endpoints).")
+    var dnsListen: String = "0.0.0.0"
+
+    @Option(help: "Port the dnsmasq balancer answers DNS queries on.")
+    var dnsPort: Int = 53
+
+    func validate() throws {
+        guard (1...65535).contains(dnsPort) else { throw ValidationError("--dns-port must be between 1 and 65535") }
+        if let keys, !(1...1024).contains(keys) { throw ValidationError("--keys must be between 1 and 1024") }
+        if let interval, !(interval > 0) { throw ValidationError("--interval must be a positive number of seconds") }
+    }
+
     func run() async throws {
         var logger = Logger(label: "reactor.manager")
         logger.logLevel = Logger.Level(rawValue: zookeeper.logLevel) ?? .info
@@ -45,6 +57,8 @@ struct ManagerCommand: AsyncParsableCommand {
         var settings = ManagerSettings(logger: logger)
         settings.apiURL = api
         settings.keyCount = keys
+        settings.dnsListen = dnsListen
+        settings.dnsPort = dnsPort
         if let interval { settings.interval = .milliseconds(Int(max(0.05, interval) * 1000)) }
         let service = ManagerService(client: client, identity: identity, settings: settings)
         print("manager \(identity.name) running as \(identity.id)")

@@ -1,11 +1,12 @@
 import LoadBalancers
 import Testing
+import ZooKeeperTesting
 
 #if canImport(Glibc)
 import Glibc
 #endif
 
-/// The dnsmasq balancer against a real dnsmasq on 127.0.0.1, queried with ``DNSMasqTestClient``.
+/// The dnsmasq balancer against a real dnsmasq on 127.0.0.1, queried with ``DNSQuery``.
 @Suite(.enabled(if: DNSMasqBalancer.isInstalled(), "dnsmasq is not installed (Debian: dnsmasq-base)"))
 struct DNSMasqBalancerTests {
     static func service(_ url: String, _ ips: [String], settings: [String: String] = [:]) -> BalancedService {
@@ -22,11 +23,11 @@ struct DNSMasqBalancerTests {
                     Backend(ip: "127.0.1.3", port: 8000, weight: 0),  // drained: left out
                 ])
             ])
-            let reply = try await DNSMasqTestClient.query("web.reactor.test", port: port)
+            let reply = try await DNSQuery.query("web.reactor.test", port: port)
             #expect(reply.rcode == 0, "expected NOERROR, got \(reply.rcode)")
             #expect(reply.addresses == ["127.0.1.1", "127.0.1.2"], "expected the two live backends")
             #expect(reply.ttls == [1], "expected the default TTL of 1 s")
-            let other = try await DNSMasqTestClient.query("other.reactor.test", port: port)
+            let other = try await DNSQuery.query("other.reactor.test", port: port)
             #expect(other.rcode == 3 && other.addresses.isEmpty, "expected NXDOMAIN for a name not served: \(other)")
             #expect(await balancer.metrics().isEmpty)
             #expect(await balancer.pending().isEmpty)
@@ -40,17 +41,17 @@ struct DNSMasqBalancerTests {
             let name = "app.reactor.test"
             try await balancer.configure([Self.service("dns://\(name)", ["127.0.1.1", "127.0.1.2"])])
             let started = try #require(await balancer.processID, "expected dnsmasq to run after the first configure")
-            _ = try await DNSMasqTestClient.waitFor(name, port: port, within: .seconds(2)) {
+            _ = try await DNSQuery.waitFor(name, port: port, within: .seconds(2)) {
                 $0.addresses == ["127.0.1.1", "127.0.1.2"]
             }
 
             try await balancer.configure([Self.service("dns://\(name)", ["127.0.1.1", "127.0.1.2", "127.0.1.3"])])
-            let added = try await DNSMasqTestClient.waitFor(name, port: port, within: .seconds(1)) {
+            let added = try await DNSQuery.waitFor(name, port: port, within: .seconds(1)) {
                 $0.addresses == ["127.0.1.1", "127.0.1.2", "127.0.1.3"]
             }
 
             try await balancer.configure([Self.service("dns://\(name)", ["127.0.1.2", "127.0.1.3"])])
-            let removed = try await DNSMasqTestClient.waitFor(name, port: port, within: .seconds(1)) {
+            let removed = try await DNSQuery.waitFor(name, port: port, within: .seconds(1)) {
                 $0.addresses == ["127.0.1.2", "127.0.1.3"]
             }
             #expect(added < .seconds(1) && removed < .seconds(1), "expected changes within 1 s: \(added), \(removed)")
@@ -64,18 +65,18 @@ struct DNSMasqBalancerTests {
                 Self.service("dns://one.reactor.test", ["127.0.1.1"]),
                 Self.service("dns://two.reactor.test", ["127.0.1.2"]),
             ])
-            _ = try await DNSMasqTestClient.waitFor("two.reactor.test", port: port, within: .seconds(2)) {
+            _ = try await DNSQuery.waitFor("two.reactor.test", port: port, within: .seconds(2)) {
                 $0.addresses == ["127.0.1.2"]
             }
             try await balancer.configure([Self.service("dns://one.reactor.test", ["127.0.1.1"])])
-            let reply = try await DNSMasqTestClient.query("two.reactor.test", port: port)
+            let reply = try await DNSQuery.query("two.reactor.test", port: port)
             #expect(reply.addresses.isEmpty && reply.rcode == 3, "expected NXDOMAIN for a removed service: \(reply)")
-            let kept = try await DNSMasqTestClient.query("one.reactor.test", port: port)
+            let kept = try await DNSQuery.query("one.reactor.test", port: port)
             #expect(kept.addresses == ["127.0.1.1"], "expected the remaining service to keep resolving: \(kept)")
 
             // A service whose backends are all gone has no records either.
             try await balancer.configure([Self.service("dns://one.reactor.test", [])])
-            let empty = try await DNSMasqTestClient.query("one.reactor.test", port: port)
+            let empty = try await DNSQuery.query("one.reactor.test", port: port)
             #expect(empty.addresses.isEmpty, "expected no records without a live backend: \(empty)")
         }
     }
@@ -90,7 +91,7 @@ struct DNSMasqBalancerTests {
             #expect(kill(pid, 0) != 0 && errno == ESRCH, "expected dnsmasq \(pid) to be gone (and reaped)")
             #expect(dnsmasqProcesses(in: directory).isEmpty, "expected no dnsmasq left in \(directory)")
             await #expect(throws: (any Error).self, "expected no DNS answer after shutdown") {
-                _ = try await DNSMasqTestClient.query("web.reactor.test", port: port, timeout: .milliseconds(300))
+                _ = try await DNSQuery.query("web.reactor.test", port: port, timeout: .milliseconds(300))
             }
             await balancer.shutdown()  // a second shutdown is harmless
         }
@@ -104,7 +105,7 @@ struct DNSMasqBalancerTests {
             let later = DNSMasqBalancer(directory: directory, port: port, stopTimeout: .seconds(2))
             do {
                 try await later.configure([Self.service("dns://web.reactor.test", ["127.0.1.2"])])
-                let reply = try await DNSMasqTestClient.query("web.reactor.test", port: port)
+                let reply = try await DNSQuery.query("web.reactor.test", port: port)
                 #expect(reply.addresses == ["127.0.1.2"], "expected the new run to serve: \(reply)")
                 let current = try #require(await later.processID)
                 #expect(current != leftover && dnsmasqProcesses(in: directory) == [current],
@@ -128,10 +129,10 @@ struct DNSMasqBalancerTests {
     @Test func ttlSettingIsServedAndAChangeRestarts() async throws {
         try await withDNSMasq { balancer, port, _ in
             try await balancer.configure([Self.service("dns://web.reactor.test", ["127.0.1.1"], settings: ["ttl": "30"])])
-            let first = try await DNSMasqTestClient.query("web.reactor.test", port: port)
+            let first = try await DNSQuery.query("web.reactor.test", port: port)
             #expect(first.ttls == [30], "expected TTL 30: \(first)")
             try await balancer.configure([Self.service("dns://web.reactor.test", ["127.0.1.1"], settings: ["ttl": "5"])])
-            let second = try await DNSMasqTestClient.query("web.reactor.test", port: port)
+            let second = try await DNSQuery.query("web.reactor.test", port: port)
             #expect(second.ttls == [5], "expected TTL 5 after the change: \(second)")
         }
     }

@@ -78,6 +78,70 @@ struct BalancerEndToEndTests {
         for pid in leftoverNginx(under: directory) { kill(pid, SIGTERM) }
     }
 
+    /// DNS round robin: the endpoint's name resolves to its live instances through the
+    /// manager's dnsmasq, and follows a scale-in.
+    @Test func dnsmasqServesTheLiveInstances() async throws {
+        let namespace = try await SharedZooKeeper.instance.namespace("balancer-dnsmasq")
+        let apiPort = try LoopbackPorts.free()
+        let dnsPort = try LoopbackPorts.freeForUDPAndTCP()
+        let logs = NSTemporaryDirectory() + "reactor-lb-dnsmasq-\(UUID().uuidString.prefix(6))"
+        try FileManager.default.createDirectory(atPath: logs, withIntermediateDirectories: true)
+        let api = try ManagedProcess(
+            [try reactorExecutable(), "api", "--zookeeper", namespace, "--host", "127.0.0.1", "--port", "\(apiPort)"],
+            logPath: logs + "/api.log")
+        let manager = try ManagedProcess(
+            [try reactorExecutable(), "manager", "--zookeeper", namespace, "--name", "lb-dns", "--interval", "0.3",
+             "--api", "http://127.0.0.1:\(apiPort)", "--dns-listen", "127.0.0.1", "--dns-port", "\(dnsPort)",
+             "--log-level", "info"],
+            environment: ["TMPDIR": logs + "/"],
+            logPath: logs + "/manager.log")
+        let http = HTTP(base: "http://127.0.0.1:\(apiPort)")
+        func configuration(instances: Int) -> [String: Any] {
+            [
+                "endpoint": ["url": "dns://web.reactor.test", "loadbalancer": "dnsmasq", "cloud": "process", "port": "8000"],
+                "scaling": ["min_instances": "\(instances)", "max_instances": "\(instances)"],
+                "cloud:process": ["command": "sh \(ProcessCloudEndToEndTests.instanceScript)", "addresses": "127.0.6.0/24"],
+            ]
+        }
+        func resolved() async throws -> Set<String> {
+            try await DNSQuery.query("web.reactor.test", port: dnsPort).addresses
+        }
+        do {
+            try await eventually("the API answers") { (try? await http.get("/"))?.status == 200 }
+            #expect(try await http.post("/v1.1/endpoints/dns", configuration(instances: 2)).status == 200)
+            #expect(try await http.post("/v1.1/endpoints/dns/state", ["action": "start"]).status == 200)
+            try await eventually("the name resolves to both registered instances", timeout: .seconds(30)) {
+                let ips = Set(try await http.strings("/v1.1/endpoints/dns/ips"))
+                let answer = try? await resolved()
+                return ips.count == 2 && answer == ips
+            }
+            #expect(try await http.post("/v1.1/endpoints/dns", configuration(instances: 1)).status == 200)
+            try await eventually("after a scale-in the name resolves to the one instance left", timeout: .seconds(30)) {
+                let ips = Set(try await http.strings("/v1.1/endpoints/dns/ips"))
+                let answer = try? await resolved()
+                return ips.count == 1 && answer == ips
+            }
+        } catch {
+            Issue.record("manager log:\n\(manager.logTail(40))")
+            _ = try? await http.post("/v1.1/endpoints/dns/state", ["action": "stop"])
+            await manager.kill()
+            await api.kill()
+            killInstanceProcesses(hosts: ["lb-dns"], base: logs + "/reactor-instances")
+            throw error
+        }
+        _ = try? await http.post("/v1.1/endpoints/dns/state", ["action": "stop"])
+        try? await eventually("instances stopped", timeout: .seconds(10)) {
+            try await http.strings("/v1.1/endpoints/dns/instances").isEmpty
+        }
+        manager.signal(SIGTERM)
+        #expect(await Self.exits(manager, within: .seconds(15)), "the manager stops on SIGTERM")
+        let late = try? await DNSQuery.query("web.reactor.test", port: dnsPort, timeout: .milliseconds(500))
+        #expect(late == nil, "its dnsmasq stopped with it")
+        await manager.kill()
+        await api.kill()
+        killInstanceProcesses(hosts: ["lb-dns"], base: logs + "/reactor-instances")
+    }
+
     struct Scenario {
         let driver: String
         let http: HTTP

@@ -20,7 +20,7 @@ struct FrontDoor {
     let client: ZooKeeperClient
     let managerID: String
     let log: ManagerLog
-    /// Balancer drivers this host runs, by name (`tcp`, `nginx`, `haproxy`).
+    /// Balancer drivers this host runs, by name (`tcp`, `nginx`, `haproxy`, `dnsmasq`).
     let drivers: [String: any LoadBalancerDriver]
     /// Rung when the backends of a balanced endpoint changed.
     let changes = Doorbell()
@@ -33,7 +33,11 @@ struct FrontDoor {
     /// - Parameters:
     ///   - loadBalancers: the drivers to run; names this build has no driver for are skipped.
     ///   - stateDirectory: where process-based balancers keep their files (one folder each).
-    init(client: ZooKeeperClient, managerID: String, loadBalancers: [String], stateDirectory: String, log: ManagerLog) {
+    ///   - dns: where the `dnsmasq` driver answers DNS queries (address, port).
+    init(
+        client: ZooKeeperClient, managerID: String, loadBalancers: [String], stateDirectory: String,
+        dns: (listen: String, port: Int) = ("0.0.0.0", 53), log: ManagerLog
+    ) {
         self.client = client
         self.managerID = managerID
         self.log = log
@@ -43,6 +47,9 @@ struct FrontDoor {
             case "tcp": drivers[name] = TCPBalancer(logger: log.logger)
             case "nginx": drivers[name] = NginxBalancer(directory: "\(stateDirectory)/nginx", logger: log.logger)
             case "haproxy": drivers[name] = HAProxyBalancer(directory: "\(stateDirectory)/haproxy", logger: log.logger)
+            case "dnsmasq":
+                drivers[name] = DNSMasqBalancer(
+                    directory: "\(stateDirectory)/dnsmasq", listen: dns.listen, port: dns.port, logger: log.logger)
             default: continue
             }
         }
@@ -50,7 +57,7 @@ struct FrontDoor {
     }
 
     /// The drivers this build can run, of those installed on the host.
-    static let implemented: Set<String> = ["tcp", "nginx", "haproxy"]
+    static let implemented: Set<String> = ["tcp", "nginx", "haproxy", "dnsmasq"]
 
     /// The balanced endpoints and their live backends; reconfigures each driver whose services
     /// changed.

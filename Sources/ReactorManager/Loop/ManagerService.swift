@@ -102,7 +102,7 @@ struct ManagerLoop {
             ?? NSTemporaryDirectory() + "reactor-manager/\(identity.name)-\(installation)"
         frontDoor = FrontDoor(
             client: service.client, managerID: identity.id, loadBalancers: identity.loadBalancers,
-            stateDirectory: stateDirectory,
+            stateDirectory: stateDirectory, dns: (service.settings.dnsListen, service.settings.dnsPort),
             log: ManagerLog(store: service.store, name: identity.name, logger: service.settings.logger))
     }
 

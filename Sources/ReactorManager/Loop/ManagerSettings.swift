@@ -7,6 +7,9 @@ public struct ManagerSettings: Sendable {
     /// Where process-based balancers (nginx, haproxy) keep their files; default a folder per
     /// manager name and ensemble under the temporary directory.
     public var stateDirectory: String?
+    /// Where the `dnsmasq` balancer answers DNS queries; default all addresses, port 53.
+    public var dnsListen = "0.0.0.0"
+    public var dnsPort = 53
     /// The number of ring keys; overrides `[manager] keys` when set.
     public var keyCount: Int?
     /// The loop interval when neither this nor the configuration says. Default 10 s.

@@ -44,7 +44,7 @@ public enum HostFacts {
     /// ring never gives this host an endpoint it cannot serve.
     public static func availableLoadBalancers() -> [String] {
         var drivers = ["tcp"]
-        for (driver, program) in [("nginx", "nginx"), ("haproxy", "haproxy")]
+        for (driver, program) in [("nginx", "nginx"), ("haproxy", "haproxy"), ("dnsmasq", "dnsmasq")]
         where FrontDoor.implemented.contains(driver) && isInstalled(program) {
             drivers.append(driver)
         }
