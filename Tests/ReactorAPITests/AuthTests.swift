@@ -31,6 +31,20 @@ import Testing
         }
     }
 
+    @Test func aDamagedAdminKeyRefusesRatherThanOpens() async throws {
+        try await withAPI { api in
+            _ = try? await api.zk.create(ZNodeLayout.auth, data: [])
+            for damaged in [#""not-a-hash""#, "garbage{", #"{"key": 1}"#, "sha256$$short"] {
+                try await api.zk.set(ZNodeLayout.auth, data: Array(damaged.utf8))
+                let denied = try await api.request(.get, "/v1.1/endpoints", headers: .authKey(""))
+                #expect(denied.status == .unauthorized, "stored \(damaged): admin routes stay closed")
+                #expect(try await api.request(.get, "/v1.1/endpoints").status == .unauthorized)
+            }
+            try await api.zk.set(ZNodeLayout.auth, data: [])
+            #expect(try await api.request(.get, "/v1.1/endpoints").status == .ok, "an empty node means no key")
+        }
+    }
+
     @Test(arguments: AuthAlgorithm.allCases) func endpointKeysOpenOnlyTheirEndpoint(_ algorithm: AuthAlgorithm) async throws {
         try await withAPI("endpointKeys-\(algorithm)") { api in
             let hash = KeyDigest.hex(algorithm, of: "pepper" + "epkey")

@@ -26,11 +26,19 @@ public struct AdminKeyHash: Sendable, Hashable {
         hash = String(parts[2]).lowercased()
     }
 
+    /// A key no string verifies: what a damaged `/reactor/auth` reads as (fail closed).
+    public static let unusable = AdminKeyHash(salt: "", hash: "")
+
+    private init(salt: String, hash: String) {
+        self.salt = salt
+        self.hash = hash
+    }
+
     /// What is written to ZooKeeper.
     public var stored: String { "sha256$\(salt)$\(hash)" }
 
     /// Whether `key` is the admin key, compared in constant time.
     public func verifies(_ key: String) -> Bool {
-        KeyDigest.constantTimeEquals(KeyDigest.hex(.sha256, of: salt + key), hash)
+        !hash.isEmpty && KeyDigest.constantTimeEquals(KeyDigest.hex(.sha256, of: salt + key), hash)
     }
 }

@@ -21,11 +21,13 @@ extension ReactorStore {
     }
 
     /// The admin key's stored hash, when an admin key is set.
+    ///
+    /// A stored value that is not a key hash (written by hand, damaged) counts as a key nobody
+    /// has: admin routes are refused rather than left open. Remove `/reactor/auth` to recover.
     public func adminKeyHash() async throws -> AdminKeyHash? {
-        guard case .string(let stored) = try await json(at: ZNodeLayout.auth, from: .cache(keepAbsence: true)) else {
-            return nil
-        }
-        return AdminKeyHash(stored: stored)
+        guard let value = try await json(at: ZNodeLayout.auth, from: .cache(keepAbsence: true)) else { return nil }
+        guard case .string(let stored) = value, let hash = AdminKeyHash(stored: stored) else { return .unusable }
+        return hash
     }
 
     /// Sets the admin key (stored as a fresh salted hash); `nil` or empty removes it.
