@@ -184,6 +184,13 @@ struct BalancerEndToEndTests {
             try await eventually("the \(driver) balancer's metrics drive the rule '\(rules)' to 3 instances", timeout: .seconds(40)) {
                 try await http.strings("/v1.1/endpoints/lb/ips").count == 3
             }
+            if holdsConnections {
+                try await eventually("GET state lists the backends with open connections") {
+                    let state = try await http.get("/v1.1/endpoints/lb/state").json as? [String: Any]
+                    let active = state?["active"] as? [String] ?? []
+                    return !active.isEmpty && active.allSatisfy { $0.hasPrefix("127.0.4.") && $0.hasSuffix(":\(instancePort)") }
+                }
+            }
             let metrics = try await http.get("/v1.1/endpoints/lb/metrics").json as? [String: Double] ?? [:]
             #expect(metrics[holdsConnections ? "active" : "rate"] != nil, "balancer metrics in \(metrics)")
             let log = try await http.get("/v1.1/endpoints/lb/log").json as? [[Any]] ?? []

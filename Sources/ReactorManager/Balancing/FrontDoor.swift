@@ -234,21 +234,28 @@ struct FrontDoor {
 
 /// What every front door published, read once per pass by an owner.
 struct FrontDoorReports: Sendable {
-    /// `ip:port` → samples from every manager's balancers.
-    var samples: [String: [JSONValue]] = [:]
+    /// `ip:port` → one sample `{metric: [weight, value]}` combining every manager's balancers:
+    /// counts and rates (``additive``) are summed over front doors, since each sees its own share
+    /// of the traffic; other metrics (`response`) are averaged.
+    var samples: [String: JSONValue] = [:]
     /// url → held connections summed over managers.
     var pending: [String: Int] = [:]
 
+    /// Metrics a front door reports for its share of a backend's traffic.
+    static let additive: Set<String> = ["active", "rate", "bytes", "errors"]
+
     static func read(_ client: ZooKeeperClient) async -> FrontDoorReports {
         var reports = FrontDoorReports()
+        var collected: [String: [JSONValue]] = [:]
         for id in (try? await client.children(ZNodeLayout.managerMetrics)) ?? [] {
             guard let node = try? await client.get("\(ZNodeLayout.managerMetrics)/\(id)"),
                 let json = try? JSONValue(parsing: Data(node.bytes)), case .object(let backends) = json
             else { continue }
             for (address, value) in backends {
-                reports.samples[address, default: []] += value.arrayValue ?? [value]
+                collected[address, default: []] += value.arrayValue ?? [value]
             }
         }
+        for (address, list) in collected { reports.samples[address] = combine(list) }
         for id in (try? await client.children(ZNodeLayout.managerPending)) ?? [] {
             guard let node = try? await client.get("\(ZNodeLayout.managerPending)/\(id)"),
                 let json = try? JSONValue(parsing: Data(node.bytes)), case .object(let urls) = json
@@ -256,5 +263,40 @@ struct FrontDoorReports: Sendable {
             for (url, count) in urls { reports.pending[url, default: 0] += Int(count.numberValue ?? 0) }
         }
         return reports
+    }
+
+    /// One backend's samples from several front doors as one sample; entries out of form are
+    /// left out.
+    static func combine(_ samples: [JSONValue]) -> JSONValue {
+        var totals: [String: (weight: Double, total: Double, count: Int)] = [:]
+        for case .object(let metrics) in samples {
+            for (name, entry) in metrics {
+                guard let pair = entry.arrayValue, pair.count == 2, let weight = pair[0].numberValue,
+                    let value = pair[1].numberValue, weight.isFinite, value.isFinite
+                else { continue }
+                var running = totals[name] ?? (weight, 0, 0)
+                running.weight = max(running.weight, weight)
+                running.total += value
+                running.count += 1
+                totals[name] = running
+            }
+        }
+        var combined: [String: JSONValue] = [:]
+        for (name, entry) in totals {
+            let value = additive.contains(name) ? entry.total : entry.total / Double(entry.count)
+            combined[name] = .array([.number(entry.weight), .number(value)])
+        }
+        return .object(combined)
+    }
+
+    /// The backends (`ip:port`) among `ips` with open connections, sorted.
+    func activeBackends(of ips: Set<String>) -> [String] {
+        samples.compactMap { address, sample -> String? in
+            let ip = String(address.split(separator: ":").first ?? "")
+            guard ips.contains(ip), let active = sample.objectValue?["active"]?.arrayValue?.last?.numberValue,
+                active > 0
+            else { return nil }
+            return address
+        }.sorted()
     }
 }

@@ -16,6 +16,7 @@ struct EndpointWork: Sendable {
     let nameToID: [String: String]
     let clouds: [String: any CloudDriver]
     let previousMetrics: JSONValue?
+    let previousActive: [String]?
     /// Seconds of loop time since the endpoint's previous pass.
     let elapsed: Double
     /// What every manager's balancers reported this pass.
@@ -25,6 +26,8 @@ struct EndpointWork: Sendable {
     struct Outcome: Sendable {
         /// The metrics now published.
         var published: JSONValue?
+        /// The backends with open connections now published (`live_active`).
+        var activeBackends: [String]?
         /// Problems to report once (bad configuration, a cloud this host cannot run).
         var problems: [String] = []
     }
@@ -46,14 +49,16 @@ struct EndpointWork: Sendable {
         }
         let sourceIPs = Set(try await store.confirmedIPs(id: source))
         var posted = try await store.postedMetrics(id: source, ips: sourceIPs)
-        // Balancer samples of the source's backends, from every front door.
-        for (address, samples) in reports.samples {
+        // Balancer samples of the source's backends, combined over every front door.
+        for (address, sample) in reports.samples {
             let ip = String(address.split(separator: ":").first ?? "")
             guard sourceIPs.contains(ip) else { continue }
-            for sample in samples { posted.add(sample, from: ip) }
+            posted.add(sample, from: ip)
         }
         let metrics = JSONValue.object(posted.averages.mapValues(JSONValue.number))
         outcome.published = try await publish(metrics)
+        let ownIPs = source == id ? sourceIPs : Set(try await store.confirmedIPs(id: id))
+        outcome.activeBackends = try await publishActive(reports.activeBackends(of: ownIPs))
         await clearDropRequests()
 
         guard let entry else { return outcome }
@@ -96,6 +101,20 @@ struct EndpointWork: Sendable {
             try await ownership.fenced(claim, [.create(path: path, data: data, mode: .ephemeral)])
         }
         return metrics
+    }
+
+    /// Publishes the backends with open connections (ephemeral `live_active`, shown by
+    /// `GET …/state`) when they changed.
+    private func publishActive(_ backends: [String]) async throws -> [String] {
+        guard previousActive != backends else { return backends }
+        let path = ZNodeLayout.endpoint(id, EndpointNode.liveActive)
+        let data = Array(JSONValue.array(backends.map(JSONValue.string)).encoded())
+        do {
+            try await ownership.fenced(claim, [.set(path: path, data: data)])
+        } catch let error as ZooKeeperError where error.code == .noNode {
+            try await ownership.fenced(claim, [.create(path: path, data: data, mode: .ephemeral)])
+        }
+        return backends
     }
 
     /// Clears the session drops the front doors have carried out (the session is no longer

@@ -70,6 +70,7 @@ struct ManagerLoop {
     var endpoints = EndpointDirectory()
     var claims: [String: OwnershipClaim] = [:]
     var publishedMetrics: [String: JSONValue] = [:]
+    var publishedActive: [String: [String]] = [:]
     var session: Int64 = 0
     var interval: Duration
     var lastPassDuration: Duration = .zero
@@ -123,6 +124,7 @@ struct ManagerLoop {
         for id in claims.keys where endpoints.entries[id] == nil {
             claims[id] = nil
             publishedMetrics[id] = nil
+            publishedActive[id] = nil
         }
         for id in ids {
             let entry = endpoints.entries[id]
@@ -150,7 +152,7 @@ struct ManagerLoop {
                 EndpointWork(
                     client: client, store: store, ownership: ownership, claim: claim, entry: endpoints.entries[id],
                     name: endpoints.names[id] ?? id, nameToID: endpoints.ids, clouds: clouds,
-                    previousMetrics: publishedMetrics[id], elapsed: Self.seconds(elapsed), reports: reports,
+                    previousMetrics: publishedMetrics[id], previousActive: publishedActive[id], elapsed: Self.seconds(elapsed), reports: reports,
                     log: managerLog))
         }
         let outcomes = await EndpointWork.runAll(works, concurrency: 16)
@@ -159,10 +161,12 @@ struct ManagerLoop {
             switch finished.result {
             case .success(let result):
                 publishedMetrics[id] = result.published
+                publishedActive[id] = result.activeBackends
                 for problem in result.problems { await report(id, problem) }
             case .failure(let lost as OwnershipLost):
                 claims[id] = nil
                 publishedMetrics[id] = nil
+                publishedActive[id] = nil
                 await log(.warning, "fenced: \(lost); no action taken")
             case .failure(let error as ZooKeeperError) where error.code == .noNode:
                 continue  // the endpoint was deleted during the pass
@@ -180,6 +184,7 @@ struct ManagerLoop {
                 let lost = claims.count
                 claims.removeAll()
                 publishedMetrics.removeAll()
+                publishedActive.removeAll()
                 frontDoor.forgetPublished()
                 await log(.warning, "ZooKeeper session changed (expired); \(lost) endpoint(s) lost with it; registering again")
             }
@@ -255,6 +260,7 @@ struct ManagerLoop {
         try await ownership.release(claim, alsoDeleting: [EndpointNode.liveMetrics, EndpointNode.liveActive])
         claims[claim.endpointID] = nil
         publishedMetrics[claim.endpointID] = nil
+        publishedActive[claim.endpointID] = nil
         await log(.info, "released endpoint \(claim.endpointID) to \(owner ?? "no manager")", endpoint: claim.endpointID)
     }
 

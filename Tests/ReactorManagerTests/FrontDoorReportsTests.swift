@@ -1,0 +1,48 @@
+@testable import ReactorManager
+import ReactorCore
+import Testing
+
+/// How an owner combines one backend's samples from several front doors.
+@Suite("Front door reports")
+struct FrontDoorReportsTests {
+    static func sample(_ metrics: [String: (Double, Double)]) -> JSONValue {
+        .object(metrics.mapValues { .array([.number($0.0), .number($0.1)]) })
+    }
+
+    @Test func countsAndRatesAreSummedOverFrontDoors() {
+        let combined = FrontDoorReports.combine([
+            Self.sample(["active": (2, 5), "rate": (2, 10), "bytes": (2, 1000), "errors": (2, 1)]),
+            Self.sample(["active": (2, 3), "rate": (2, 4), "bytes": (2, 500), "errors": (2, 0)]),
+        ])
+        #expect(combined == Self.sample(["active": (2, 8), "rate": (2, 14), "bytes": (2, 1500), "errors": (2, 1)]))
+    }
+
+    @Test func responseTimesAreAveraged() {
+        let combined = FrontDoorReports.combine([
+            Self.sample(["response": (1, 30), "active": (1, 1)]),
+            Self.sample(["response": (1, 10)]),
+        ])
+        #expect(combined == Self.sample(["response": (1, 20), "active": (1, 1)]))
+    }
+
+    @Test func entriesOutOfFormAreLeftOut() {
+        let combined = FrontDoorReports.combine([
+            .object(["active": .array([.number(1)]), "rate": .string("fast")]),
+            Self.sample(["active": (1, 2)]),
+            .array([]),
+            .object(["bytes": .array([.number(1), .number(.infinity)])]),
+        ])
+        #expect(combined == Self.sample(["active": (1, 2)]))
+    }
+
+    @Test func activeBackendsAreThoseWithOpenConnections() {
+        var reports = FrontDoorReports()
+        reports.samples = [
+            "10.0.0.1:80": Self.sample(["active": (1, 3)]),
+            "10.0.0.2:80": Self.sample(["active": (1, 0)]),
+            "10.0.0.3:80": Self.sample(["rate": (1, 5)]),
+            "10.9.9.9:80": Self.sample(["active": (1, 7)]),
+        ]
+        #expect(reports.activeBackends(of: ["10.0.0.1", "10.0.0.2", "10.0.0.3"]) == ["10.0.0.1:80"])
+    }
+}
