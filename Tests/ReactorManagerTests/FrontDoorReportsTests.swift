@@ -46,3 +46,26 @@ struct FrontDoorReportsTests {
         #expect(reports.activeBackends(of: ["10.0.0.1", "10.0.0.2", "10.0.0.3"]) == ["10.0.0.1:80"])
     }
 }
+
+/// An endpoint whose balancer settings a driver would refuse is left out alone.
+@Suite("Front door settings checks")
+struct FrontDoorSettingsTests {
+    @Test func settingsADriverWouldRefuseAreFound() {
+        #expect(FrontDoor.problem(with: ["balance": "random"], driver: "tcp", url: "tcp://8080") != nil)
+        #expect(FrontDoor.problem(with: ["keepalive": "lots"], driver: "nginx", url: "http://a:80/") != nil)
+        #expect(FrontDoor.problem(with: ["mode": "udp"], driver: "haproxy", url: "tcp://8080") != nil)
+        #expect(FrontDoor.problem(with: ["ttl": "-1"], driver: "dnsmasq", url: "dns://a.test") != nil)
+        let missing = FrontDoor.problem(with: [:], driver: "nginx", url: "https://a:443/")
+        #expect(missing?.contains("ssl_certificate") == true, "\(String(describing: missing))")
+        let unreadable = FrontDoor.problem(
+            with: ["ssl_certificate": "/nonexistent/cert.pem", "ssl_key": "/nonexistent/key.pem"], driver: "nginx",
+            url: "https://a:443/")
+        #expect(unreadable?.contains("cannot be read") == true, "\(String(describing: unreadable))")
+    }
+
+    @Test func goodSettingsPass() {
+        #expect(FrontDoor.problem(with: ["balance": "leastconn", "hold_timeout": "5"], driver: "tcp", url: "tcp://8080") == nil)
+        #expect(FrontDoor.problem(with: ["sticky_sessions": "true"], driver: "nginx", url: "http://a:80/") == nil)
+        #expect(FrontDoor.problem(with: [:], driver: "haproxy", url: "tcp://8080") == nil)
+    }
+}

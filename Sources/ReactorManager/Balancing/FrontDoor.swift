@@ -70,6 +70,12 @@ struct FrontDoor {
             guard let config = try? EndpointConfig(json: entry.configuration), let url = config.url else { continue }
             balanced.insert(id)
             let settings = config.drivers.loadBalancers[driver] ?? [:]
+            if let problem = Self.problem(with: settings, driver: driver, url: url) {
+                // Left out alone: one endpoint's bad settings must not stop the balancer serving
+                // the others.
+                await reportOnce(id, "endpoint \(endpoints.names[id] ?? id) is not balanced: \(problem)")
+                continue
+            }
             let ips = Set(await backends(of: id)).union(config.staticInstances.map(\.description)).sorted()
             let port = config.port ?? Self.port(of: url) ?? 0
             let backends = ips.map { Backend(ip: $0, port: port, weight: config.weight) }
@@ -109,6 +115,32 @@ struct FrontDoor {
                 await reportOnce(name, "cannot configure the \(name) balancer: \(error)")
             }
         }
+    }
+
+    /// What is wrong with an endpoint's `[loadbalancer:<driver>]` section, checked before it
+    /// reaches the driver (which would refuse the whole configuration); nil when nothing is.
+    static func problem(with settings: [String: String], driver: String, url: String) -> String? {
+        do {
+            switch driver {
+            case "tcp": _ = try TCPSettings(section: settings)
+            case "haproxy": _ = try HAProxySettings(section: settings)
+            case "dnsmasq": _ = try DNSMasqSettings(section: settings)
+            case "nginx":
+                let nginx = try NginxSettings(section: settings)
+                if url.lowercased().hasPrefix("https://") {
+                    for (key, path) in [("ssl_certificate", nginx.sslCertificate), ("ssl_key", nginx.sslKey)] {
+                        guard let path, !path.isEmpty else { return "[loadbalancer:nginx] \(key) is needed for https" }
+                        guard FileManager.default.isReadableFile(atPath: path) else {
+                            return "[loadbalancer:nginx] \(key) '\(path)' cannot be read"
+                        }
+                    }
+                }
+            default: break
+            }
+        } catch {
+            return "\(error)"
+        }
+        return nil
     }
 
     /// An endpoint's confirmed IPs, read again only when its watch fired.

@@ -89,7 +89,10 @@ public struct ProcessCloud: CloudDriver {
     public func prepare(for endpoint: CloudEndpoint) async throws -> PreparedLaunch {
         let pool = try AddressPool(endpoint.settings["addresses"] ?? "127.0.1.0/24")
         let taken = Set((try? await client.children(Self.ipsRoot)) ?? [])
-        guard let ip = pool.addresses.first(where: { !taken.contains($0) }) else {
+        // Among the first free addresses, one at random: endpoints launching at the same time
+        // (on this manager or others) seldom race for the same lease.
+        let free = pool.addresses.lazy.filter { !taken.contains($0) }.prefix(16)
+        guard let ip = free.randomElement() else {
             throw CloudError("the process cloud's address pool \(pool.description) is exhausted")
         }
         let id = UUID().uuidString.lowercased()
@@ -185,6 +188,26 @@ public struct ProcessCloud: CloudDriver {
                 try? FileManager.default.removeItem(atPath: path)
             }
         }
+    }
+
+    /// The uuids of endpoints that have instance records.
+    public func endpointsWithInstances() async -> [String] {
+        (try? await client.children(Self.instancesRoot)) ?? []
+    }
+
+    /// Deletes every instance recorded for an endpoint that no longer exists (deleted while its
+    /// instances ran), as ``delete(_:of:)`` does: this host's processes are ended, another live
+    /// host's are marked for its manager to end.
+    ///
+    /// - Returns: how many instances were deleted.
+    @discardableResult
+    public func deleteInstances(ofDeletedEndpoint endpointID: String) async throws -> Int {
+        let directory = "\(Self.instancesRoot)/\(endpointID)"
+        let ids = (try? await client.children(directory)) ?? []
+        let endpoint = CloudEndpoint(id: endpointID, name: endpointID, settings: [:], port: nil)
+        for id in ids { try await delete(id, of: endpoint) }
+        if ((try? await client.children(directory)) ?? []).isEmpty { try? await client.delete(directory) }
+        return ids.count
     }
 
     /// Ends every instance process this host's manager started for this installation (its pid

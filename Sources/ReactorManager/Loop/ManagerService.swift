@@ -119,6 +119,7 @@ struct ManagerLoop {
         try await processCloud.reapMarked()
         try await processCloud.reapOrphans()
         let ids = try await endpoints.refresh(client)
+        try await deleteInstancesOfDeletedEndpoints(known: Set(ids))
         try await frontDoor.refresh(endpoints)
         try await frontDoor.publish(endpoints)
         for id in claims.keys where endpoints.entries[id] == nil {
@@ -246,6 +247,19 @@ struct ManagerLoop {
         }
     }
 
+    /// An endpoint deleted while its instances ran leaves their records behind; the manager the
+    /// ring would give that endpoint deletes them (ending the processes, on whichever host).
+    mutating func deleteInstancesOfDeletedEndpoints(known: Set<String>) async throws {
+        guard clouds["process"] != nil else { return }
+        for id in await processCloud.endpointsWithInstances() where !known.contains(id) {
+            guard membership.ring.owner(of: id, cloud: "process") == identity.id else { continue }
+            // Read again: an endpoint created since the directory's read is not deleted.
+            if try await client.exists(ZNodeLayout.endpoint(id)) != nil { continue }
+            let count = try await processCloud.deleteInstances(ofDeletedEndpoint: id)
+            if count > 0 { await log(.info, "deleted \(count) instance(s) of endpoint \(id), which was deleted") }
+        }
+    }
+
     mutating func take(_ id: String) async throws {
         guard let claim = try await ownership.claim(id) else {
             let holder = try await ownership.holder(of: id) ?? "nobody"
@@ -274,9 +288,15 @@ struct ManagerLoop {
         Double(duration.components.seconds) + Double(duration.components.attoseconds) / 1e18
     }
 
+    /// Whether this manager handles the registration of `ip`: the ring owner of the IP among the
+    /// managers that run a cloud (only they can match an IP to an instance).
+    func ownsRegistration(of ip: String) -> Bool {
+        membership.ring.owner(of: ip, cloud: "process") == identity.id
+    }
+
     /// Confirms and unconfirms the queued instance IPs this manager owns on the ring.
     mutating func processRegistrations() async throws {
-        for ip in try await store.queuedRegistrations() where membership.ring.owner(of: ip) == identity.id {
+        for ip in try await store.queuedRegistrations() where ownsRegistration(of: ip) {
             var matched = false
             for cloud in clouds.values {
                 guard let (endpointID, instanceID) = try await cloud.owner(ofIP: ip) else { continue }
@@ -293,7 +313,7 @@ struct ManagerLoop {
             if !matched { await log(.warning, "ignored registration from \(ip): it matches no instance of any cloud") }
             try? await client.delete("\(ZNodeLayout.newIPs)/\(ip)")
         }
-        for ip in try await store.queuedUnregistrations() where membership.ring.owner(of: ip) == identity.id {
+        for ip in try await store.queuedUnregistrations() where ownsRegistration(of: ip) {
             if let endpointID = try? await store.endpointID(forConfirmedIP: ip) {
                 try? await client.delete(ZNodeLayout.endpoint(endpointID, "\(EndpointNode.confirmedIPs)/\(ip)"))
                 await log(.info, "unconfirmed \(ip) (the instance unregistered)", endpoint: endpointID)
@@ -316,7 +336,7 @@ struct ManagerLoop {
         // Registrations that arrived during the pass (after its read of the queues) are not
         // waited on: the watches set now only see later ones.
         let waiting = (queued?.0 ?? []) + (unqueued?.0 ?? [])
-        if waiting.contains(where: { membership.ring.owner(of: $0) == identity.id }) { return }
+        if waiting.contains(where: { ownsRegistration(of: $0) }) { return }
         let registrations = queued?.1
         let unregistrations = unqueued?.1
         let configuration = configurationWatch

@@ -161,12 +161,18 @@ struct EndpointScaler {
     /// Records the new instance (fenced), then starts it.
     func launch(target: Int) async throws {
         var prepared = try await cloud.prepare(for: endpoint)
-        do {
-            try await fenced([.create(path: path("instances/\(prepared.instance.id)"), data: Array(prepared.instance.name.utf8))] + prepared.operations)
-        } catch let error as ZooKeeperError where error.code == .nodeExists {
-            // Another manager leased the same address between prepare and commit: once more.
-            prepared = try await cloud.prepare(for: endpoint)
-            try await fenced([.create(path: path("instances/\(prepared.instance.id)"), data: Array(prepared.instance.name.utf8))] + prepared.operations)
+        var attempt = 1
+        while true {
+            do {
+                try await fenced(
+                    [.create(path: path("instances/\(prepared.instance.id)"), data: Array(prepared.instance.name.utf8))]
+                        + prepared.operations)
+                break
+            } catch let error as ZooKeeperError where error.code == .nodeExists && attempt < 5 {
+                // Another launch leased the same address between prepare and commit: again.
+                attempt += 1
+                prepared = try await cloud.prepare(for: endpoint)
+            }
         }
         do {
             try await cloud.start(prepared, endpoint: endpoint)

@@ -1,0 +1,76 @@
+import Foundation
+import ReactorStore
+import Testing
+import ZooKeeper
+import ZooKeeperTesting
+
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// Deleting an endpoint whose instances run ends them: nothing keeps running unowned.
+@Suite("Deleting an endpoint", .serialized)
+struct DeletedEndpointTests {
+    @Test func itsInstancesAreEndedAndForgotten() async throws {
+        let namespace = try await SharedZooKeeper.instance.namespace("deleted-endpoint")
+        let zk = try await ZooKeeperClient.connect(.init(connectString: namespace))
+        let apiPort = try LoopbackPorts.free()
+        let logs = NSTemporaryDirectory() + "reactor-deleted-\(UUID().uuidString.prefix(6))"
+        try FileManager.default.createDirectory(atPath: logs, withIntermediateDirectories: true)
+        let api = try ManagedProcess(
+            [try reactorExecutable(), "api", "--zookeeper", namespace, "--host", "127.0.0.1", "--port", "\(apiPort)"],
+            logPath: logs + "/api.log")
+        let manager = try ManagedProcess(
+            [try reactorExecutable(), "manager", "--zookeeper", namespace, "--name", "deleter", "--interval", "0.3",
+             "--api", "http://127.0.0.1:\(apiPort)", "--log-level", "info"],
+            environment: ["TMPDIR": logs + "/"],
+            logPath: logs + "/manager.log")
+        let http = HTTP(base: "http://127.0.0.1:\(apiPort)")
+        let records = "\(ZNodeLayout.clouds)/process/instances"
+        do {
+            try await eventually("the API answers") { (try? await http.get("/"))?.status == 200 }
+            let config: [String: Any] = [
+                "endpoint": ["cloud": "process", "port": "8000"],
+                "scaling": ["min_instances": "2", "max_instances": "2"],
+                "cloud:process": ["command": "sh \(ProcessCloudEndToEndTests.instanceScript)", "addresses": "127.0.7.0/24"],
+            ]
+            #expect(try await http.post("/v1.1/endpoints/gone", config).status == 200)
+            #expect(try await http.post("/v1.1/endpoints/gone/state", ["action": "start"]).status == 200)
+            try await eventually("two instances registered", timeout: .seconds(30)) {
+                try await http.strings("/v1.1/endpoints/gone/ips").count == 2
+            }
+            let id = try await ReactorStore(client: zk).endpointID(named: "gone")
+            var pids: [Int32] = []
+            for instance in try await zk.children("\(records)/\(id)") {
+                let node = try await zk.get("\(records)/\(id)/\(instance)")
+                let record = try JSONSerialization.jsonObject(with: Data(node.bytes)) as? [String: Any]
+                if let pid = record?["pid"] as? Int { pids.append(Int32(pid)) }
+            }
+            #expect(pids.count == 2 && pids.allSatisfy { kill($0, 0) == 0 }, "both instance processes run: \(pids)")
+
+            let deleted = try await http.request("DELETE", "/v1.1/endpoints/gone")
+            #expect(deleted.status == 200, "\(deleted.text)")
+            try await eventually("the instance processes are ended", timeout: .seconds(15)) {
+                pids.allSatisfy { kill($0, 0) != 0 }
+            }
+            try await eventually("their records and address leases are gone") {
+                let endpoints = (try? await zk.children(records)) ?? []
+                let leases = (try? await zk.children("\(ZNodeLayout.clouds)/process/ips")) ?? []
+                return !endpoints.contains(id) && !leases.contains { $0.hasPrefix("127.0.7.") }
+            }
+            let log = try await http.get("/v1.1/managers/log/deleter").text
+            #expect(log.contains("which was deleted"), "the manager log says why: \(log)")
+        } catch {
+            Issue.record("manager log:\n\(manager.logTail(30))")
+            await manager.kill()
+            await api.kill()
+            killInstanceProcesses(hosts: ["deleter"], base: logs + "/reactor-instances")
+            await zk.close()
+            throw error
+        }
+        await manager.kill()
+        await api.kill()
+        killInstanceProcesses(hosts: ["deleter"], base: logs + "/reactor-instances")
+        await zk.close()
+    }
+}
