@@ -321,6 +321,20 @@ struct FrontDoorReports: Sendable {
         return .object(combined)
     }
 
+    /// Failed connections or requests the front doors reported this pass, by instance IP (only
+    /// those among `ips` with some).
+    func errors(of ips: Set<String>) -> [String: Double] {
+        var result: [String: Double] = [:]
+        for (address, sample) in samples {
+            let ip = String(address.split(separator: ":").first ?? "")
+            guard ips.contains(ip), let errors = sample.objectValue?["errors"]?.arrayValue?.last?.numberValue,
+                errors > 0
+            else { continue }
+            result[ip, default: 0] += errors
+        }
+        return result
+    }
+
     /// The backends (`ip:port`) among `ips` with open connections, sorted.
     func activeBackends(of ips: Set<String>) -> [String] {
         samples.compactMap { address, sample -> String? in

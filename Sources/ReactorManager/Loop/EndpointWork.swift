@@ -86,7 +86,9 @@ struct EndpointWork: Sendable {
             client: client, store: store, ownership: ownership, claim: claim, endpoint: endpoint, config: config,
             cloud: cloud, elapsed: elapsed, log: { severity, message in await log(severity, message, endpoint: id) })
         let pending = config.url.map { reports.pending[$0] ?? 0 } ?? 0
-        try await scaler.run(state: try await store.endpointState(id: id), metrics: posted, pending: pending)
+        try await scaler.run(
+            state: try await store.endpointState(id: id), metrics: posted, pending: pending,
+            errors: reports.errors(of: ownIPs))
         return outcome
     }
 

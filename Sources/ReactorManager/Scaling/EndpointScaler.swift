@@ -43,7 +43,9 @@ struct EndpointScaler {
 
     /// - Parameter pending: connections the front doors hold for this endpoint's URL (no live
     ///   backend): at least one instance is wanted while there are any (scale from zero).
-    func run(state: EndpointState, metrics: WeightedMetrics, pending: Int = 0) async throws {
+    ///   - errors: failures the balancers reported this pass, by instance IP: each pass with some
+    ///     is an error mark; `error_marks` marks in a row move the instance to errored (replaced).
+    func run(state: EndpointState, metrics: WeightedMetrics, pending: Int = 0, errors: [String: Double] = [:]) async throws {
         guard state != .paused else { return }
         try await ensureDirectories()
         let known = Dictionary(uniqueKeysWithValues: try await cloud.instances(of: endpoint).map { ($0.id, $0) })
@@ -59,7 +61,7 @@ struct EndpointScaler {
                 marks.unknown += elapsed
                 if marks.unknown >= Double(config.unknownTimeout) {
                     try await fenced([.delete(path: path("instances/\(instance)"))])
-                await dropMarks(instance)
+                    await dropMarks(instance)
                     active.remove(instance)
                     await log(.warning, "forgot instance \(instance): the cloud has not listed it for \(Int(marks.unknown)) s")
                     continue
@@ -79,13 +81,28 @@ struct EndpointScaler {
                 try? await client.delete(path("errored/\(instance)"))
                 continue
             }
+            let failures = cloudInstance.ips.reduce(0) { $0 + (errors[$1] ?? 0) }
+            marks.error = failures > 0 ? marks.error + 1 : 0
+            if config.errorMarks > 0 && marks.error >= Double(config.errorMarks) {
+                try await fenced(
+                    [.delete(path: path("instances/\(instance)")), .create(path: path("errored/\(instance)"), data: Array(cloudInstance.name.utf8))]
+                        + unconfirm(cloudInstance, confirmed))
+                await dropMarks(instance)
+                active.remove(instance)
+                await log(
+                    .error,
+                    "instance \(cloudInstance.name) errored: the balancers reported failures in \(Int(marks.error)) passes in a row (error_marks \(config.errorMarks)); deleting it")
+                try await cloud.delete(instance, of: endpoint)
+                try? await client.delete(path("errored/\(instance)"))
+                continue
+            }
             if cloudInstance.ips.contains(where: confirmed.contains) {
                 marks.unregistered = 0
             } else {
                 marks.unregistered += elapsed
                 if marks.unregistered >= Double(config.unregisteredTimeout) {
                     try await fenced([.delete(path: path("instances/\(instance)"))])
-                await dropMarks(instance)
+                    await dropMarks(instance)
                     active.remove(instance)
                     await log(.warning, "deleting instance \(cloudInstance.name): it did not register within \(config.unregisteredTimeout) s")
                     try await cloud.delete(instance, of: endpoint)
