@@ -177,6 +177,9 @@ struct BalancerEndToEndTests {
             if holdsConnections {
                 try await sessionsAreListedAndCut()
             }
+            if driver == "tcp" {
+                try await instancesSourceBorrowsTheInstances()
+            }
 
             // Load through the balancer: its metrics reach the endpoint and a rule scales it out.
             let load = Task { try await generateLoad() }
@@ -203,6 +206,27 @@ struct BalancerEndToEndTests {
             }
             load.cancel()
             _ = await load.result
+        }
+
+        /// An endpoint with `instances_source` and no cloud of its own is served by the source's
+        /// instances on its own URL.
+        func instancesSourceBorrowsTheInstances() async throws {
+            let mirrorPort = try LoopbackPorts.free()
+            let mirror: [String: Any] = [
+                "endpoint": [
+                    "url": "tcp://127.0.0.1:\(mirrorPort)", "loadbalancer": "tcp", "port": "\(instancePort)",
+                    "instances_source": "lb",
+                ],
+                "scaling": ["min_instances": "0", "max_instances": "0"],
+            ]
+            #expect(try await http.post("/v1.1/endpoints/mirror", mirror).status == 200)
+            let direct = try await servedBy(requests: 10)
+            try await eventually("the mirror's URL reaches the source's instances") {
+                let page = try? await HTTP(base: "http://127.0.0.1:\(mirrorPort)").get("/")
+                let text = page?.text.trimmingCharacters(in: .whitespacesAndNewlines) ?? ""
+                return page?.status == 200 && direct.contains(text)
+            }
+            #expect(try await http.request("DELETE", "/v1.1/endpoints/mirror").status == 200)
         }
 
         /// The instances (their ids) that answered `requests` requests through the balancer.

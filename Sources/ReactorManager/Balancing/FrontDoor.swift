@@ -65,7 +65,9 @@ struct FrontDoor {
         guard !drivers.isEmpty else { return }
         var services: [String: [String: BalancedService]] = [:]  // driver → url → service
         var balanced: Set<String> = []
-        for (id, entry) in endpoints.entries.sorted(by: { $0.key < $1.key }) {
+        // By name: when endpoints share a URL, the first by name gives the entry's settings.
+        let ordered = endpoints.entries.sorted { (endpoints.names[$0.key] ?? $0.key) < (endpoints.names[$1.key] ?? $1.key) }
+        for (id, entry) in ordered {
             guard let driver = entry.loadBalancer, drivers[driver] != nil else { continue }
             guard let config = try? EndpointConfig(json: entry.configuration), let url = config.url else { continue }
             balanced.insert(id)
@@ -76,7 +78,17 @@ struct FrontDoor {
                 await reportOnce(id, "endpoint \(endpoints.names[id] ?? id) is not balanced: \(problem)")
                 continue
             }
-            let ips = Set(await backends(of: id)).union(config.staticInstances.map(\.description)).sorted()
+            // `instances_source`: the endpoint is served by another endpoint's instances.
+            var source = id
+            if let name = config.instancesSource, !name.isEmpty {
+                guard let sourceID = endpoints.ids[name] else {
+                    await reportOnce(id, "instances_source '\(name)' names no endpoint; endpoint \(endpoints.names[id] ?? id) has no backends")
+                    continue
+                }
+                source = sourceID
+                balanced.insert(source)
+            }
+            let ips = Set(await backends(of: source)).union(config.staticInstances.map(\.description)).sorted()
             let port = config.port ?? Self.port(of: url) ?? 0
             let backends = ips.map { Backend(ip: $0, port: port, weight: config.weight) }
             if var existing = services[driver, default: [:]][url] {
