@@ -56,6 +56,9 @@ struct FrontDoor {
         self.drivers = drivers
     }
 
+    /// The drivers whose sessions can be listed and cut.
+    static let listsSessions: Set<String> = ["tcp", "haproxy"]
+
     /// The drivers this build can run, of those installed on the host.
     static let implemented: Set<String> = ["tcp", "nginx", "haproxy", "dnsmasq"]
 

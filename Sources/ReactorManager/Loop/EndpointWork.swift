@@ -59,7 +59,8 @@ struct EndpointWork: Sendable {
         outcome.published = try await publish(metrics)
         let ownIPs = source == id ? sourceIPs : Set(try await store.confirmedIPs(id: id))
         outcome.activeBackends = try await publishActive(reports.activeBackends(of: ownIPs))
-        await clearDropRequests()
+        // Only balancers that list sessions can have drop requests to clear.
+        if let balancer = entry?.loadBalancer, FrontDoor.listsSessions.contains(balancer) { await clearDropRequests() }
 
         guard let entry else { return outcome }
         let config: EndpointConfig

@@ -116,6 +116,8 @@ struct ManagerLoop {
         try await membership.refresh(client)
         liveHosts.names = membership.hostNames
         try await processRegistrations()
+        // Newly confirmed instances get traffic now, not after the rest of the pass.
+        try await frontDoor.refresh(endpoints)
         try await processCloud.reapMarked()
         try await processCloud.reapOrphans()
         let ids = try await endpoints.refresh(client)
@@ -156,7 +158,7 @@ struct ManagerLoop {
                     previousMetrics: publishedMetrics[id], previousActive: publishedActive[id], elapsed: Self.seconds(elapsed), reports: reports,
                     log: managerLog))
         }
-        let outcomes = await EndpointWork.runAll(works, concurrency: 16)
+        let outcomes = await runServingRegistrations(works)
         for finished in outcomes {
             let id = finished.id
             switch finished.result {
@@ -175,6 +177,45 @@ struct ManagerLoop {
                 await log(.warning, "endpoint \(endpoints.names[id] ?? id): \(error)", endpoint: id)
             }
         }
+    }
+
+    /// Runs the endpoints' work; meanwhile confirms registrations as they are queued and
+    /// reconfigures the balancers when backends change, so that an instance registering during
+    /// a long pass (launches, many endpoints) gets traffic at once rather than after it.
+    mutating func runServingRegistrations(_ works: [EndpointWork]) async -> [EndpointWork.Finished] {
+        let done = Doorbell()
+        let worker = Task {
+            let outcomes = await EndpointWork.runAll(works, concurrency: 16)
+            done.ring()
+            return outcomes
+        }
+        let backends = frontDoor.changes
+        enum Wake { case done, registrations, backends }
+        var tried: Set<String> = []  // each queued IP once here (a failure waits for the pass)
+        while true {
+            let queued = try? await client.childrenWatching(ZNodeLayout.newIPs)
+            let fresh = Set(queued?.0 ?? []).filter { ownsRegistration(of: $0) }.subtracting(tried)
+            if !fresh.isEmpty {
+                tried.formUnion(fresh)
+                try? await processRegistrations()
+                try? await frontDoor.refresh(endpoints)
+                continue
+            }
+            let registrations = queued?.1
+            let wake = await withTaskGroup(of: Wake.self) { group in
+                group.addTask { await done.wait(); return .done }
+                group.addTask { await backends.wait(); return .backends }
+                if let registrations {
+                    group.addTask { _ = try? await registrations.event(); return .registrations }
+                }
+                let first = await group.next() ?? .done
+                group.cancelAll()
+                return first
+            }
+            if wake == .done { break }
+            if wake == .backends { try? await frontDoor.refresh(endpoints) }
+        }
+        return await worker.value
     }
 
     /// Registers (again) when this session has no registration: at start and after expiry.
