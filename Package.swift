@@ -66,6 +66,7 @@ let package = Package(
                 "ReactorCore",
                 "ReactorStore",
                 "ZooKeeper",
+                "LoadBalancers",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "Logging", package: "swift-log"),
             ],

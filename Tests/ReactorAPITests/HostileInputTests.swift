@@ -33,6 +33,11 @@ import Testing
         .init(label: "unknown loadbalancer driver", method: .post, path: "/v1.1/endpoints/new", body: #"{"endpoint": {"loadbalancer": "f5", "url": "http://a"}}"#, status: .badRequest),
         .init(label: "min > max", method: .post, path: "/v1.1/endpoints/new", body: #"{"scaling": {"min_instances": 3, "max_instances": 1}}"#, status: .badRequest),
         .init(label: "negative count", method: .post, path: "/v1.1/endpoints/new", body: #"{"scaling": {"max_instances": -1}}"#, status: .badRequest),
+        .init(label: "tcp balance out of form", method: .post, path: "/v1.1/endpoints/new", body: #"{"endpoint": {"url": "tcp://8080", "loadbalancer": "tcp"}, "loadbalancer:tcp": {"balance": "random"}}"#, status: .badRequest),
+        .init(label: "nginx keepalive not a number", method: .post, path: "/v1.1/endpoints/new", body: "[endpoint]\nurl = http://a.test\nloadbalancer = nginx\n[loadbalancer:nginx]\nkeepalive = lots\n", status: .badRequest),
+        .init(label: "https without a certificate", method: .post, path: "/v1.1/endpoints/new", body: #"{"endpoint": {"url": "https://a.test", "loadbalancer": "nginx"}}"#, status: .badRequest),
+        .init(label: "haproxy mode unknown", method: .post, path: "/v1.1/endpoints/new", body: #"{"endpoint": {"url": "tcp://8080", "loadbalancer": "haproxy"}, "loadbalancer:haproxy": {"mode": "udp"}}"#, status: .badRequest),
+        .init(label: "dnsmasq ttl negative", method: .post, path: "/v1.1/endpoints/new", body: #"{"endpoint": {"url": "dns://a.test", "loadbalancer": "dnsmasq"}, "loadbalancer:dnsmasq": {"ttl": "-5"}}"#, status: .badRequest),
         .init(label: "wrong type for a count", method: .post, path: "/v1.1/endpoints/new", body: #"{"scaling": {"max_instances": "many"}}"#, status: .badRequest),
         .init(label: "unparsable rule", method: .post, path: "/v1.1/endpoints/new", body: #"{"scaling": {"rules": "10 <= <= active"}}"#, status: .badRequest),
         .init(label: "bad manager config", method: .post, path: "/v1.1/managers/configs/m1", body: #"{"manager": {"interval": 0}}"#, status: .badRequest),
@@ -99,6 +104,17 @@ import Testing
                 #expect(reply.message?.isEmpty == false, "\(hostile.label): expected a message, got \(reply.text)")
             }
             #expect(try await api.snapshot() == before, "\(hostile.label): ZooKeeper changed")
+        }
+    }
+
+    @Test func balancerSettingsErrorsNameTheSectionAndKey() async throws {
+        try await withAPI { api in
+            let reply = try await api.request(
+                .post, "/v1.1/endpoints/new",
+                body: #"{"endpoint": {"url": "tcp://8080", "loadbalancer": "tcp"}, "loadbalancer:tcp": {"hold_timeout": "soon"}}"#)
+            #expect(reply.status == .badRequest)
+            let message = reply.json?.objectValue?["loadbalancer:tcp"]?.objectValue?["hold_timeout"]?.stringValue
+            #expect(message?.contains("'soon': expected") == true, "per-field message: \(reply.text)")
         }
     }
 

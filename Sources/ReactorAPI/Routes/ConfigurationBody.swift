@@ -1,4 +1,5 @@
 import Hummingbird
+import LoadBalancers
 import ReactorCore
 
 /// Reads endpoint and manager configuration bodies: JSON objects of sections or INI text.
@@ -6,11 +7,25 @@ enum ConfigurationBody {
     /// The validated endpoint configuration in its canonical stored form.
     static func endpoint(_ request: Request) async throws -> JSONValue {
         let document = try await document(request)
+        let config: EndpointConfig
         do {
-            return try EndpointConfig(document: document).jsonValue
+            config = try EndpointConfig(document: document)
         } catch {
             throw APIError.invalidConfiguration(error)
         }
+        // Balancer settings are checked as their driver will read them.
+        var errors = ConfigErrors()
+        var sections = config.drivers.loadBalancers
+        if let driver = config.loadBalancer?.rawValue, sections[driver] == nil { sections[driver] = [:] }
+        for (driver, section) in sections {
+            // The URL only concerns the endpoint's own balancer.
+            let url = driver == config.loadBalancer?.rawValue ? config.url : nil
+            if let (key, message) = BalancerSettingsCheck.problem(driver: driver, section: section, url: url) {
+                errors.add(message, section: "loadbalancer:\(driver)", key: key)
+            }
+        }
+        guard errors.isEmpty else { throw APIError.invalidConfiguration(errors) }
+        return config.jsonValue
     }
 
     /// The validated manager configuration in its canonical stored form.

@@ -135,25 +135,16 @@ struct FrontDoor {
     /// What is wrong with an endpoint's `[loadbalancer:<driver>]` section, checked before it
     /// reaches the driver (which would refuse the whole configuration); nil when nothing is.
     static func problem(with settings: [String: String], driver: String, url: String) -> String? {
-        do {
-            switch driver {
-            case "tcp": _ = try TCPSettings(section: settings)
-            case "haproxy": _ = try HAProxySettings(section: settings)
-            case "dnsmasq": _ = try DNSMasqSettings(section: settings)
-            case "nginx":
-                let nginx = try NginxSettings(section: settings)
-                if url.lowercased().hasPrefix("https://") {
-                    for (key, path) in [("ssl_certificate", nginx.sslCertificate), ("ssl_key", nginx.sslKey)] {
-                        guard let path, !path.isEmpty else { return "[loadbalancer:nginx] \(key) is needed for https" }
-                        guard FileManager.default.isReadableFile(atPath: path) else {
-                            return "[loadbalancer:nginx] \(key) '\(path)' cannot be read"
-                        }
-                    }
+        if let (key, message) = BalancerSettingsCheck.problem(driver: driver, section: settings, url: url) {
+            return "[loadbalancer:\(driver)] \(key): \(message)"
+        }
+        // The files of an https URL must be readable on this host (the API cannot know).
+        if driver == "nginx", url.lowercased().hasPrefix("https://") {
+            for key in ["ssl_certificate", "ssl_key"] {
+                guard let path = settings[key], FileManager.default.isReadableFile(atPath: path) else {
+                    return "[loadbalancer:nginx] \(key) '\(settings[key] ?? "")' cannot be read"
                 }
-            default: break
             }
-        } catch {
-            return "\(error)"
         }
         return nil
     }

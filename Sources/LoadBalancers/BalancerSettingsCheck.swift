@@ -1,0 +1,48 @@
+import Foundation
+
+/// Checks an endpoint's `[loadbalancer:<driver>]` section the way the driver will read it, so
+/// that a value out of form is refused when the configuration is written (the API) and an
+/// endpoint with one is left out alone rather than stopping a balancer (the manager).
+public enum BalancerSettingsCheck {
+    /// What is wrong with `section` for `driver` serving `url`, or nil when nothing is (and for
+    /// drivers this build does not have).
+    ///
+    /// - Returns: the key at fault and a message such as `'lots': expected a whole number …`.
+    public static func problem(driver: String, section: [String: String], url: String? = nil) -> (key: String, message: String)? {
+        func setting(_ key: String, _ value: String, _ expected: String) -> (key: String, message: String) {
+            (key, "'\(value)': expected \(expected)")
+        }
+        switch driver {
+        case "tcp":
+            do { _ = try TCPSettings(section: section) } catch {
+                if case .invalidSetting(let key, let value, let expected) = error { return setting(key, value, expected) }
+                return ("*", "\(error)")
+            }
+        case "haproxy":
+            do { _ = try HAProxySettings(section: section) } catch {
+                if case .invalidSetting(let key, let value, let expected) = error { return setting(key, value, expected) }
+                return ("*", "\(error)")
+            }
+        case "dnsmasq":
+            do { _ = try DNSMasqSettings(section: section) } catch {
+                if case .invalidSetting(let key, let value, let expected) = error { return setting(key, value, expected) }
+                return ("*", "\(error)")
+            }
+        case "nginx":
+            let nginx: NginxSettings
+            do { nginx = try NginxSettings(section: section) } catch {
+                if case .invalidSetting(let key, let value, let expected) = error { return setting(key, value, expected) }
+                return ("*", "\(error)")
+            }
+            if let url, url.lowercased().hasPrefix("https://") {
+                for (key, path) in [("ssl_certificate", nginx.sslCertificate), ("ssl_key", nginx.sslKey)] {
+                    guard let path, !path.isEmpty else { return (key, "needed for an https url") }
+                    if path.hasPrefix("/") == false { return (key, "'\(path)': expected an absolute path") }
+                }
+            }
+        default:
+            break
+        }
+        return nil
+    }
+}
