@@ -22,12 +22,16 @@ struct EndpointWork: Sendable {
     /// What every manager's balancers reported this pass.
     let reports: FrontDoorReports
     let log: ManagerLog
+    /// No launch this pass: instances kept failing (see ``ManagerLoop/holdLaunches(_:after:)``).
+    var launchesHeld = false
 
     struct Outcome: Sendable {
         /// The metrics now published.
         var published: JSONValue?
         /// The backends with open connections now published (`live_active`).
         var activeBackends: [String]?
+        /// Instances that failed and were deleted this pass.
+        var failures = 0
         /// Problems to report once (bad configuration, a cloud this host cannot run).
         var problems: [String] = []
     }
@@ -87,9 +91,9 @@ struct EndpointWork: Sendable {
             client: client, store: store, ownership: ownership, claim: claim, endpoint: endpoint, config: config,
             cloud: cloud, elapsed: elapsed, log: { severity, message in await log(severity, message, endpoint: id) })
         let pending = config.url.map { reports.pending[$0] ?? 0 } ?? 0
-        try await scaler.run(
+        outcome.failures = try await scaler.run(
             state: try await store.endpointState(id: id), metrics: posted, pending: pending,
-            errors: reports.errors(of: ownIPs))
+            errors: reports.errors(of: ownIPs), launchesHeld: launchesHeld)
         return outcome
     }
 

@@ -56,6 +56,13 @@ public struct ManagerService: Sendable {
     }
 }
 
+/// How long an endpoint's launches are held back after its instances failed.
+struct LaunchBackoff {
+    var failures: Int
+    var lastFailure: ContinuousClock.Instant
+    var until: ContinuousClock.Instant
+}
+
 /// The state of one manager's loop; lives inside ``ManagerService/run()``'s task only.
 struct ManagerLoop {
     let service: ManagerService
@@ -71,6 +78,8 @@ struct ManagerLoop {
     var claims: [String: OwnershipClaim] = [:]
     var publishedMetrics: [String: JSONValue] = [:]
     var publishedActive: [String: [String]] = [:]
+    /// Per endpoint: instances failing in a row hold its launches back, longer each time.
+    var launchBackoff: [String: LaunchBackoff] = [:]
     var session: Int64 = 0
     var interval: Duration
     var lastPassDuration: Duration = .zero
@@ -156,13 +165,14 @@ struct ManagerLoop {
                     client: client, store: store, ownership: ownership, claim: claim, entry: endpoints.entries[id],
                     name: endpoints.names[id] ?? id, nameToID: endpoints.ids, clouds: clouds,
                     previousMetrics: publishedMetrics[id], previousActive: publishedActive[id], elapsed: Self.seconds(elapsed), reports: reports,
-                    log: managerLog))
+                    log: managerLog, launchesHeld: (launchBackoff[id]?.until).map { $0 > now } ?? false))
         }
         let outcomes = await runServingRegistrations(works)
         for finished in outcomes {
             let id = finished.id
             switch finished.result {
             case .success(let result):
+                if result.failures > 0 { await holdLaunches(id, after: result.failures) }
                 publishedMetrics[id] = result.published
                 publishedActive[id] = result.activeBackends
                 for problem in result.problems { await report(id, problem) }
@@ -216,6 +226,24 @@ struct ManagerLoop {
             if wake == .backends { try? await frontDoor.refresh(endpoints) }
         }
         return await worker.value
+    }
+
+    /// Failed instances in a row hold an endpoint's launches back for one interval, then two,
+    /// four … (at most 5 minutes), so a command that exits at once is not restarted every pass;
+    /// the count starts again after 5 minutes without a failure.
+    mutating func holdLaunches(_ id: String, after failures: Int) async {
+        let now = ContinuousClock.now
+        var backoff = launchBackoff[id] ?? LaunchBackoff(failures: 0, lastFailure: now, until: now)
+        if now - backoff.lastFailure > .seconds(300) { backoff.failures = 0 }
+        backoff.failures += failures
+        backoff.lastFailure = now
+        let hold = min(Self.seconds(interval) * pow(2, Double(min(backoff.failures, 20) - 1)), 300)
+        backoff.until = now + .milliseconds(Int(hold * 1000))
+        launchBackoff[id] = backoff
+        await log(
+            .warning,
+            "\(backoff.failures) instance failure(s) in a row: no launch for \(String(format: "%.1f", hold)) s",
+            endpoint: id)
     }
 
     /// Registers (again) when this session has no registration: at start and after expiry.

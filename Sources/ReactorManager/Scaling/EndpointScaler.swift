@@ -45,8 +45,15 @@ struct EndpointScaler {
     ///   backend): at least one instance is wanted while there are any (scale from zero).
     ///   - errors: failures the balancers reported this pass, by instance IP: each pass with some
     ///     is an error mark; `error_marks` marks in a row move the instance to errored (replaced).
-    func run(state: EndpointState, metrics: WeightedMetrics, pending: Int = 0, errors: [String: Double] = [:]) async throws {
-        guard state != .paused else { return }
+    ///   - launchesHeld: no launch this pass (instances kept failing; recommissioning still happens).
+    /// - Returns: how many instances failed (cloud reports, error marks) and were deleted.
+    @discardableResult
+    func run(
+        state: EndpointState, metrics: WeightedMetrics, pending: Int = 0, errors: [String: Double] = [:],
+        launchesHeld: Bool = false
+    ) async throws -> Int {
+        guard state != .paused else { return 0 }
+        var failures = 0
         try await ensureDirectories()
         let known = Dictionary(uniqueKeysWithValues: try await cloud.instances(of: endpoint).map { ($0.id, $0) })
         let confirmed = Set(try await children(EndpointNode.confirmedIPs))
@@ -77,12 +84,13 @@ struct EndpointScaler {
                 await dropMarks(instance)
                 active.remove(instance)
                 await log(.error, "instance \(cloudInstance.name) failed (the cloud reports it failed); deleting it")
+                failures += 1
                 try await cloud.delete(instance, of: endpoint)
                 try? await client.delete(path("errored/\(instance)"))
                 continue
             }
-            let failures = cloudInstance.ips.reduce(0) { $0 + (errors[$1] ?? 0) }
-            marks.error = failures > 0 ? marks.error + 1 : 0
+            let reported = cloudInstance.ips.reduce(0) { $0 + (errors[$1] ?? 0) }
+            marks.error = reported > 0 ? marks.error + 1 : 0
             if config.errorMarks > 0 && marks.error >= Double(config.errorMarks) {
                 try await fenced(
                     [.delete(path: path("instances/\(instance)")), .create(path: path("errored/\(instance)"), data: Array(cloudInstance.name.utf8))]
@@ -92,6 +100,7 @@ struct EndpointScaler {
                 await log(
                     .error,
                     "instance \(cloudInstance.name) errored: the balancers reported failures in \(Int(marks.error)) passes in a row (error_marks \(config.errorMarks)); deleting it")
+                failures += 1
                 try await cloud.delete(instance, of: endpoint)
                 try? await client.delete(path("errored/\(instance)"))
                 continue
@@ -140,7 +149,9 @@ struct EndpointScaler {
                 reportingByMetric: metrics.reporters, current: current, minInstances: config.scaling.minInstances,
                 maxInstances: config.scaling.maxInstances)
             target = decision.target
-            if decision.isChange && !(pending > 0 && target == 0) { await log(.info, decision.explanation) }
+            // While launches are held back, the same "target 0 → 1" would be logged every pass.
+            let heldLaunch = launchesHeld && target > current && decommissioned.isEmpty
+            if decision.isChange && !(pending > 0 && target == 0) && !heldLaunch { await log(.info, decision.explanation) }
             if pending > 0 && target == 0 && config.scaling.maxInstances > 0 {
                 target = 1
                 if current == 0 {
@@ -162,7 +173,9 @@ struct EndpointScaler {
                 needed -= 1
                 await log(.info, "recommissioned instance \(cloudInstance.name) (target \(target))")
             }
-            for _ in 0..<needed { try await launch(target: target) }
+            if !launchesHeld {
+                for _ in 0..<needed { try await launch(target: target) }
+            }
         } else if target < current {
             let victims = try await scaleInOrder(active.sorted(), known: known, confirmed: confirmed).prefix(min(current - target, limit))
             for instance in victims {
@@ -173,6 +186,7 @@ struct EndpointScaler {
                 await log(.info, "decommissioned instance \(cloudInstance?.name ?? instance) (target \(target))")
             }
         }
+        return failures
     }
 
     /// Records the new instance (fenced), then starts it.

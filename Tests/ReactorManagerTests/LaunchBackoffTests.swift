@@ -1,0 +1,53 @@
+import Foundation
+import Testing
+import ZooKeeperTesting
+
+/// An instance command that exits at once is not restarted every pass: launches are held back
+/// longer after each failure.
+@Suite("Launch backoff", .serialized)
+struct LaunchBackoffTests {
+    @Test func instancesThatKeepFailingAreRelaunchedLessAndLessOften() async throws {
+        let namespace = try await SharedZooKeeper.instance.namespace("launch-backoff")
+        let apiPort = try LoopbackPorts.free()
+        let logs = NSTemporaryDirectory() + "reactor-backoff-\(UUID().uuidString.prefix(6))"
+        try FileManager.default.createDirectory(atPath: logs, withIntermediateDirectories: true)
+        let api = try ManagedProcess(
+            [try reactorExecutable(), "api", "--zookeeper", namespace, "--host", "127.0.0.1", "--port", "\(apiPort)"],
+            logPath: logs + "/api.log")
+        let manager = try ManagedProcess(
+            [try reactorExecutable(), "manager", "--zookeeper", namespace, "--name", "backoff", "--interval", "0.2",
+             "--api", "http://127.0.0.1:\(apiPort)", "--log-level", "info"],
+            environment: ["TMPDIR": logs + "/"],
+            logPath: logs + "/manager.log")
+        let http = HTTP(base: "http://127.0.0.1:\(apiPort)")
+        defer { killInstanceProcesses(hosts: ["backoff"], base: logs + "/reactor-instances") }
+        do {
+            try await eventually("the API answers") { (try? await http.get("/"))?.status == 200 }
+            let config: [String: Any] = [
+                "endpoint": ["cloud": "process", "port": "8000"],
+                "scaling": ["min_instances": "1", "max_instances": "1"],
+                "cloud:process": ["command": "exit 3", "addresses": "127.0.9.0/24"],
+            ]
+            #expect(try await http.post("/v1.1/endpoints/crashy", config).status == 200)
+            #expect(try await http.post("/v1.1/endpoints/crashy/state", ["action": "start"]).status == 200)
+            // 6 s at a 0.2 s interval: a failed instance is replaced in the pass that finds it, so
+            // about 30 launches without a hold; held back 0.2, 0.4, 0.8, 1.6, 3.2 s after each
+            // failure, about 6.
+            try await Task.sleep(for: .seconds(6))
+            let log = try await http.get("/v1.1/endpoints/crashy/log").json as? [[Any]] ?? []
+            let messages = log.compactMap { $0.last as? String }
+            let launches = messages.filter { $0.contains("launched instance") }.count
+            #expect(launches >= 2, "it is still relaunched: \(messages)")
+            #expect(launches <= 10, "but less and less often: \(launches) launches in 6 s")
+            #expect(messages.contains { $0.contains("instance failure(s) in a row: no launch for") }, "\(messages)")
+        } catch {
+            Issue.record("manager log:\n\(manager.logTail(30))")
+            await manager.kill()
+            await api.kill()
+            throw error
+        }
+        _ = try? await http.post("/v1.1/endpoints/crashy/state", ["action": "stop"])
+        await manager.kill()
+        await api.kill()
+    }
+}
