@@ -6,20 +6,24 @@
 /// ties in rotation so that idle backends share the first connections.
 struct BackendPicker: Sendable {
     private(set) var backends: [Backend]
+    /// `backends[i].address`, made once (a pick runs for every new connection).
+    private var addresses: [String]
     private(set) var algorithm: BalancingAlgorithm
     private var scores: [String: Double] = [:]
     private var rotation = 0
 
     init(backends: [Backend], algorithm: BalancingAlgorithm) {
         self.backends = backends.filter { $0.weight > 0 }
+        self.addresses = self.backends.map(\.address)
         self.algorithm = algorithm
     }
 
     /// Takes a new backend list, keeping the round robin scores of backends that stay.
     mutating func update(backends: [Backend], algorithm: BalancingAlgorithm) {
         self.backends = backends.filter { $0.weight > 0 }
+        self.addresses = self.backends.map(\.address)
         self.algorithm = algorithm
-        let kept = Set(self.backends.map(\.address))
+        let kept = Set(addresses)
         scores = scores.filter { kept.contains($0.key) }
     }
 
@@ -31,7 +35,8 @@ struct BackendPicker: Sendable {
     ///
     /// - Parameter active: the open connections of a backend, by address (least connections only).
     mutating func pick(excluding excluded: Set<String> = [], active: (String) -> Int) -> Backend? {
-        let candidates = backends.filter { !excluded.contains($0.address) }
+        let candidates = excluded.isEmpty
+            ? Array(backends.indices) : backends.indices.filter { !excluded.contains(addresses[$0]) }
         guard !candidates.isEmpty else { return nil }
         switch algorithm {
         case .roundRobin:
@@ -41,35 +46,38 @@ struct BackendPicker: Sendable {
         }
     }
 
-    private mutating func pickRoundRobin(_ candidates: [Backend]) -> Backend? {
-        var best: Backend?
+    private mutating func pickRoundRobin(_ candidates: [Int]) -> Backend? {
+        if candidates.count == 1 { return backends[candidates[0]] }
+        var best: Int?
         var bestScore = -Double.infinity
         var total = 0.0
-        for backend in candidates {
-            let score = scores[backend.address, default: 0] + backend.weight
-            scores[backend.address] = score
+        for index in candidates {
+            let backend = backends[index]
+            let score = scores[addresses[index], default: 0] + backend.weight
+            scores[addresses[index]] = score
             total += backend.weight
             if score > bestScore {
-                best = backend
+                best = index
                 bestScore = score
             }
         }
-        if let best { scores[best.address, default: 0] -= total }
-        return best
+        guard let best else { return nil }
+        scores[addresses[best], default: 0] -= total
+        return backends[best]
     }
 
-    private mutating func pickLeastConnections(_ candidates: [Backend], active: (String) -> Int) -> Backend? {
+    private mutating func pickLeastConnections(_ candidates: [Int], active: (String) -> Int) -> Backend? {
         rotation &+= 1
-        var best: Backend?
+        var best: Int?
         var bestLoad = Double.infinity
         for offset in candidates.indices {
-            let backend = candidates[(offset + rotation) % candidates.count]
-            let load = Double(active(backend.address)) / backend.weight
+            let index = candidates[(offset + rotation) % candidates.count]
+            let load = Double(active(addresses[index])) / backends[index].weight
             if load < bestLoad {
-                best = backend
+                best = index
                 bestLoad = load
             }
         }
-        return best
+        return best.map { backends[$0] }
     }
 }

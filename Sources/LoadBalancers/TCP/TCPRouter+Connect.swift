@@ -25,21 +25,20 @@ extension TCPRouter {
 
     private func route(_ client: any Channel, url: String, tried: Set<String>) {
         let decision: Decision = state.withLock { state in
-            guard var service = state.services[url] else { return .close }
+            guard state.services[url] != nil else { return .close }
             let counters = state.counters
-            let picked = service.picker.pick(excluding: tried) {
+            // Picked in place: a copy of the service would copy its tables on every connection.
+            let picked = state.services[url]?.picker.pick(excluding: tried) {
                 counters[$0]?.active.load(ordering: .relaxed) ?? 0
             }
             if let picked, let backendCounters = counters[picked.address] {
-                state.services[url] = service
                 // Counted from the connect attempt so that least connections sees bursts.
                 backendCounters.active.wrappingAdd(1, ordering: .relaxed)
                 return .connect(picked, backendCounters)
             }
-            guard service.picker.isEmpty else { return .close }  // every backend failed for this client
-            service.held[ObjectIdentifier(client)] = client
-            state.services[url] = service
-            return .hold(service.holdTimeout)
+            guard state.services[url]?.picker.isEmpty == true else { return .close }  // every backend failed for this client
+            state.services[url]?.held[ObjectIdentifier(client)] = client
+            return .hold(state.services[url]?.holdTimeout ?? .zero)
         }
         logger.trace("routed", metadata: ["lb.url": "\(url)", "lb.decision": "\(decision)"])
         switch decision {
