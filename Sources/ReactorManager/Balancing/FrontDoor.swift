@@ -92,7 +92,7 @@ struct FrontDoor {
                 balanced.insert(source)
             }
             let ips = Set(await backends(of: source)).union(config.staticInstances.map(\.description)).sorted()
-            let port = config.port ?? Self.port(of: url) ?? 0
+            let port = config.port ?? EndpointURL(url)?.port ?? 0
             let backends = ips.map { Backend(ip: $0, port: port, weight: config.weight) }
             if var existing = services[driver, default: [:]][url] {
                 existing.backends += backends
@@ -100,14 +100,9 @@ struct FrontDoor {
             } else {
                 var algorithm = BalancingAlgorithm.roundRobin
                 var holdTimeout = Duration.zero
-                if driver == "tcp" {
-                    do {
-                        let tcp = try TCPSettings(section: settings)
-                        algorithm = tcp.algorithm
-                        holdTimeout = tcp.holdTimeout
-                    } catch {
-                        await reportOnce(id, "[loadbalancer:tcp] of endpoint \(id): \(error); using the defaults")
-                    }
+                if driver == "tcp", let tcp = try? TCPSettings(section: settings) {  // checked above
+                    algorithm = tcp.algorithm
+                    holdTimeout = tcp.holdTimeout
                 } else if let balance = settings["balance"], let chosen = BalancingAlgorithm(rawValue: balance.lowercased()) {
                     algorithm = chosen
                 }
@@ -262,11 +257,6 @@ struct FrontDoor {
         published.removeAll()
         publishedSessions.removeAll()
         backendIPs.removeAll()
-    }
-
-    static func port(of url: String) -> Int? {
-        guard let last = url.split(separator: ":").last else { return nil }
-        return Int(last.split(separator: "/").first ?? "")
     }
 }
 

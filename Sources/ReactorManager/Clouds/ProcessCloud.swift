@@ -165,29 +165,44 @@ public struct ProcessCloud: CloudDriver {
     /// Ends this host's instance processes that have no record any more: another manager
     /// forgot them while this one was away (frozen, restarting), so nobody would end them.
     public func reapOrphans() async throws {
+        for file in livePidFiles() {
+            if try await client.exists(recordPath(file.endpoint, file.id)) == nil {
+                logger.warning("ending orphaned instance process \(file.pid): its record is gone")
+                await ProcessSpawner.terminate(file.pid)
+                try? FileManager.default.removeItem(atPath: file.path)
+            }
+        }
+    }
+
+    /// One pid file: `<endpoint>/<id> <pid> <start time>`.
+    struct PidFile {
+        var path: String
+        var endpoint: String
+        var id: String
+        var pid: Int32
+    }
+
+    /// The pid files of this host's instances that are still running. Files of processes that are
+    /// gone, or whose pid now belongs to a later process (another start time), are removed:
+    /// such a pid is never signalled.
+    func livePidFiles() -> [PidFile] {
         let directory = pidDirectory
-        guard let files = try? FileManager.default.contentsOfDirectory(atPath: directory) else { return }
+        guard let files = try? FileManager.default.contentsOfDirectory(atPath: directory) else { return [] }
+        var live: [PidFile] = []
         for file in files where file.hasSuffix(".pid") {
             let path = "\(directory)/\(file)"
             guard let text = try? String(contentsOfFile: path, encoding: .utf8) else { continue }
             let parts = text.split(whereSeparator: { $0 == " " || $0 == "\n" })
-            guard parts.count == 3, let pid = Int32(parts[1]), let started = UInt64(parts[2]) else {
+            let key = parts.first?.split(separator: "/") ?? []
+            guard parts.count == 3, key.count == 2, let pid = Int32(parts[1]), let started = UInt64(parts[2]),
+                Self.isAlive(pid), ProcessSpawner.startTime(pid) == started
+            else {
                 try? FileManager.default.removeItem(atPath: path)
                 continue
             }
-            // A pid whose start time differs belongs to a later process: never signal it.
-            guard Self.isAlive(pid), ProcessSpawner.startTime(pid) == started else {
-                try? FileManager.default.removeItem(atPath: path)
-                continue
-            }
-            let key = parts[0].split(separator: "/")
-            guard key.count == 2 else { continue }
-            if try await client.exists(recordPath(String(key[0]), String(key[1]))) == nil {
-                logger.warning("ending orphaned instance process \(pid): its record is gone")
-                await ProcessSpawner.terminate(pid)
-                try? FileManager.default.removeItem(atPath: path)
-            }
+            live.append(PidFile(path: path, endpoint: String(key[0]), id: String(key[1]), pid: pid))
         }
+        return live
     }
 
     /// The uuids of endpoints that have instance records.
@@ -216,21 +231,12 @@ public struct ProcessCloud: CloudDriver {
     /// - Returns: how many processes were ended.
     @discardableResult
     public func endLocalInstances() async -> Int {
-        let directory = pidDirectory
-        guard let files = try? FileManager.default.contentsOfDirectory(atPath: directory) else { return 0 }
-        var ended = 0
-        for file in files where file.hasSuffix(".pid") {
-            let path = "\(directory)/\(file)"
-            defer { try? FileManager.default.removeItem(atPath: path) }
-            guard let text = try? String(contentsOfFile: path, encoding: .utf8) else { continue }
-            let parts = text.split(whereSeparator: { $0 == " " || $0 == "\n" })
-            guard parts.count == 3, let pid = Int32(parts[1]), let started = UInt64(parts[2]),
-                Self.isAlive(pid), ProcessSpawner.startTime(pid) == started
-            else { continue }
-            await ProcessSpawner.terminate(pid)
-            ended += 1
+        let running = livePidFiles()
+        for file in running {
+            await ProcessSpawner.terminate(file.pid)
+            try? FileManager.default.removeItem(atPath: file.path)
         }
-        return ended
+        return running.count
     }
 
     /// Where this host's manager keeps the pids of the instances it started (one folder per

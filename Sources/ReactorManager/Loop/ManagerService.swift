@@ -133,11 +133,7 @@ struct ManagerLoop {
         try await deleteInstancesOfDeletedEndpoints(known: Set(ids))
         try await frontDoor.refresh(endpoints)
         try await frontDoor.publish(endpoints)
-        for id in claims.keys where endpoints.entries[id] == nil {
-            claims[id] = nil
-            publishedMetrics[id] = nil
-            publishedActive[id] = nil
-        }
+        for id in claims.keys where endpoints.entries[id] == nil { forget(id) }
         for id in ids {
             let entry = endpoints.entries[id]
             let owner = membership.ring.owner(of: id, cloud: entry?.cloud, loadBalancer: entry?.loadBalancer)
@@ -177,9 +173,7 @@ struct ManagerLoop {
                 publishedActive[id] = result.activeBackends
                 for problem in result.problems { await report(id, problem) }
             case .failure(let lost as OwnershipLost):
-                claims[id] = nil
-                publishedMetrics[id] = nil
-                publishedActive[id] = nil
+                forget(id)
                 await log(.warning, "fenced: \(lost); no action taken")
             case .failure(let error as ZooKeeperError) where error.code == .noNode:
                 continue  // the endpoint was deleted during the pass
@@ -211,17 +205,11 @@ struct ManagerLoop {
                 try? await frontDoor.refresh(endpoints)
                 continue
             }
-            let registrations = queued?.1
-            let wake = await withTaskGroup(of: Wake.self) { group in
-                group.addTask { await done.wait(); return .done }
-                group.addTask { await backends.wait(); return .backends }
-                if let registrations {
-                    group.addTask { _ = try? await registrations.event(); return .registrations }
-                }
-                let first = await group.next() ?? .done
-                group.cancelAll()
-                return first
+            var waits: [@Sendable () async -> Wake] = [{ await done.wait(); return .done }, { await backends.wait(); return .backends }]
+            if let registrations = queued?.1 {
+                waits.append { _ = try? await registrations.event(); return .registrations }
             }
+            let wake = await firstOf(waits, otherwise: .done)
             if wake == .done { break }
             if wake == .backends { try? await frontDoor.refresh(endpoints) }
         }
@@ -252,9 +240,7 @@ struct ManagerLoop {
         if current != session {
             if session != 0 {
                 let lost = claims.count
-                claims.removeAll()
-                publishedMetrics.removeAll()
-                publishedActive.removeAll()
+                for id in claims.keys { forget(id) }
                 frontDoor.forgetPublished()
                 await log(.warning, "ZooKeeper session changed (expired); \(lost) endpoint(s) lost with it; registering again")
             }
@@ -341,10 +327,17 @@ struct ManagerLoop {
 
     mutating func give(_ claim: OwnershipClaim, to owner: String?) async throws {
         try await ownership.release(claim, alsoDeleting: [EndpointNode.liveMetrics, EndpointNode.liveActive])
-        claims[claim.endpointID] = nil
-        publishedMetrics[claim.endpointID] = nil
-        publishedActive[claim.endpointID] = nil
+        forget(claim.endpointID)
         await log(.info, "released endpoint \(claim.endpointID) to \(owner ?? "no manager")", endpoint: claim.endpointID)
+    }
+
+    /// Drops what this loop keeps for an endpoint it no longer owns.
+    mutating func forget(_ id: String) {
+        claims[id] = nil
+        publishedMetrics[id] = nil
+        publishedActive[id] = nil
+        lastWorked[id] = nil
+        launchBackoff[id] = nil
     }
 
     /// Logs a problem once per endpoint (until it is resolved by a restart), not every pass.
@@ -399,38 +392,23 @@ struct ManagerLoop {
     /// at once and goes back to sleep.
     mutating func waitForNextPass() async {
         let deadline = ContinuousClock.now + interval
-        let watch = membership.watch
         let queued = try? await client.childrenWatching(ZNodeLayout.newIPs)
         let unqueued = try? await client.childrenWatching(ZNodeLayout.dropIPs)
         // Registrations that arrived during the pass (after its read of the queues) are not
         // waited on: the watches set now only see later ones.
         let waiting = (queued?.0 ?? []) + (unqueued?.0 ?? [])
         if waiting.contains(where: { ownsRegistration(of: $0) }) { return }
-        let registrations = queued?.1
-        let unregistrations = unqueued?.1
-        let configuration = configurationWatch
         let backends = frontDoor.changes
         enum Wake { case pass, backends }
+        var waits: [@Sendable () async -> Wake] = [
+            { try? await Task.sleep(until: deadline); return .pass }, { await backends.wait(); return .backends },
+        ]
+        // Any of these changes calls for a pass.
+        for watch in [membership.watch, queued?.1, unqueued?.1, configurationWatch].compactMap({ $0 }) {
+            waits.append { _ = try? await watch.event(); return .pass }
+        }
         while true {
-            let wake = await withTaskGroup(of: Wake.self) { group in
-                if let configuration {
-                    group.addTask { _ = try? await configuration.event(); return .pass }
-                }
-                group.addTask { try? await Task.sleep(until: deadline); return .pass }
-                if let watch {
-                    group.addTask { _ = try? await watch.event(); return .pass }
-                }
-                if let registrations {
-                    group.addTask { _ = try? await registrations.event(); return .pass }
-                }
-                if let unregistrations {
-                    group.addTask { _ = try? await unregistrations.event(); return .pass }
-                }
-                group.addTask { await backends.wait(); return .backends }
-                let first = await group.next() ?? .pass
-                group.cancelAll()
-                return first
-            }
+            let wake = await firstOf(waits, otherwise: .pass)
             guard wake == .backends, !Task.isCancelled else { return }
             do {
                 try await frontDoor.refresh(endpoints)
@@ -459,4 +437,15 @@ struct ManagerLoop {
         await managerLog(severity, message, endpoint: endpoint)
     }
 
+}
+
+/// Runs `waits` side by side and returns the value of the first to finish, cancelling the
+/// others (a cancelled `Watch.event()` or `Doorbell.wait()` leaves its event for a later wait).
+func firstOf<Wake: Sendable>(_ waits: [@Sendable () async -> Wake], otherwise fallback: Wake) async -> Wake {
+    await withTaskGroup(of: Wake.self) { group in
+        for wait in waits { group.addTask(operation: wait) }
+        let first = await group.next() ?? fallback
+        group.cancelAll()
+        return first
+    }
 }
