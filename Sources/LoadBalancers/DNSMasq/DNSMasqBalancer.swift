@@ -43,7 +43,7 @@ public actor DNSMasqBalancer: LoadBalancerDriver {
     private var runningTTL: Int?
     /// The hosts file the running dnsmasq has read.
     private var applied: String?
-    private var lastConfiguration: Task<Void, any Error>?
+    private var configurations = ConfigurationChain()
 
     /// - Parameters:
     ///   - directory: the working directory (created 0755 if missing): `hosts`, `dnsmasq.pid`, `dnsmasq.log`,
@@ -86,13 +86,7 @@ public actor DNSMasqBalancer: LoadBalancerDriver {
 
     public func configure(_ services: [BalancedService]) async throws {
         // Starting and reloading suspend the actor; chaining keeps two calls from interleaving.
-        let previous = lastConfiguration
-        let configuration = Task {
-            _ = await previous?.result
-            try await apply(services)
-        }
-        lastConfiguration = configuration
-        try await configuration.value
+        try await configurations.append { try await self.apply(services) }.value
     }
 
     private func apply(_ services: [BalancedService]) async throws(DNSMasqBalancerError) {
@@ -209,7 +203,13 @@ public actor DNSMasqBalancer: LoadBalancerDriver {
         while Self.isRunning(pid) && ContinuousClock.now < deadline {
             try? await Task.sleep(for: .milliseconds(10))
         }
-        if Self.isRunning(pid) { kill(pid, SIGKILL) }
+        guard Self.isRunning(pid) else { return }
+        kill(pid, SIGKILL)
+        // Gone only once the kernel has closed its sockets: until then it holds the port the new one binds.
+        let killed = ContinuousClock.now + .seconds(2)
+        while Self.isRunning(pid) && ContinuousClock.now < killed {
+            try? await Task.sleep(for: .milliseconds(10))
+        }
     }
 
     /// Whether `pid` exists and has not exited (a zombie has, and no longer holds the port).
@@ -235,9 +235,13 @@ public actor DNSMasqBalancer: LoadBalancerDriver {
 
     /// Stops dnsmasq: SIGTERM, and SIGKILL after `stopTimeout`. Returns once it has exited.
     public func shutdown() async {
-        _ = await lastConfiguration?.result
-        guard let child else { return }
-        await stop(child)
+        // The caller may be a cancelled task (a manager whose loop ended), where Task.sleep returns at once
+        // and the waits for dnsmasq to exit would spin; a task of its own does not inherit the cancellation.
+        await Task {
+            await configurations.settle()
+            guard let child else { return }
+            await stop(child)
+        }.value
     }
 
     /// Whether `pid` has a SIGHUP handler installed (`SigCgt` in /proc/<pid>/status).

@@ -106,6 +106,9 @@ public actor HAProxyBalancer: LoadBalancerDriver {
         try await program.install(candidate, at: path, previous: before) { () async throws(HAProxyBalancerError) in
             if master?.isRunning != true, let adopted = adoptableMaster() {
                 master = program.adopt(adopted)
+                // As start() does: one read, discarded, sets the counters the first metrics() is measured
+                // from, which would otherwise be every session since the adopted worker started.
+                _ = await metrics()
             }
             if let master, master.isRunning {
                 try await reload(master)
@@ -270,6 +273,12 @@ public actor HAProxyBalancer: LoadBalancerDriver {
     /// Stops haproxy at once (SIGTERM to the master, which stops its workers and closes every connection);
     /// after 5 s the whole process group is killed. Returns once the master has exited.
     public func shutdown() async {
+        // The caller may be a cancelled task (a manager whose loop ended), where Task.sleep returns at once
+        // and the waits for haproxy to exit would spin; a task of its own does not inherit the cancellation.
+        await Task { await stop() }.value
+    }
+
+    private func stop() async {
         await configurations.settle()
         guard let master else { return }
         self.master = nil

@@ -111,6 +111,9 @@ public actor NginxBalancer: LoadBalancerDriver {
         try await program.install(candidate, at: path, previous: before) { () async throws(NginxBalancerError) in
             if master?.isRunning != true, let adopted = adoptableMaster() {
                 master = program.adopt(adopted)
+                // As start() does: the first metrics() covers what follows, not the earlier run's log.
+                accessLog.skipToEnd()
+                lastMetricsAt = .now
             }
             if let master, master.isRunning {
                 try await reload(master)
@@ -201,6 +204,12 @@ public actor NginxBalancer: LoadBalancerDriver {
     /// Stops nginx: SIGQUIT lets workers finish their requests; after `quitTimeout` the master and its
     /// workers are killed. Returns once the master has exited.
     public func shutdown() async {
+        // The caller may be a cancelled task (a manager whose loop ended), where Task.sleep returns at once
+        // and the waits for nginx to exit would spin; a task of its own does not inherit the cancellation.
+        await Task { await stop() }.value
+    }
+
+    private func stop() async {
         await configurations.settle()
         guard let master else { return }
         self.master = nil

@@ -87,7 +87,8 @@ final class ChildProcess: Sendable {
         if isRunning { kill(pid, signal) }
     }
 
-    /// Waits up to `timeout` for the process to exit.
+    /// Waits up to `timeout` for the process to exit. It sleeps between looks, so a cancelled task (where
+    /// `Task.sleep` returns at once) would poll without pause until the deadline.
     ///
     /// - Returns: the exit status, or `nil` when it is still running.
     @discardableResult
@@ -115,20 +116,18 @@ final class ChildProcess: Sendable {
     /// - Parameters:
     ///   - outputPath: a scratch file for the output; what it held is replaced.
     ///   - timeout: the command is killed after this long; default 10 s.
+    /// - Throws: ``ChildProcessError`` when the command cannot be started or does not finish in time.
     static func run(
         _ arguments: [String], outputPath: String, timeout: Duration = .seconds(10)
     ) async throws(ChildProcessError) -> (status: Int32, output: String) {
         let process = try ChildProcess(arguments, outputPath: outputPath, truncating: true)
-        var status = await process.waitForExit(timeout: timeout)
-        if status == nil {
+        guard let status = await process.waitForExit(timeout: timeout) else {
+            // Killed, it would exit 137: a status that says nothing about the command's answer.
             process.signal(SIGKILL)
-            status = await process.waitForExit(timeout: .seconds(5))
-        }
-        let output = (try? FileSystem.read(outputPath)) ?? ""
-        guard let status else {
+            await process.waitForExit(timeout: .seconds(5))
             throw ChildProcessError(description: "\(arguments[0]) did not finish within \(timeout)")
         }
-        return (status, output)
+        return (status, (try? FileSystem.read(outputPath)) ?? "")
     }
 }
 

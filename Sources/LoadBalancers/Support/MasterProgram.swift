@@ -122,21 +122,35 @@ struct MasterProgram<Failure: ProgramDriverError>: Sendable {
         throw .failed("\(name) did not reload within 10 s")
     }
 
-    /// Sends `signal` to `master` and waits up to `timeout` for it to exit; then kills it and its workers.
-    /// Returns once the master has exited.
+    /// Sends `signal` to `master` and waits up to `timeout` for it to exit; then kills it and its workers
+    /// and waits up to 5 s more. Returns once the master has exited, or with a warning when it has not.
+    ///
+    /// The waits sleep between looks, so the caller must not be a cancelled task (where `Task.sleep`
+    /// returns at once).
     func stop(_ master: MasterProcess, signal: Int32, timeout: Duration) async {
         kill(master.pid, signal)
+        if await Self.waitForExit(master, timeout: timeout) {
+            logger.info("\(name) stopped", metadata: ["lb.pid": "\(master.pid)"])
+            return
+        }
+        logger.warning("\(name) did not stop in time; killing it", metadata: ["lb.pid": "\(master.pid)"])
+        for worker in ProcessTable.children(of: master.pid) { kill(worker.pid, SIGKILL) }
+        kill(master.pid, SIGKILL)
+        if await Self.waitForExit(master, timeout: .seconds(5)) {
+            logger.info("\(name) stopped", metadata: ["lb.pid": "\(master.pid)"])
+        } else {
+            logger.warning("\(name) still runs after SIGKILL", metadata: ["lb.pid": "\(master.pid)"])
+        }
+    }
+
+    /// Whether `master` exits within `timeout`.
+    private static func waitForExit(_ master: MasterProcess, timeout: Duration) async -> Bool {
         let deadline = ContinuousClock.now + timeout
-        while master.isRunning && ContinuousClock.now < deadline {
+        while master.isRunning {
+            guard ContinuousClock.now < deadline else { return false }
             try? await Task.sleep(for: .milliseconds(10))
         }
-        if master.isRunning {
-            logger.warning("\(name) did not stop in time; killing it", metadata: ["lb.pid": "\(master.pid)"])
-            for worker in ProcessTable.children(of: master.pid) { kill(worker.pid, SIGKILL) }
-            kill(master.pid, SIGKILL)
-            while master.isRunning { try? await Task.sleep(for: .milliseconds(10)) }
-        }
-        logger.info("\(name) stopped", metadata: ["lb.pid": "\(master.pid)"])
+        return true
     }
 }
 

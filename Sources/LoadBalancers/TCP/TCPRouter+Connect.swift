@@ -79,7 +79,7 @@ extension TCPRouter {
             .whenComplete { result in
                 switch result {
                 case .success(let backendChannel):
-                    self.glue(client, to: backendChannel, backend: backend.address, counters: counters)
+                    self.glue(client, url: url, to: backendChannel, backend: backend.address, counters: counters)
                 case .failure(let error):
                     self.failed(client, url: url, backend: backend, counters: counters, tried: tried, error: error)
                 }
@@ -104,18 +104,32 @@ extension TCPRouter {
     }
 
     /// Joins the two channels; both are on the client's event loop, which is where this runs.
+    ///
+    /// A connect that completes once `url` is no longer served (its service removed, or the balancer shut
+    /// down and every session closed) opens no session: both channels are closed.
     private func glue(
         _ client: any Channel,
+        url: String,
         to backendChannel: any Channel,
         backend: String,
         counters: BackendCounters
     ) {
         let clientAddress = Self.describe(client.remoteAddress)
+        let served = state.withLock { state in
+            guard state.services[url] != nil else { return false }
+            state.sessions[clientAddress] = Session(backend: backend, client: client, backendChannel: backendChannel)
+            return true
+        }
+        guard served else {
+            logger.debug("closing client: service gone", metadata: ["lb.url": "\(url)", "lb.backend": "\(backend)"])
+            counters.active.wrappingSubtract(1, ordering: .relaxed)
+            // Closed outside the lock: closing runs close callbacks (a held client's) that take it.
+            client.close(promise: nil)
+            backendChannel.close(promise: nil)
+            return
+        }
         logger.trace("glued", metadata: ["lb.client": "\(clientAddress)", "lb.backend": "\(backend)"])
         counters.connections.wrappingAdd(1, ordering: .relaxed)
-        state.withLock {
-            $0.sessions[clientAddress] = Session(backend: backend, client: client, backendChannel: backendChannel)
-        }
         backendChannel.closeFuture.whenComplete { _ in
             counters.active.wrappingSubtract(1, ordering: .relaxed)
             self.state.withLock { state in
