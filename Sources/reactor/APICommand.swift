@@ -24,8 +24,7 @@ struct APICommand: AsyncParsableCommand {
         logger.logLevel = Logger.Level(rawValue: zookeeper.logLevel) ?? .warning
         let configuration = APIConfiguration(
             zookeeper: zookeeper.connectString, host: host, port: port,
-            sessionTimeout: .milliseconds(Int(max(0.1, zookeeper.sessionTimeout) * 1000)),
-            connectTimeout: .milliseconds(Int(max(0.1, zookeeper.connectTimeout) * 1000)),
+            sessionTimeout: zookeeper.sessionTimeoutDuration, connectTimeout: zookeeper.connectTimeoutDuration,
             logger: logger)
         let app = try await buildApplication(configuration)
         try await app.runService()

@@ -22,37 +22,22 @@ struct ServerCommand: AsyncParsableCommand {
     @Option(help: "Port the API listens on.")
     var port: Int = 8080
 
-    @Option(help: "The manager's name (default: this host's primary IP).")
-    var name: String?
-
-    @Option(help: "Seconds between passes of the manager's loop; overrides the configuration's [manager] interval.")
-    var interval: Double?
-
-    @Option(help: "Number of keys the manager places on the ownership ring (default: the configuration's, 64).")
-    var keys: Int?
-
-    @Option(help: "The API URL given to instances (REACTOR_API) when /reactor/url is not set (default: this API).")
-    var api: String?
+    @OptionGroup var manager: ManagerOptions
 
     func validate() throws {
         guard (1...65535).contains(port) else { throw ValidationError("--port must be between 1 and 65535") }
-        if let keys, !(1...1024).contains(keys) { throw ValidationError("--keys must be between 1 and 1024") }
-        if let interval, !(interval > 0) { throw ValidationError("--interval must be a positive number of seconds") }
     }
 
     func run() async throws {
-        var options = LocalNode.Options(zookeeper: zookeeper.connectString)
-        options.sessionTimeout = zookeeper.sessionTimeout
-        options.connectTimeout = zookeeper.connectTimeout
+        var options = LocalNode.Options(zookeeper: zookeeper.connectString, identity: manager.identity())
+        options.sessionTimeout = zookeeper.sessionTimeoutDuration
+        options.connectTimeout = zookeeper.connectTimeoutDuration
         options.host = host
         options.port = port
-        options.name = name
-        options.interval = interval
-        options.keys = keys
-        options.apiURL = api
         options.logLevel = Logger.Level(rawValue: zookeeper.logLevel) ?? .warning
+        options.manager = manager
         let node = try await LocalNode.start(options)
-        print("API listening on \(host):\(port); manager \(node.identity.name) running as \(node.identity.id)")
+        print("API listening on \(host):\(port); manager \(options.identity.name) running as \(options.identity.id)")
         fflush(nil)
         await Signals.waitForTermination()
         print("stopping …")

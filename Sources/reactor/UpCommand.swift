@@ -64,11 +64,10 @@ struct UpCommand: AsyncParsableCommand {
             hosts = started.connectString
             say("ZooKeeper serves on \(hosts) (data in \(started.dataDirectory))")
         }
-        var options = LocalNode.Options(zookeeper: hosts)
+        var options = LocalNode.Options(zookeeper: hosts, identity: ManagerOptions.identity(name: "local", keys: nil))
         options.host = "127.0.0.1"
         options.port = port
-        options.name = "local"
-        options.interval = interval
+        options.interval = ManagerOptions.interval(interval)
         options.logLevel = Logger.Level(rawValue: logLevel) ?? .warning
         let node: LocalNode
         do {
@@ -78,7 +77,7 @@ struct UpCommand: AsyncParsableCommand {
             throw error
         }
         let api = "http://127.0.0.1:\(port)"
-        say("API on \(api)   manager \(node.identity.name) (\(node.identity.id))")
+        say("API on \(api)   manager \(options.identity.name) (\(options.identity.id))")
         say("try: curl \(api)/v1.1/endpoints   or   reactor zk ls /reactor --zookeeper \(hosts)")
 
         var demoRun: Task<Void, Never>?
@@ -110,7 +109,7 @@ struct UpCommand: AsyncParsableCommand {
         if zookeeperServer != nil {
             // The manager's pid files are kept per name and ensemble, hence its (closed) client.
             let cloud = ProcessCloud(
-                client: node.managerClient, host: node.identity.name, apiURL: "", logger: Logger(label: "reactor.up"),
+                client: node.managerClient, host: options.identity.name, apiURL: "", logger: Logger(label: "reactor.up"),
                 liveHosts: { [] })
             let ended = await cloud.endLocalInstances()
             if ended > 0 { say("ended \(ended) instance process(es)") }

@@ -17,13 +17,17 @@ struct ZooKeeperOptions: ParsableArguments {
     @Option(help: "Log level: trace, debug, info, notice, warning, error, critical.")
     var logLevel: String = "warning"
 
+    /// `--session-timeout` as a duration (at least 0.1 s).
+    var sessionTimeoutDuration: Duration { .milliseconds(Int(max(0.1, sessionTimeout) * 1000)) }
+    /// `--connect-timeout` as a duration (at least 0.1 s).
+    var connectTimeoutDuration: Duration { .milliseconds(Int(max(0.1, connectTimeout) * 1000)) }
+
     func connect() async throws -> ZooKeeperClient {
         var logger = Logger(label: "reactor")
         logger.logLevel = Logger.Level(rawValue: logLevel) ?? .warning
         let configuration = ZooKeeperClient.Configuration(
             connectString: connectString,
-            sessionTimeout: .milliseconds(Int(max(0.1, sessionTimeout) * 1000)),
-            connectTimeout: .milliseconds(Int(max(0.1, connectTimeout) * 1000)),
+            sessionTimeout: sessionTimeoutDuration, connectTimeout: connectTimeoutDuration,
             logger: logger)
         return try await ZooKeeperClient.connect(configuration)
     }

@@ -80,6 +80,23 @@ struct LocalReactorTests {
         await zk.close()
     }
 
+    @Test func serverOnATakenPortSaysSoAndExits() async throws {
+        let namespace = try await SharedZooKeeper.instance.namespace("server-taken")
+        let port = try LoopbackPorts.free()
+        let squatter = try ManagedProcess(
+            ["python3", "-m", "http.server", "--bind", "127.0.0.1", "\(port)"],
+            logPath: NSTemporaryDirectory() + "reactor-squatter-\(UUID().uuidString.prefix(6)).log")
+        defer { Task { await squatter.kill() } }
+        try await eventually("the port is taken") { LoopbackPorts.isListening(port: port) }
+        let server = try ManagedProcess(
+            [try reactorExecutable(), "server", "--zookeeper", namespace, "--host", "127.0.0.1", "--port", "\(port)",
+             "--name", "late"],
+            logPath: NSTemporaryDirectory() + "reactor-server-taken-\(UUID().uuidString.prefix(6)).log")
+        let status = await server.waitForExit()
+        #expect(status != 0, "a server that cannot listen does not run on")
+        #expect(server.logTail(5).contains("the API cannot serve on 127.0.0.1:\(port)"), "\(server.logTail(5))")
+    }
+
     /// Whether something listens on `port` at an address starting with `prefix` (IPv4).
     static func listening(onPort port: Int, prefix: String) -> Bool {
         guard let table = try? String(contentsOfFile: "/proc/net/tcp", encoding: .utf8) else { return false }

@@ -1,0 +1,63 @@
+import ArgumentParser
+import Logging
+import ReactorCore
+import ReactorManager
+
+/// The options of a manager, shared by `reactor manager` and `reactor server`.
+struct ManagerOptions: ParsableArguments {
+    @Option(help: "The manager's name: its configuration and log are kept under it (default: this host's primary IP).")
+    var name: String?
+
+    @Option(help: "Seconds between passes of the loop; overrides the configuration's [manager] interval.")
+    var interval: Double?
+
+    @Option(help: "Number of keys this manager places on the ownership ring; overrides the configuration's [manager] keys (default 64).")
+    var keys: Int?
+
+    @Option(help: "The API URL given to instances (REACTOR_API) when /reactor/url is not set (default: http://127.0.0.1:8080, or this process's API).")
+    var api: String?
+
+    @Option(help: "Address the dnsmasq balancer answers DNS queries on (dns:// endpoints).")
+    var dnsListen: String = "0.0.0.0"
+
+    @Option(help: "Port the dnsmasq balancer answers DNS queries on.")
+    var dnsPort: Int = 53
+
+    func validate() throws {
+        guard (1...65535).contains(dnsPort) else { throw ValidationError("--dns-port must be between 1 and 65535") }
+        let range = ManagerConfig.keyCountRange
+        if let keys, !range.contains(keys) {
+            throw ValidationError("--keys must be between \(range.lowerBound) and \(range.upperBound)")
+        }
+        if let interval, !(interval > 0) { throw ValidationError("--interval must be a positive number of seconds") }
+    }
+
+    /// Who the manager is on this host.
+    func identity() -> ManagerIdentity { Self.identity(name: name, keys: keys) }
+
+    static func identity(name: String?, keys: Int?) -> ManagerIdentity {
+        ManagerIdentity(
+            name: name ?? HostFacts.defaultName(), keyCount: keys ?? ManagerConfig().keys,
+            clouds: HostFacts.availableClouds(), loadBalancers: HostFacts.availableLoadBalancers(),
+            ips: HostFacts.addresses())
+    }
+
+    /// How the manager runs; `localAPI` is the URL given to instances unless `--api` says otherwise.
+    func settings(logger: Logger, localAPI: String? = nil) -> ManagerSettings {
+        var settings = ManagerSettings(logger: logger)
+        if let url = api ?? localAPI { settings.apiURL = url }
+        settings.keyCount = keys
+        settings.dnsListen = dnsListen
+        settings.dnsPort = dnsPort
+        if let interval { settings.interval = Self.interval(interval) }
+        return settings
+    }
+
+    /// Every option at its default (`reactor up`, which has its own).
+    static var defaults: ManagerOptions {
+        // Parsing no arguments cannot fail: every option has a default or is optional.
+        (try? ManagerOptions.parse([])) ?? ManagerOptions()
+    }
+
+    static func interval(_ seconds: Double) -> Duration { .milliseconds(Int(max(0.05, seconds) * 1000)) }
+}
