@@ -106,7 +106,8 @@ struct DemoEndpoint {
                 print("instances: \(count) (\(live) registered)")
                 lastCount = count
             }
-            for entry in (try? await store.endpointLog(id: id, since: lastLog)) ?? [] where entry.timestamp > lastLog {
+            // Entries after `since` only: two with the same time are both shown.
+            for entry in (try? await store.endpointLog(id: id, since: lastLog)) ?? [] {
                 print("  log: \(entry.message)")
                 lastLog = entry.timestamp
             }

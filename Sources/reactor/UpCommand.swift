@@ -47,6 +47,10 @@ struct UpCommand: AsyncParsableCommand {
         for (flag, value) in [("--port", port), ("--demo-port", demoPort)] where !(1...65535).contains(value) {
             throw ValidationError("\(flag) must be between 1 and 65535")
         }
+        if let zookeeperPort {
+            guard (1...65535).contains(zookeeperPort) else { throw ValidationError("--zookeeper-port must be between 1 and 65535") }
+            guard connectString == nil else { throw ValidationError("--zookeeper-port is for the private ZooKeeper; drop it with --zookeeper") }
+        }
         guard interval > 0 else { throw ValidationError("--interval must be a positive number of seconds") }
         guard demoPhase >= 5 else { throw ValidationError("--demo-phase must be at least 5 seconds") }
         if demo && port == demoPort { throw ValidationError("--port and --demo-port must differ") }

@@ -1,8 +1,8 @@
 /// Shared number formatting, so rules, configuration and log lines spell numbers the same way.
-enum NumberText {
+public enum NumberText {
     /// `10` for whole numbers, `0.5` otherwise; whole numbers outside the exactly representable
     /// integer range keep Swift's default spelling (`1e+20`).
-    static func plain(_ value: Double) -> String {
+    public static func plain(_ value: Double) -> String {
         if value.isFinite, value == value.rounded(), abs(value) < 9_007_199_254_740_992 {
             return String(Int64(value))
         }

@@ -113,7 +113,8 @@ struct APIClient: Sendable {
             return "\(message) (\(status))"
         }
         if status == 400, let sections = json?.objectValue, !sections.isEmpty {
-            return "invalid configuration: \(ConfigErrorText.oneLine(sections)) (\(status))"
+            let errors = ConfigErrors(sections.compactMapValues { $0.objectValue?.compactMapValues(\.stringValue) })
+            return "invalid configuration: \(ConfigFile.oneLine(errors)) (\(status))"
         }
         if text.isEmpty {
             return "the API answered \(status) \(HTTPURLResponse.localizedString(forStatusCode: status))"
@@ -135,25 +136,6 @@ struct APIClient: Sendable {
             .serverCertificateNotYetValid, .serverCertificateHasUnknownRoot:
             return "TLS failed (\(error.localizedDescription))"
         default: return error.localizedDescription
-        }
-    }
-}
-
-/// Configuration validation errors `{"section": {"key": "message"}}` as text.
-enum ConfigErrorText {
-    /// `[scaling] min_instances: …; [endpoint] url: …`, sorted.
-    static func oneLine(_ sections: [String: JSONValue]) -> String {
-        lines(sections).joined(separator: "; ")
-    }
-
-    /// One `[section] key: message` per error, sorted.
-    static func lines(_ sections: [String: JSONValue]) -> [String] {
-        sections.sorted { $0.key < $1.key }.flatMap { section, keys -> [String] in
-            guard let keys = keys.objectValue else { return ["[\(section)]: \(ClientOutput.text(keys))"] }
-            return keys.sorted { $0.key < $1.key }.map { key, message in
-                let text = message.stringValue ?? ClientOutput.text(message)
-                return key == "*" ? "[\(section)]: \(text)" : "[\(section)] \(key): \(text)"
-            }
         }
     }
 }

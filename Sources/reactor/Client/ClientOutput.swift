@@ -63,11 +63,8 @@ struct ClientOutput: Sendable {
         }
     }
 
-    /// `10` for whole numbers, `0.5` otherwise.
-    static func number(_ value: Double) -> String {
-        if value.isFinite, value == value.rounded(), abs(value) < 9_007_199_254_740_992 { return String(Int64(value)) }
-        return "\(value)"
-    }
+    /// `10` for whole numbers, `0.5` otherwise (as configurations and logs spell them).
+    static func number(_ value: Double) -> String { NumberText.plain(value) }
 
     /// A JSON value as a table cell: strings bare, numbers plain, `-` for null, compact JSON otherwise.
     static func text(_ value: JSONValue) -> String {

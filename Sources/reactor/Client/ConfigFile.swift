@@ -14,38 +14,43 @@ enum ConfigFile {
     /// - Throws: ``ClientError/local(_:)`` naming the file and what is wrong: unreadable, not
     ///   JSON, not INI (with the line), or values of the wrong shape (with section and key).
     static func read(_ path: String) throws(ClientError) -> JSONValue {
-        let name = path == "-" ? "standard input" : path
-        let data: Data
-        if path == "-" {
-            data = FileHandle.standardInput.readDataToEndOfFile()
-        } else {
-            do {
-                data = try Data(contentsOf: URL(fileURLWithPath: path))
-            } catch {
-                throw ClientError.local("cannot read \(name): \(reason(error))")
-            }
-        }
+        let name = displayName(path)
+        let data = try contents(path)
         do {
             return try ConfigDocument(body: data).jsonValue
         } catch {
             switch error {
             case .unreadable(let message): throw ClientError.local("\(name): \(message)")
             case .invalid(let errors):
-                throw ClientError.local(
-                    "\(name): invalid configuration: \(ConfigErrorText.oneLine(errors.jsonValue.objectValue ?? [:]))")
+                throw ClientError.local("\(name): invalid configuration: \(oneLine(errors))")
             }
+        }
+    }
+
+    /// `path` as messages name it.
+    static func displayName(_ path: String) -> String { path == "-" ? "standard input" : path }
+
+    /// The bytes of `path`, or of standard input for `-`.
+    ///
+    /// - Throws: ``ClientError/local(_:)`` naming the file and why it cannot be read.
+    static func contents(_ path: String) throws(ClientError) -> Data {
+        if path == "-" { return FileHandle.standardInput.readDataToEndOfFile() }
+        do {
+            return try Data(contentsOf: URL(fileURLWithPath: path))
+        } catch {
+            throw ClientError.local("cannot read \(displayName(path)): \(reason(error))")
         }
     }
 
     /// A stored configuration (a JSON object of sections) as INI text, sections and keys sorted.
     static func iniText(_ configuration: JSONValue) -> String {
-        guard let sections = configuration.objectValue else { return ClientOutput.text(configuration) }
-        return sections.sorted { $0.key < $1.key }.map { name, values in
-            let keys = values.objectValue ?? [:]
-            return
-                (["[\(name)]"] + keys.sorted { $0.key < $1.key }.map { "\($0.key) = \(ClientOutput.text($0.value))" })
-                .joined(separator: "\n")
-        }.joined(separator: "\n\n")
+        guard let document = try? ConfigDocument(json: configuration) else { return ClientOutput.text(configuration) }
+        return String(document.iniText.dropLast(document.iniText.hasSuffix("\n") ? 1 : 0))
+    }
+
+    /// Validation errors on one line: `[scaling] min_instances: …; [endpoint] url: …`.
+    static func oneLine(_ errors: ConfigErrors) -> String {
+        errors.description.split(separator: "\n").joined(separator: "; ")
     }
 
     private static func reason(_ error: any Error) -> String {

@@ -24,8 +24,14 @@ struct EndpointsCommand: AsyncParsableCommand {
                 if out.json { return out.printJSON(names) }
                 var rows: [[String]] = []
                 for name in names.arrayValue?.compactMap(\.stringValue) ?? [] {
-                    let state = try await api.get(APIClient.path("endpoints", name, "state"))
-                    let instances = try await api.get(APIClient.path("endpoints", name, "instances"))
+                    let state: JSONValue
+                    let instances: JSONValue
+                    do {
+                        state = try await api.get(APIClient.path("endpoints", name, "state"))
+                        instances = try await api.get(APIClient.path("endpoints", name, "instances"))
+                    } catch ClientError.api(status: 404, _) {
+                        continue  // deleted since the list was read
+                    }
                     rows.append([
                         name, ClientOutput.text(state.objectValue?["state"] ?? .null),
                         "\(instances.arrayValue?.count ?? 0)",

@@ -90,16 +90,8 @@ struct MetricsCommand: AsyncParsableCommand {
         }
 
         static func readFile(_ path: String) throws(ClientError) -> JSONValue {
-            let name = path == "-" ? "standard input" : path
-            let data: Data
-            if path == "-" {
-                data = FileHandle.standardInput.readDataToEndOfFile()
-            } else {
-                guard let contents = FileManager.default.contents(atPath: path) else {
-                    throw ClientError.local("cannot read \(name)")
-                }
-                data = contents
-            }
+            let name = ConfigFile.displayName(path)
+            let data = try ConfigFile.contents(path)
             guard let json = try? JSONValue(parsing: data), case .object = json else {
                 throw ClientError.local("\(name): expected a JSON object {\"metric\": [weight, value], ...}")
             }
