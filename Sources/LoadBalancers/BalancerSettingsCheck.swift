@@ -1,5 +1,3 @@
-import Foundation
-
 /// Checks an endpoint's `[loadbalancer:<driver>]` section the way the driver will read it, so
 /// that a value out of form is refused when the configuration is written (the API) and an
 /// endpoint with one is left out alone rather than stopping a balancer (the manager).
@@ -9,31 +7,16 @@ public enum BalancerSettingsCheck {
     ///
     /// - Returns: the key at fault and a message such as `'lots': expected a whole number …`.
     public static func problem(driver: String, section: [String: String], url: String? = nil) -> (key: String, message: String)? {
-        func setting(_ key: String, _ value: String, _ expected: String) -> (key: String, message: String) {
-            (key, "'\(value)': expected \(expected)")
-        }
         switch driver {
         case "tcp":
-            do { _ = try TCPSettings(section: section) } catch {
-                if case .invalidSetting(let key, let value, let expected) = error { return setting(key, value, expected) }
-                return ("*", "\(error)")
-            }
+            do { _ = try TCPSettings(section: section) } catch { return problem(error) }
         case "haproxy":
-            do { _ = try HAProxySettings(section: section) } catch {
-                if case .invalidSetting(let key, let value, let expected) = error { return setting(key, value, expected) }
-                return ("*", "\(error)")
-            }
+            do { _ = try HAProxySettings(section: section) } catch { return problem(error) }
         case "dnsmasq":
-            do { _ = try DNSMasqSettings(section: section) } catch {
-                if case .invalidSetting(let key, let value, let expected) = error { return setting(key, value, expected) }
-                return ("*", "\(error)")
-            }
+            do { _ = try DNSMasqSettings(section: section) } catch { return problem(error) }
         case "nginx":
             let nginx: NginxSettings
-            do { nginx = try NginxSettings(section: section) } catch {
-                if case .invalidSetting(let key, let value, let expected) = error { return setting(key, value, expected) }
-                return ("*", "\(error)")
-            }
+            do { nginx = try NginxSettings(section: section) } catch { return problem(error) }
             if let url, url.lowercased().hasPrefix("https://") {
                 for (key, path) in [("ssl_certificate", nginx.sslCertificate), ("ssl_key", nginx.sslKey)] {
                     guard let path, !path.isEmpty else { return (key, "needed for an https url") }
@@ -44,5 +27,11 @@ public enum BalancerSettingsCheck {
             break
         }
         return nil
+    }
+
+    /// The key and message of a settings error (the settings' initialisers throw only `.invalidSetting`).
+    private static func problem(_ error: some InvalidSettingError) -> (key: String, message: String) {
+        guard let (key, value, expected) = error.invalidSetting else { return ("*", "\(error)") }
+        return (key, "'\(value)': expected \(expected)")
     }
 }

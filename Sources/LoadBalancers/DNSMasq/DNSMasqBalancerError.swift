@@ -26,3 +26,9 @@ public enum DNSMasqBalancerError: Error, Hashable, CustomStringConvertible {
         }
     }
 }
+
+extension DNSMasqBalancerError: InvalidSettingError {
+    var invalidSetting: (key: String, value: String, expected: String)? {
+        if case .invalidSetting(let key, let value, let expected) = self { (key, value, expected) } else { nil }
+    }
+}

@@ -26,4 +26,8 @@ public enum HAProxyBalancerError: Error, Hashable, CustomStringConvertible {
     }
 }
 
-extension HAProxyBalancerError: ProgramDriverError, InvalidSettingError {}
+extension HAProxyBalancerError: ProgramDriverError, InvalidSettingError {
+    var invalidSetting: (key: String, value: String, expected: String)? {
+        if case .invalidSetting(let key, let value, let expected) = self { (key, value, expected) } else { nil }
+    }
+}

@@ -14,7 +14,9 @@ enum HAProxyCLI {
     /// `@!<pid> show sess` (any worker, old ones included). The master keeps its connections open, so
     /// `; quit` is appended to have it close after answering.
     static func send(_ command: String, to path: String, timeout: Duration = .seconds(3)) async throws(HAProxyBalancerError) -> String {
-        let fd = socket(AF_UNIX, Int32(SOCK_STREAM.rawValue), 0)
+        // Non-blocking from the start, connect included: a master busy re-executing itself lets its backlog
+        // fill, and a blocking connect would then hold a cooperative thread.
+        let fd = socket(AF_UNIX, Int32(SOCK_STREAM.rawValue | SOCK_NONBLOCK.rawValue | SOCK_CLOEXEC.rawValue), 0)
         guard fd >= 0 else { throw .failed("socket() failed: \(String(cString: strerror(errno)))") }
         defer { close(fd) }
         var address = sockaddr_un()
@@ -25,14 +27,19 @@ enum HAProxyCLI {
             raw.copyBytes(from: pathBytes)
             raw[pathBytes.count] = 0
         }
-        let connected = withUnsafePointer(to: &address) {
-            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { connect(fd, $0, socklen_t(MemoryLayout<sockaddr_un>.size)) }
+        let deadline = ContinuousClock.now + timeout
+        while true {
+            let connected = withUnsafePointer(to: &address) {
+                $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { connect(fd, $0, socklen_t(MemoryLayout<sockaddr_un>.size)) }
+            }
+            if connected == 0 || errno == EISCONN { break }
+            guard [EAGAIN, EINPROGRESS, EALREADY, EINTR].contains(errno), ContinuousClock.now < deadline else {
+                throw .failed("cannot reach haproxy at \(path): \(String(cString: strerror(errno)))")
+            }
+            try? await Task.sleep(for: .milliseconds(1))
         }
-        guard connected == 0 else { throw .failed("cannot reach haproxy at \(path): \(String(cString: strerror(errno)))") }
-        _ = fcntl(fd, F_SETFL, fcntl(fd, F_GETFL) | O_NONBLOCK)
         let request = Array((command + "\n").utf8)
         var sent = 0
-        let deadline = ContinuousClock.now + timeout
         while sent < request.count {
             let count = request[sent...].withUnsafeBytes { Glibc.send(fd, $0.baseAddress, $0.count, Int32(MSG_NOSIGNAL)) }
             if count > 0 {

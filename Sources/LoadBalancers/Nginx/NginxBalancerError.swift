@@ -26,4 +26,8 @@ public enum NginxBalancerError: Error, Hashable, CustomStringConvertible {
     }
 }
 
-extension NginxBalancerError: ProgramDriverError, InvalidSettingError {}
+extension NginxBalancerError: ProgramDriverError, InvalidSettingError {
+    var invalidSetting: (key: String, value: String, expected: String)? {
+        if case .invalidSetting(let key, let value, let expected) = self { (key, value, expected) } else { nil }
+    }
+}

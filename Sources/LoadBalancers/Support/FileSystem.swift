@@ -59,10 +59,6 @@ enum FileSystem {
         return String(decoding: bytes, as: UTF8.self)
     }
 
-    static func exists(_ path: String) -> Bool {
-        access(path, F_OK) == 0
-    }
-
     static func isExecutable(_ path: String) -> Bool {
         access(path, X_OK) == 0
     }

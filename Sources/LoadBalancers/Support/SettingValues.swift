@@ -32,6 +32,8 @@ enum SettingValues {
 /// A driver's error that can say a settings key has a value out of form.
 protocol InvalidSettingError: Error {
     static func invalidSetting(key: String, value: String, expected: String) -> Self
+    /// The key, its value and what it takes, when this is `.invalidSetting`.
+    var invalidSetting: (key: String, value: String, expected: String)? { get }
 }
 
 /// Reads the keys of one `[loadbalancer:…]` section, each `nil` when absent, throwing the driver's own

@@ -17,4 +17,8 @@ public enum TCPBalancerError: Error, Hashable, CustomStringConvertible {
     }
 }
 
-extension TCPBalancerError: InvalidSettingError {}
+extension TCPBalancerError: InvalidSettingError {
+    var invalidSetting: (key: String, value: String, expected: String)? {
+        if case .invalidSetting(let key, let value, let expected) = self { (key, value, expected) } else { nil }
+    }
+}
