@@ -18,6 +18,9 @@ import ZooKeeper
 /// - while the session is not connected, reads bypass the cache (and fail as uncached reads do)
 ///   rather than answer from entries that may have missed a change.
 ///
+/// Every read reports to the request's ``NodeReadLog``, if it has one: a read answered under a
+/// watch adds that watch, any other read makes the request's answer not reusable.
+///
 /// Values decoded from a node's data are kept with it, so a hit costs no parsing. Concurrent
 /// misses for one node share one read. At most `capacity` nodes are kept; past that,
 /// stale entries are dropped, and when none is stale, reads of further nodes go to ZooKeeper.
@@ -71,12 +74,15 @@ public final class WatchedNodeCache: NodeCache {
     ) async throws -> Value {
         switch client.state {
         case .connected, .reconnected: break
-        default: return try decode(try await readDirectly(path))
+        default:
+            NodeReadLog.notCovered()
+            return try decode(try await readDirectly(path))
         }
         let step: Step<Value> = state.withLock { state in
             switch state.entries[path] {
             case .loaded(let loaded, let decoded):
                 if let watch = loaded.watch, !watch.hasFired {
+                    NodeReadLog.dependsOn(watch)
                     if let value = decoded[ObjectIdentifier(Value.self)] as? Value { return .decoded(value) }
                     return .hit(loaded)
                 }
@@ -97,6 +103,7 @@ public final class WatchedNodeCache: NodeCache {
         case .hit(let loaded):
             return remember(try decode(loaded.data), for: path, from: loaded)
         case .bypass:
+            NodeReadLog.notCovered()
             return try decode(try await readDirectly(path))
         case .wait(let task):
             let result: Result<Loaded, any Error> = await task.result
@@ -110,6 +117,7 @@ public final class WatchedNodeCache: NodeCache {
                 }
             }
             let loaded = try result.get()
+            if let watch = loaded.watch { NodeReadLog.dependsOn(watch) } else { NodeReadLog.notCovered() }
             return remember(try decode(loaded.data), for: path, from: loaded)
         }
     }

@@ -1,13 +1,16 @@
 import Hummingbird
+import ReactorCore
 import ReactorStore
 
 /// A route handler of the API.
 typealias APIHandler = @Sendable (Request, APIRequestContext) async throws -> Response
 
-/// What route handlers share: the store and the access rules.
+/// What route handlers share: the store, the access rules and the kept answers.
 struct APIServices: Sendable {
     let store: ReactorStore
     let access: AccessControl
+    /// Where reusable routes keep their answers; `nil` when the API runs without a read cache.
+    var memo: ResponseMemo? = nil
 }
 
 /// Registers routes under every API version prefix that serves them and records them in the
@@ -24,6 +27,29 @@ struct APIRoutes {
     func add(_ method: HTTPRequest.Method, _ path: String, _ handler: @escaping APIHandler) {
         for prefix in Self.versionPrefixes {
             addUnversioned(method, prefix + path, handler)
+        }
+    }
+
+    /// Adds a `GET` route answering JSON whose `200` answers may be kept and given again while the
+    /// znodes they were made from stay as they were (``ResponseMemo``).
+    ///
+    /// `handler` must read ZooKeeper only through the store (whose reads report to the request's
+    /// ``NodeReadLog``), and its answer must depend on nothing but those reads and what
+    /// ``ResponseMemo/Key`` holds.
+    func addReusable(_ path: String, _ handler: @escaping @Sendable (Request, APIRequestContext) async throws -> JSONValue) {
+        let memo = services.memo
+        add(.get, path) { request, context in
+            let log = NodeReadLog()
+            let value = try await log.record { try await handler(request, context) }
+            let body = ByteBuffer(bytes: value.encoded())
+            let fields: HTTPFields = [.contentType: "application/json"]
+            if let memo {
+                var head = HTTPResponse(status: .ok, headerFields: fields)
+                head.headerFields[.contentLength] = "\(body.readableBytes)"
+                head.headerFields[.server] = APIServer.name
+                memo.keep(head, body: body, for: .init(request.head, peer: context.remoteAddress?.ipAddress), log: log)
+            }
+            return Response(status: .ok, headers: fields, body: .init(byteBuffer: body))
         }
     }
 

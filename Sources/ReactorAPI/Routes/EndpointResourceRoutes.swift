@@ -28,6 +28,16 @@ enum EndpointResourceRoutes {
             }
         }
 
+        /// Adds a `GET` route whose answers may be kept (``APIRoutes/addReusable(_:_:)``).
+        func addReusable(
+            _ path: String, _ handler: @escaping @Sendable (Request, APIRequestContext, EndpointTarget) async throws -> JSONValue
+        ) {
+            routes.addReusable(prefix + path) { request, context in
+                let target = try await EndpointTarget.resolve(resolution, request: request, context: context, services: services)
+                return try await handler(request, context, target)
+            }
+        }
+
         add(.get, "/ips") { _, _, target in
             JSONResponse.strings(try await store.confirmedIPs(id: target.id))
         }
@@ -66,16 +76,17 @@ enum EndpointResourceRoutes {
             return JSONResponse.empty()
         }
 
-        // One after the other: these reads are answered from the API's read cache.
-        add(.get, "/state") { _, _, target in
+        // One after the other: these reads are answered from the API's read cache, and the whole
+        // answer is kept until one of the nodes read changes.
+        addReusable("/state") { _, _, target in
             let state = try await store.endpointState(id: target.id)
             let active = try await store.endpointActiveBackends(id: target.id)
             let manager = try await store.endpointManager(id: target.id)
-            return JSONResponse.json([
+            return [
                 "state": .string(state.rawValue),
                 "active": .array(active),
                 "manager": manager.map(JSONValue.string) ?? .null,
-            ])
+            ]
         }
         add(.post, "/state") { request, _, target in
             let body = try await RequestBodyReader.object(of: request, describing: "the state body")

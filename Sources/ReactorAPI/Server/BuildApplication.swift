@@ -23,23 +23,39 @@ public func buildApplication(_ configuration: APIConfiguration) async throws -> 
         await client.close()
         throw error
     }
-    let router = buildRouter(store: store)
+    let memo = cache == nil ? nil : ResponseMemo(client: client)
+    let router = buildRouter(store: store, memo: memo)
+    let logger = configuration.logger
     return Application(
         router: router,
-        configuration: .init(address: .hostname(configuration.host, port: configuration.port), serverName: "reactor"),
-        services: [ZooKeeperService(client: client, logger: configuration.logger)],
-        logger: configuration.logger)
+        server: .http1(
+            configuration: .init(
+                additionalChannelHandlers: memo.map { [MemoAnswerHandler(memo: $0, logger: logger)] } ?? [])),
+        configuration: .init(
+            address: .hostname(configuration.host, port: configuration.port), serverName: APIServer.name),
+        services: [ZooKeeperService(client: client, logger: logger)],
+        logger: logger)
+}
+
+/// What the API calls itself.
+enum APIServer {
+    /// The `Server` header of every answer.
+    static let name = "reactor"
 }
 
 /// The router of the API over `store`, with request logging and error mapping around every route.
 ///
-/// - Parameter catalog: receives every route registered; default a fresh one.
-func buildRouter(store: ReactorStore, catalog: RouteCatalog = RouteCatalog()) -> Router<APIRequestContext> {
+/// - Parameters:
+///   - memo: where reusable routes keep their answers; default none.
+///   - catalog: receives every route registered; default a fresh one.
+func buildRouter(
+    store: ReactorStore, memo: ResponseMemo? = nil, catalog: RouteCatalog = RouteCatalog()
+) -> Router<APIRequestContext> {
     let router = Router(context: APIRequestContext.self)
     router.add(middleware: RequestLogMiddleware())
     router.add(middleware: ErrorMiddleware(catalog: catalog))
     let routes = APIRoutes(
-        router: router, catalog: catalog, services: APIServices(store: store, access: AccessControl(store: store)))
+        router: router, catalog: catalog, services: APIServices(store: store, access: AccessControl(store: store), memo: memo))
     RootRoutes.register(routes)
     GlobalRoutes.register(routes)
     RegistrationRoutes.register(routes)

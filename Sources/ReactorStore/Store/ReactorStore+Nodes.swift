@@ -14,6 +14,7 @@ enum ReadSource {
 extension ReactorStore {
     /// The node's data, or `nil` when it does not exist.
     func bytes(at path: String) async throws -> [UInt8]? {
+        NodeReadLog.notCovered()
         do {
             return try await client.get(path).bytes
         } catch let error as ZooKeeperError where error.code == .noNode {
@@ -49,6 +50,7 @@ extension ReactorStore {
 
     /// The names of the node's children, sorted; empty when the node does not exist.
     func sortedChildren(of path: String) async throws -> [String] {
+        NodeReadLog.notCovered()
         do {
             return try await client.children(path).sorted()
         } catch let error as ZooKeeperError where error.code == .noNode {
