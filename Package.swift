@@ -43,6 +43,8 @@ let package = Package(
             name: "ProcessSupport",
             swiftSettings: strict
         ),
+        // epoll, eventfd and accept4 for the tcp balancer (glibc only: nothing to link).
+        .target(name: "CLinux"),
         .target(
             name: "ZooKeeperTesting",
             dependencies: ["ZooKeeper", "ProcessSupport"],
@@ -90,6 +92,7 @@ let package = Package(
             name: "LoadBalancers",
             dependencies: [
                 "ProcessSupport",
+                "CLinux",
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "Logging", package: "swift-log"),

@@ -7,6 +7,13 @@ typealias TestBackend = TestServer<GreetingEchoHandler>
 /// What a ``TestServer`` says on each of its connections, knowing the server's name.
 protocol TestResponder: ChannelInboundHandler, SendableMetatype {
     init(name: String)
+    /// Whether the server's connections see a client's end of input as an event (and may still
+    /// answer) rather than closing at once; default `false`.
+    static var allowsHalfClosure: Bool { get }
+}
+
+extension TestResponder {
+    static var allowsHalfClosure: Bool { false }
 }
 
 /// A backend server for tests on a free port of `ip`, each connection served by a new `Responder`.
@@ -30,6 +37,7 @@ final class TestServer<Responder: TestResponder>: Sendable {
     static func start(_ name: String, ip: String = "127.0.0.1") async throws -> TestServer {
         let channel = try await ServerBootstrap(group: MultiThreadedEventLoopGroup.singleton)
             .serverChannelOption(.socketOption(.so_reuseaddr), value: 1)
+            .childChannelOption(.allowRemoteHalfClosure, value: Responder.allowsHalfClosure)
             .childChannelInitializer { channel in
                 channel.eventLoop.makeCompletedFuture {
                     try channel.pipeline.syncOperations.addHandler(Responder(name: name))
@@ -71,5 +79,58 @@ final class GreetingEchoHandler: TestResponder {
 
     func errorCaught(context: ChannelHandlerContext, error: any Error) {
         context.close(promise: nil)
+    }
+}
+
+/// Greets, echoes, and at the client's end of input answers `end` and closes.
+final class EchoUntilEndHandler: TestResponder {
+    typealias InboundIn = ByteBuffer
+    typealias OutboundOut = ByteBuffer
+
+    static var allowsHalfClosure: Bool { true }
+    let name: String
+
+    init(name: String) {
+        self.name = name
+    }
+
+    func channelActive(context: ChannelHandlerContext) {
+        context.writeAndFlush(wrapOutboundOut(context.channel.allocator.buffer(string: name + "\n")), promise: nil)
+        context.fireChannelActive()
+    }
+
+    func channelRead(context: ChannelHandlerContext, data: NIOAny) {
+        context.writeAndFlush(data, promise: nil)
+    }
+
+    func userInboundEventTriggered(context: ChannelHandlerContext, event: Any) {
+        guard let event = event as? ChannelEvent, case .inputClosed = event else { return }
+        let channel = context.channel
+        context.writeAndFlush(wrapOutboundOut(channel.allocator.buffer(string: "end\n"))).whenComplete { _ in
+            channel.close(promise: nil)
+        }
+    }
+
+    func errorCaught(context: ChannelHandlerContext, error: any Error) {
+        context.close(promise: nil)
+    }
+}
+
+/// Greets and closes.
+final class GreetAndCloseHandler: TestResponder {
+    typealias InboundIn = ByteBuffer
+    typealias OutboundOut = ByteBuffer
+
+    let name: String
+
+    init(name: String) {
+        self.name = name
+    }
+
+    func channelActive(context: ChannelHandlerContext) {
+        let channel = context.channel
+        context.writeAndFlush(wrapOutboundOut(channel.allocator.buffer(string: name + "\n"))).whenComplete { _ in
+            channel.close(promise: nil)
+        }
     }
 }

@@ -117,6 +117,11 @@ final class TestClient: @unchecked Sendable {
         throw Failure(description: "read failed (errno \(errno); EAGAIN means timed out)")
     }
 
+    /// Ends this side's output (the peer reads end of input); reading goes on.
+    func shutdownOutput() {
+        shutdown(fd, Int32(SHUT_WR))
+    }
+
     func close() {
         guard !closed else { return }
         closed = true

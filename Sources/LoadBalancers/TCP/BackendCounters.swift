@@ -1,6 +1,6 @@
 import Synchronization
 
-/// The running totals of one backend, updated from event loops without a lock.
+/// The running totals of one backend, updated from the forwarding loops without a lock.
 ///
 /// `rate` and `bytes` are reported per second (`errors` as a count) by differencing ``Snapshot``s
 /// between two `metrics()` calls, so the manager sees the load of its last interval.

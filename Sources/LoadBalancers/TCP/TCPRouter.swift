@@ -1,54 +1,39 @@
-import Logging
-import NIOCore
 import Synchronization
 
-/// The routing table of a ``TCPBalancer``: services, backend counters, sessions and held connections.
+/// The routing table of a ``TCPBalancer``: services with their backend pickers, and the counters of
+/// every backend.
 ///
-/// Event loops call into it for every accepted connection, so its state sits behind a `Mutex` that is
-/// held only for table updates, never across I/O. Connecting, gluing and holding live in
-/// `TCPRouter+Connect.swift`.
+/// The forwarding loops ask it where each new connection goes, so its state sits behind a `Mutex`
+/// held only for table lookups and updates, never across I/O. Connections themselves (open, being
+/// connected, held) belong to the loop that accepted them (``ForwardingLoop``).
 final class TCPRouter: Sendable {
-    /// One open client ↔ backend pair.
-    struct Session: Sendable {
-        var backend: String
-        var client: any Channel
-        var backendChannel: any Channel
-    }
-
-    /// One URL's backends and the connections waiting for one.
+    /// One URL's backends and what to do while it has none.
     struct Service: Sendable {
         var picker: BackendPicker
         var holdTimeout: Duration
         var redirect: String?
-        var held: [ObjectIdentifier: any Channel] = [:]
     }
 
     struct State: Sendable {
         var services: [String: Service] = [:]
         var counters: [String: BackendCounters] = [:]
         var weights: [String: Double] = [:]
-        var sessions: [String: Session] = [:]
+    }
+
+    /// Where a new connection (or one whose backend failed) goes.
+    enum Decision {
+        /// To `backend`; its `active` count already includes this connection.
+        case connect(Backend, BackendCounters)
+        /// Nowhere yet: hold it for up to `timeout`, then redirect it (HTTP) or close it.
+        case hold(timeout: Duration)
+        /// The service is gone, or every backend failed for this connection.
+        case close
     }
 
     let state = Mutex(State())
-    let logger: Logger
-    let connectTimeout: TimeAmount
-
-    init(connectTimeout: TimeAmount, logger: Logger) {
-        self.connectTimeout = connectTimeout
-        self.logger = logger
-    }
-
-    /// What ``update(_:)`` leaves for the caller to do outside the lock.
-    struct Changes {
-        /// Held connections whose service now has backends: route them again.
-        var release: [(channel: any Channel, url: String)] = []
-        /// Held connections whose service is gone: close them.
-        var close: [any Channel] = []
-    }
 
     /// Replaces the services. Services sharing a URL are pooled.
-    func update(_ services: [BalancedService]) -> Changes {
+    func update(_ services: [BalancedService]) {
         var merged: [String: BalancedService] = [:]
         for service in services {
             if var existing = merged[service.url] {
@@ -58,12 +43,8 @@ final class TCPRouter: Sendable {
                 merged[service.url] = service
             }
         }
-        return state.withLock { state in
-            var changes = Changes()
-            for (url, service) in state.services where merged[url] == nil {
-                changes.close += service.held.values
-                state.services[url] = nil
-            }
+        state.withLock { state in
+            state.services = state.services.filter { merged[$0.key] != nil }
             for (url, wanted) in merged {
                 var service =
                     state.services[url]
@@ -71,10 +52,6 @@ final class TCPRouter: Sendable {
                 service.picker.update(backends: wanted.backends, algorithm: wanted.algorithm)
                 service.holdTimeout = wanted.holdTimeout
                 service.redirect = wanted.redirect
-                if !service.picker.isEmpty {
-                    changes.release += service.held.values.map { ($0, url) }
-                    service.held = [:]
-                }
                 state.services[url] = service
                 for backend in wanted.backends {
                     state.weights[backend.address] = backend.weight
@@ -88,8 +65,39 @@ final class TCPRouter: Sendable {
                 configured.contains($0.key) || $0.value.active.load(ordering: .relaxed) > 0
             }
             state.weights = state.weights.filter { state.counters[$0.key] != nil }
-            return changes
         }
+    }
+
+    /// Picks the backend for a connection to `url`, skipping the backends in `tried`.
+    func route(_ url: String, tried: Set<String>) -> Decision {
+        state.withLock { state in
+            guard state.services[url] != nil else { return .close }
+            let counters = state.counters
+            // Picked in place: a copy of the service would copy its tables on every connection.
+            let picked = state.services[url]?.picker.pick(excluding: tried) {
+                counters[$0]?.active.load(ordering: .relaxed) ?? 0
+            }
+            if let picked, let backendCounters = counters[picked.address] {
+                // Counted from the connect attempt so that least connections sees bursts.
+                backendCounters.active.wrappingAdd(1, ordering: .relaxed)
+                return .connect(picked, backendCounters)
+            }
+            guard state.services[url]?.picker.isEmpty == true else { return .close }  // every backend failed
+            return .hold(timeout: state.services[url]?.holdTimeout ?? .zero)
+        }
+    }
+
+    /// Whether `url` is served, and where its held connections go when their time is up.
+    func holdOutcome(_ url: String) -> (served: Bool, hasBackends: Bool, redirect: String?) {
+        state.withLock { state in
+            guard let service = state.services[url] else { return (false, false, nil) }
+            return (true, !service.picker.isEmpty, service.redirect)
+        }
+    }
+
+    /// The URLs served now.
+    var urls: [String] {
+        state.withLock { Array($0.services.keys) }
     }
 
     /// The counters and weight of every configured backend, and of removed ones still carrying connections.
@@ -99,46 +107,8 @@ final class TCPRouter: Sendable {
         }
     }
 
-    /// Held connections per service URL.
-    func pending() -> [String: Int] {
-        state.withLock { $0.services.mapValues(\.held.count) }
-    }
-
-    /// `client ip:port` → `backend ip:port`.
-    func sessions() -> [String: String] {
-        state.withLock { $0.sessions.mapValues(\.backend) }
-    }
-
-    /// Closes both sides of `client`'s session.
-    func dropSession(_ client: String) -> Bool {
-        guard let session = state.withLock({ $0.sessions.removeValue(forKey: client) }) else { return false }
-        logger.info("dropping session", metadata: ["lb.client": "\(client)", "lb.backend": "\(session.backend)"])
-        session.client.close(promise: nil)
-        session.backendChannel.close(promise: nil)
-        return true
-    }
-
-    /// Forgets every service and closes every session and held connection.
-    func closeAll() {
-        let (sessions, held) = state.withLock { state in
-            let held = state.services.values.flatMap(\.held.values)
-            let sessions = Array(state.sessions.values)
-            state.services = [:]
-            state.sessions = [:]
-            return (sessions, held)
-        }
-        for session in sessions {
-            session.client.close(promise: nil)
-            session.backendChannel.close(promise: nil)
-        }
-        for channel in held {
-            channel.close(promise: nil)
-        }
-    }
-
-    /// `ip:port` of a socket address, the form used in sessions and metrics.
-    static func describe(_ address: SocketAddress?) -> String {
-        guard let address, let ip = address.ipAddress, let port = address.port else { return "unknown" }
-        return "\(ip):\(port)"
+    /// Forgets every service.
+    func removeAll() {
+        state.withLock { $0.services = [:] }
     }
 }
