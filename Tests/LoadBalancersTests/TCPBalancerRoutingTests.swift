@@ -88,4 +88,17 @@ import Testing
         await balancer.shutdown()
         await live.stop()
     }
+
+    @Test func backendsThatAreNotIPAddressesAreIgnored() async throws {
+        let live = try await TestBackend.start("live")
+        var service = loopbackService([live])
+        service.backends += [Backend(ip: "web.example", port: 80), Backend(ip: "10.0.0.1", port: 70000)]
+        let (balancer, port) = try await startBalancer(service)
+        for _ in 0..<3 {
+            #expect(try greeting(port: port) == "live")
+        }
+        #expect(Set(await balancer.metrics().keys) == [live.address], "only the usable backend is configured")
+        await balancer.shutdown()
+        await live.stop()
+    }
 }

@@ -77,6 +77,9 @@ final class ForwardingLoop: @unchecked Sendable {
     private var nextWaitingDeadline = Int64.max
     /// Connections whose turn ended with input left to read (edge-triggered: no new event comes).
     private var again: [Connection] = []
+    /// Listeners set aside after running out of descriptors, watched again at `listenersResume`.
+    private var pausedListeners: [Int] = []
+    private var listenersResume = Int64.max
     private var running = true
     private let scratch: UnsafeMutableRawPointer
     private static let scratchSize = 64 * 1024
@@ -173,7 +176,7 @@ final class ForwardingLoop: @unchecked Sendable {
             _ = read(wakeFD, &value, 8)
             runCommands()
         case .listener:
-            if let listener = listeners[id] { accept(on: listener.fd, url: listener.url) }
+            if let listener = listeners[id] { accept(on: listener.fd, url: listener.url, id: id) }
         case .client, .backend:
             // An event can outlive its connection within one batch; ids are never reused.
             guard let connection = connections[id] else { return }
@@ -206,7 +209,7 @@ final class ForwardingLoop: @unchecked Sendable {
     }
 
     private func waitTimeout() -> Int32 {
-        var next = nextWaitingDeadline
+        var next = min(nextWaitingDeadline, listenersResume)
         if connectDeadlineHead < connectDeadlines.count {
             next = min(next, connectDeadlines[connectDeadlineHead].deadline)
         }
@@ -217,6 +220,7 @@ final class ForwardingLoop: @unchecked Sendable {
 
     private func expireDeadlines() {
         let now = Self.now()
+        if listenersResume <= now { resumeListeners() }
         while connectDeadlineHead < connectDeadlines.count, connectDeadlines[connectDeadlineHead].deadline <= now {
             let entry = connectDeadlines[connectDeadlineHead]
             connectDeadlineHead += 1
@@ -301,7 +305,7 @@ final class ForwardingLoop: @unchecked Sendable {
 
     // MARK: - Accepting and routing
 
-    private func accept(on listener: Int32, url: String) {
+    private func accept(on listener: Int32, url: String, id listenerID: Int) {
         for _ in 0..<64 {
             var address = sockaddr_storage()
             var length = socklen_t(MemoryLayout<sockaddr_storage>.size)
@@ -314,6 +318,15 @@ final class ForwardingLoop: @unchecked Sendable {
                 switch errno {
                 case EAGAIN, EWOULDBLOCK: return
                 case EINTR, ECONNABORTED: continue
+                case EMFILE, ENFILE, ENOBUFS, ENOMEM:
+                    // Out of descriptors or memory: the waiting connections stay queued in the kernel.
+                    // The listener is level-triggered, so it is set aside for a moment rather than
+                    // woken again at once.
+                    logger.error(
+                        "accept failed: pausing this listener for 100 ms",
+                        metadata: ["lb.url": "\(url)", "error": "\(String(cString: strerror(errno)))"])
+                    pauseListener(listenerID)
+                    return
                 default:
                     logger.warning("accept failed", metadata: ["lb.url": "\(url)", "error": "\(String(cString: strerror(errno)))"])
                     return
@@ -329,6 +342,23 @@ final class ForwardingLoop: @unchecked Sendable {
             }
             route(connection)
         }
+    }
+
+    private func pauseListener(_ id: Int) {
+        guard let listener = listeners[id] else { return }
+        _ = epoll_ctl(epollFD, EPOLL_CTL_DEL, listener.fd, nil)
+        pausedListeners.append(id)
+        listenersResume = Self.now() + 100_000_000
+    }
+
+    private func resumeListeners() {
+        for id in pausedListeners {
+            if let listener = listeners[id] {
+                _ = register(listener.fd, tag: Self.tag(id, .listener), events: EPOLLIN.rawValue)
+            }
+        }
+        pausedListeners = []
+        listenersResume = .max
     }
 
     private func route(_ connection: Connection) {
