@@ -30,12 +30,12 @@ import Darwin
 ///
 /// Metrics, sessions and queues come from the workers' stats (`show stat`, `show sess`) through the master
 /// socket. The worker's own `stats socket <dir>/haproxy.sock` (admin level) is there for operators.
-public actor HAProxyBalancer: LoadBalancerDriver {
+public actor HAProxyBalancer: LoadBalancerDriver, MasterDriver {
     private let directory: String
     private let executable: String?
-    private let program: MasterProgram<HAProxyBalancerError>
+    let program: MasterProgram<HAProxyBalancerError>
     private let configuration: HAProxyConfiguration
-    private var master: MasterProcess?
+    var master: MasterProcess?
     private var applied: String?
     private var proxies: [String: String] = [:]
     private var weights: [String: Double] = [:]
@@ -83,45 +83,28 @@ public actor HAProxyBalancer: LoadBalancerDriver {
     private func apply(_ services: [BalancedService]) async throws(HAProxyBalancerError) {
         guard let executable else { throw .notInstalled }
         let (text, proxies) = try configuration.render(services)
-        var weights: [String: Double] = [:]
-        for service in services {
-            for backend in service.backends {
-                weights[backend.address] = max(weights[backend.address] ?? 0, backend.weight)
-            }
-        }
+        let weights = BalancedService.backendWeights(services)
         if text == applied, master?.isRunning == true {
             self.weights = weights
             return
         }
         let path = directory + "/haproxy.cfg"
-        let candidate = directory + "/haproxy.cfg.candidate"
-        do {
-            try FileSystem.makeDirectory(directory)
-            try FileSystem.write(text, to: candidate)
-        } catch {
-            throw .failed(error.description)
-        }
-        try await program.check([executable, "-c", "-f", candidate], outputPath: directory + "/check.out", alert: "[ALERT]")
-        let before = applied ?? (try? FileSystem.read(path))
-        try await program.install(candidate, at: path, previous: before) { () async throws(HAProxyBalancerError) in
-            if master?.isRunning != true, let adopted = adoptableMaster() {
-                master = program.adopt(adopted)
-                // As start() does: one read, discarded, sets the counters the first metrics() is measured
-                // from, which would otherwise be every session since the adopted worker started.
-                _ = await metrics()
-            }
-            if let master, master.isRunning {
-                try await reload(master)
-            } else {
-                try await start(executable, configuration: path)
-            }
-        }
+        try await put(
+            text, at: path, previous: applied ?? (try? FileSystem.read(path)), creating: directory,
+            executable: executable, checkArguments: { [executable, "-c", "-f", $0] },
+            checkOutput: directory + "/check.out", alert: "[ALERT]")
         applied = text
         self.proxies = proxies
         self.weights = weights
     }
 
-    private func start(_ executable: String, configuration path: String) async throws(HAProxyBalancerError) {
+    /// As start() does: one read, discarded, sets the counters the first metrics() is measured from,
+    /// which would otherwise be every session since the adopted worker started.
+    func masterAdopted() async {
+        _ = await metrics()
+    }
+
+    func start(_ executable: String, configuration path: String) async throws(HAProxyBalancerError) {
         let output = directory + "/haproxy.out"
         master = try await program.start(
             [executable, "-W", "-S", masterSocketPath + ",mode,600", "-f", path, "-p", pidPath], outputPath: output,
@@ -136,7 +119,7 @@ public actor HAProxyBalancer: LoadBalancerDriver {
     }
 
     /// SIGUSR2, then waits until the master counts the reload and a new worker runs.
-    private func reload(_ master: MasterProcess) async throws(HAProxyBalancerError) {
+    func reload(_ master: MasterProcess) async throws(HAProxyBalancerError) {
         let before = try await processes()
         try await program.reload(master, signal: SIGUSR2) { () async throws(HAProxyBalancerError) in
             // The master is unreachable for a moment while it re-executes itself.
@@ -163,7 +146,7 @@ public actor HAProxyBalancer: LoadBalancerDriver {
         return (processes.current, processes.current + processes.old)
     }
 
-    private func adoptableMaster() -> pid_t? {
+    func adoptableMaster() -> pid_t? {
         guard let text = try? FileSystem.read(pidPath),
             let pid = pid_t(text.split(separator: "\n").first?.filter { !$0.isWhitespace } ?? ""), ProcessTable.isAlive(pid),
             let commandLine = ProcessTable.commandLine(of: pid), commandLine.contains("haproxy"),

@@ -31,13 +31,13 @@ import Darwin
 /// an HTTP "session" is one request to nginx, routed afresh each time (stickiness is a hash of the client
 /// address, not a connection that could be listed or cut), so ``sessions()`` is empty and
 /// ``dropSession(_:)`` finds nothing.
-public actor NginxBalancer: LoadBalancerDriver {
+public actor NginxBalancer: LoadBalancerDriver, MasterDriver {
     private let directory: String
     private let executable: String?
     private let quitTimeout: Duration
-    private let program: MasterProgram<NginxBalancerError>
+    let program: MasterProgram<NginxBalancerError>
     private let configuration: NginxConfiguration
-    private var master: MasterProcess?
+    var master: MasterProcess?
     private var applied: String?
     private var weights: [String: Double] = [:]
     private var accessLog: NginxAccessLog
@@ -86,46 +86,28 @@ public actor NginxBalancer: LoadBalancerDriver {
     private func apply(_ services: [BalancedService]) async throws(NginxBalancerError) {
         guard let executable else { throw .notInstalled }
         let text = try configuration.render(services)
-        var weights: [String: Double] = [:]
-        for service in services {
-            for backend in service.backends where backend.weight > 0 {
-                weights[backend.address] = max(weights[backend.address] ?? 0, backend.weight)
-            }
-        }
+        let weights = BalancedService.backendWeights(services)
         if text == applied, master?.isRunning == true {
             self.weights = weights
             return
         }
         let path = directory + "/nginx.conf"
-        let candidate = directory + "/nginx.conf.candidate"
-        do {
-            try FileSystem.makeDirectory(directory + "/temp")
-            try FileSystem.write(text, to: candidate)
-        } catch {
-            throw .failed(error.description)
-        }
-        try await program.check(
-            [executable, "-t", "-q", "-p", directory + "/", "-c", candidate], outputPath: directory + "/check.out",
-            alert: "[emerg]")
-        let before = applied ?? (try? FileSystem.read(path))
-        try await program.install(candidate, at: path, previous: before) { () async throws(NginxBalancerError) in
-            if master?.isRunning != true, let adopted = adoptableMaster() {
-                master = program.adopt(adopted)
-                // As start() does: the first metrics() covers what follows, not the earlier run's log.
-                accessLog.skipToEnd()
-                lastMetricsAt = .now
-            }
-            if let master, master.isRunning {
-                try await reload(master)
-            } else {
-                try await start(executable, configuration: path)
-            }
-        }
+        try await put(
+            text, at: path, previous: applied ?? (try? FileSystem.read(path)), creating: directory + "/temp",
+            executable: executable,
+            checkArguments: { [directory] in [executable, "-t", "-q", "-p", directory + "/", "-c", $0] },
+            checkOutput: directory + "/check.out", alert: "[emerg]")
         applied = text
         self.weights = weights
     }
 
-    private func start(_ executable: String, configuration path: String) async throws(NginxBalancerError) {
+    /// As start() does: the first metrics() covers what follows, not the earlier run's log.
+    func masterAdopted() {
+        accessLog.skipToEnd()
+        lastMetricsAt = .now
+    }
+
+    func start(_ executable: String, configuration path: String) async throws(NginxBalancerError) {
         accessLog.skipToEnd()
         lastMetricsAt = .now
         let output = directory + "/nginx.out"
@@ -142,7 +124,7 @@ public actor NginxBalancer: LoadBalancerDriver {
     }
 
     /// SIGHUP, then waits until new workers run and the old ones no longer take requests.
-    private func reload(_ master: MasterProcess) async throws(NginxBalancerError) {
+    func reload(_ master: MasterProcess) async throws(NginxBalancerError) {
         let old = Set(ProcessTable.children(of: master.pid).map(\.pid))
         let logStart = (try? FileSystem.read(configuration.errorLogPath))?.utf8.count ?? 0
         try await program.reload(master, signal: SIGHUP) { () throws(NginxBalancerError) in
@@ -160,7 +142,7 @@ public actor NginxBalancer: LoadBalancerDriver {
     }
 
     /// A master recorded in this directory's pid file that still runs, from an earlier run of the manager.
-    private func adoptableMaster() -> pid_t? {
+    func adoptableMaster() -> pid_t? {
         guard let text = try? FileSystem.read(configuration.pidPath),
             let pid = pid_t(text.filter { !$0.isWhitespace }), ProcessTable.isAlive(pid),
             ProcessTable.commandLine(of: pid)?.contains("nginx: master process") == true

@@ -160,3 +160,65 @@ struct MasterProcess: Sendable {
     var child: ChildProcess?
     var isRunning: Bool { child?.isRunning ?? ProcessTable.isAlive(pid) }
 }
+
+/// A driver that runs its program's master (nginx, haproxy): how a new configuration is put in place.
+protocol MasterDriver: Actor {
+    associatedtype Failure: ProgramDriverError
+    var program: MasterProgram<Failure> { get }
+    /// The running master, if any.
+    var master: MasterProcess? { get set }
+    /// A master recorded by an earlier run of the manager that still runs.
+    func adoptableMaster() -> pid_t?
+    /// Called once a master is adopted, to start metrics afresh.
+    func masterAdopted() async
+    /// Has the running master load the configuration in place.
+    func reload(_ master: MasterProcess) async throws(Failure)
+    /// Starts a master on the configuration at `path`.
+    func start(_ executable: String, configuration path: String) async throws(Failure)
+}
+
+extension MasterDriver {
+    /// Puts `text` in place at `path`: written next to it as a candidate (creating `directory`),
+    /// checked by the program (`checkArguments(candidate)`, output to `checkOutput`; refused when it
+    /// fails or prints `alert`), installed, and served: the running master reloads; without one, a
+    /// master left by an earlier run is adopted and reloads; otherwise one starts. When serving
+    /// fails, `previous` is written back.
+    func put(
+        _ text: String, at path: String, previous: String?, creating directory: String, executable: String,
+        checkArguments: (String) -> [String], checkOutput: String, alert: String
+    ) async throws(Failure) {
+        let candidate = path + ".candidate"
+        do {
+            try FileSystem.makeDirectory(directory)
+            try FileSystem.write(text, to: candidate)
+        } catch {
+            throw .failed(error.description)
+        }
+        try await program.check(checkArguments(candidate), outputPath: checkOutput, alert: alert)
+        try await program.install(candidate, at: path, previous: previous) { () async throws(Failure) in
+            if master?.isRunning != true, let adopted = adoptableMaster() {
+                master = program.adopt(adopted)
+                await masterAdopted()
+            }
+            if let master, master.isRunning {
+                try await reload(master)
+            } else {
+                try await start(executable, configuration: path)
+            }
+        }
+    }
+}
+
+extension BalancedService {
+    /// The weight of every backend address the services list (the largest when several list it),
+    /// as the drivers report it with their metrics; backends of weight 0 take no traffic.
+    static func backendWeights(_ services: [BalancedService]) -> [String: Double] {
+        var weights: [String: Double] = [:]
+        for service in services {
+            for backend in service.backends {
+                weights[backend.address] = max(weights[backend.address] ?? 0, backend.weight)
+            }
+        }
+        return weights
+    }
+}

@@ -53,12 +53,12 @@ final class TCPRouter: Sendable {
                 service.holdTimeout = wanted.holdTimeout
                 service.redirect = wanted.redirect
                 state.services[url] = service
-                for backend in wanted.backends {
-                    state.weights[backend.address] = backend.weight
-                    if state.counters[backend.address] == nil {
-                        state.counters[backend.address] = BackendCounters()
-                    }
+                for backend in wanted.backends where state.counters[backend.address] == nil {
+                    state.counters[backend.address] = BackendCounters()
                 }
+            }
+            for (address, weight) in BalancedService.backendWeights(services) {
+                state.weights[address] = weight
             }
             let configured = Set(merged.values.flatMap { $0.backends.map(\.address) })
             state.counters = state.counters.filter {
