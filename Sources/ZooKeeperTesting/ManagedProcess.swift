@@ -21,7 +21,7 @@ public final class ManagedProcess: Sendable {
     /// What was run, for messages.
     public let commandLine: String
     private let guardInput: Mutex<Int32>
-    private let exitStatus = Mutex<Int32?>(nil)
+    private let exit: ExitStatus
 
     /// Starts `arguments[0]` (a path, or a name looked up on PATH) with the rest as arguments.
     ///
@@ -58,20 +58,18 @@ public final class ManagedProcess: Sendable {
         defer { posix_spawnattr_destroy(&attributes) }
         SpawnActions.cleanSignals(&attributes, grouping: .newProcessGroup)
 
-        var env = ProcessInfo.processInfo.environment
-        env.merge(environment) { _, new in new }
-        let argv = ["/bin/sh", "-c", guardScript, "guard"] + arguments
-        let envp = env.map { "\($0.key)=\($0.value)" }
-        var pid: pid_t = 0
-        let result = withCStrings(argv) { cArgv in
-            withCStrings(envp) { cEnvp in posix_spawn(&pid, "/bin/sh", &actions, &attributes, cArgv, cEnvp) }
+        let launched = Result { () throws(ProcessLaunch.Failure) in
+            try ProcessLaunch.spawn(
+                "/bin/sh", arguments: ["/bin/sh", "-c", guardScript, "guard"] + arguments, adding: environment,
+                actions: &actions, attributes: &attributes)
         }
         close(pipeFDs[0])
-        guard result == 0 else {
+        guard case .success(let pid) = launched else {
             close(pipeFDs[1])
-            throw TestServerError("cannot start \(arguments[0]): \(String(cString: strerror(result)))")
+            throw TestServerError("cannot start \(arguments[0]): \(launched)")
         }
         self.pid = pid
+        self.exit = ExitStatus(pid: pid)
         self.guardInput = Mutex(pipeFDs[1])
         self.logPath = logPath
         self.commandLine = arguments.joined(separator: " ")
@@ -83,28 +81,10 @@ public final class ManagedProcess: Sendable {
     }
 
     /// Whether the command is still running (it is reaped once it has exited).
-    public var isRunning: Bool { reap() == nil }
+    public var isRunning: Bool { exit.value == nil }
 
     /// The exit status once the command has exited: the exit code, or 128 + the signal number.
-    public var terminationStatus: Int32? { reap() }
-
-    private func reap() -> Int32? {
-        exitStatus.withLock { status in
-            if let status { return status }
-            var raw: Int32 = 0
-            let result = waitpid(pid, &raw, WNOHANG)
-            if result == 0 { return nil }
-            if result < 0 {
-                // ECHILD: the runner reaps children itself (or ignores SIGCHLD); ask the kernel.
-                if Glibc.kill(pid, 0) == 0 { return nil }
-                status = -1
-                return status
-            }
-            let low = raw & 0x7f
-            status = low == 0 ? (raw >> 8) & 0xff : 128 + low
-            return status
-        }
-    }
+    public var terminationStatus: Int32? { exit.value }
 
     /// Kills the command at once (SIGKILL, like a crash or a power cut) and waits for it.
     public func kill() async {
@@ -125,7 +105,7 @@ public final class ManagedProcess: Sendable {
     @discardableResult
     public func waitForExit() async -> Int32 {
         while true {
-            if let status = reap() { return status }
+            if let status = exit.value { return status }
             try? await Task.sleep(for: .milliseconds(20))
         }
     }
@@ -135,11 +115,4 @@ public final class ManagedProcess: Sendable {
         guard let text = try? String(contentsOfFile: logPath, encoding: .utf8) else { return "" }
         return text.split(separator: "\n", omittingEmptySubsequences: false).suffix(lines).joined(separator: "\n")
     }
-}
-
-private func withCStrings<R>(_ strings: [String], _ body: ([UnsafeMutablePointer<CChar>?]) -> R) -> R {
-    var pointers: [UnsafeMutablePointer<CChar>?] = strings.map { strdup($0) }
-    pointers.append(nil)
-    defer { for pointer in pointers { free(pointer) } }
-    return body(pointers)
 }

@@ -37,7 +37,7 @@ final class CLIProcess: Sendable {
     let pid: pid_t
     let arguments: [String]
     private let directory: String
-    private let exitStatus = Mutex<Int32?>(nil)
+    private let exit: ExitStatus
 
     /// Starts `reactor arguments…`.
     ///
@@ -63,22 +63,15 @@ final class CLIProcess: Sendable {
         defer { posix_spawnattr_destroy(&attributes) }
         SpawnActions.cleanSignals(&attributes, grouping: .newProcessGroup)
 
-        var env = ProcessInfo.processInfo.environment
-        env.merge(environment) { _, new in new }
-        let argv = [binary] + arguments
-        var pid: pid_t = 0
-        let result = withCStrings(argv) { cArgv in
-            withCStrings(env.map { "\($0.key)=\($0.value)" }) { cEnv in
-                posix_spawn(&pid, binary, &actions, &attributes, cArgv, cEnv)
-            }
-        }
-        guard result == 0 else { throw TestServerError("cannot start \(binary): \(String(cString: strerror(result)))") }
+        let pid = try ProcessLaunch.spawn(
+            binary, arguments: [binary] + arguments, adding: environment, actions: &actions, attributes: &attributes)
         self.pid = pid
+        self.exit = ExitStatus(pid: pid)
         self.arguments = arguments
     }
 
     deinit {
-        if exitStatus.withLock({ $0 }) == nil {
+        if exit.value == nil {
             Glibc.kill(pid, SIGKILL)
             var raw: Int32 = 0
             waitpid(pid, &raw, 0)
@@ -95,17 +88,7 @@ final class CLIProcess: Sendable {
     func signal(_ signal: Int32) { Glibc.kill(pid, signal) }
 
     /// The exit status once the command has exited.
-    var terminationStatus: Int32? {
-        exitStatus.withLock { status in
-            if let status { return status }
-            var raw: Int32 = 0
-            let result = waitpid(pid, &raw, WNOHANG)
-            guard result == pid else { return nil }
-            let low = raw & 0x7f
-            status = low == 0 ? (raw >> 8) & 0xff : 128 + low
-            return status
-        }
-    }
+    var terminationStatus: Int32? { exit.value }
 
     /// Waits for the command to exit; kills it after `timeout`.
     func finish(timeout: Duration = .seconds(30)) async throws -> CLIResult {
@@ -120,11 +103,4 @@ final class CLIProcess: Sendable {
         }
         return CLIResult(arguments: arguments, status: terminationStatus ?? -1, stdout: stdout, stderr: stderr)
     }
-}
-
-private func withCStrings<R>(_ strings: [String], _ body: ([UnsafeMutablePointer<CChar>?]) -> R) -> R {
-    var pointers: [UnsafeMutablePointer<CChar>?] = strings.map { strdup($0) }
-    pointers.append(nil)
-    defer { for pointer in pointers { free(pointer) } }
-    return body(pointers)
 }

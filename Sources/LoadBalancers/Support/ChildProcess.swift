@@ -19,7 +19,7 @@ final class ChildProcess: Sendable {
     let pid: pid_t
     /// `argv[0]`, for messages.
     let name: String
-    private let exitStatus = Mutex<Int32?>(nil)
+    private let exit: ExitStatus
 
     /// Starts `arguments[0]` (an absolute path) with the rest as arguments, in this process's environment.
     ///
@@ -47,15 +47,12 @@ final class ChildProcess: Sendable {
         // is stopped through shutdown() (or adopted by the next run when the manager dies).
         SpawnActions.cleanSignals(&attributes, grouping: .newProcessGroup)
 
-        var pid: pid_t = 0
-        let result = withCStrings(arguments) { argv in
-            posix_spawn(&pid, arguments[0], &actions, &attributes, argv, environ)
+        do {
+            pid = try ProcessLaunch.spawn(arguments[0], arguments: arguments, actions: &actions, attributes: &attributes)
+        } catch {
+            throw ChildProcessError(description: error.description)
         }
-        guard result == 0 else {
-            throw ChildProcessError(
-                description: "cannot start \(arguments[0]): \(String(cString: strerror(result)))")
-        }
-        self.pid = pid
+        exit = ExitStatus(pid: pid)
         self.name = arguments[0]
     }
 
@@ -63,22 +60,7 @@ final class ChildProcess: Sendable {
     ///
     /// When the status cannot be known (another part of the program reaps children) an exited process
     /// reports -1.
-    var terminationStatus: Int32? {
-        exitStatus.withLock { status in
-            if let status { return status }
-            var raw: Int32 = 0
-            let result = waitpid(pid, &raw, WNOHANG)
-            if result == 0 { return nil }
-            if result < 0 {
-                if kill(pid, 0) == 0 { return nil }
-                status = -1
-                return status
-            }
-            let low = raw & 0x7f
-            status = low == 0 ? (raw >> 8) & 0xff : 128 + low
-            return status
-        }
-    }
+    var terminationStatus: Int32? { exit.value }
 
     var isRunning: Bool { terminationStatus == nil }
 
@@ -134,11 +116,4 @@ final class ChildProcess: Sendable {
 /// A balancer's process could not be started or run.
 struct ChildProcessError: Error, CustomStringConvertible {
     var description: String
-}
-
-private func withCStrings<R>(_ strings: [String], _ body: ([UnsafeMutablePointer<CChar>?]) -> R) -> R {
-    var pointers: [UnsafeMutablePointer<CChar>?] = strings.map { strdup($0) }
-    pointers.append(nil)
-    defer { for pointer in pointers { free(pointer) } }
-    return body(pointers)
 }

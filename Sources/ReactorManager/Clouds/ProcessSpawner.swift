@@ -25,16 +25,13 @@ enum ProcessSpawner {
         // A session and process group of its own.
         SpawnActions.cleanSignals(&attributes, grouping: .newSession)
 
-        var env = ProcessInfo.processInfo.environment
-        env.merge(environment) { _, new in new }
-        let argv = ["/bin/sh", "-c", command]
-        let envp = env.map { "\($0.key)=\($0.value)" }
-        var pid: pid_t = 0
-        let result = withCStrings(argv) { cArgv in
-            withCStrings(envp) { cEnvp in posix_spawn(&pid, "/bin/sh", &actions, &attributes, cArgv, cEnvp) }
+        do {
+            return try ProcessLaunch.spawn(
+                "/bin/sh", arguments: ["/bin/sh", "-c", command], adding: environment, actions: &actions,
+                attributes: &attributes)
+        } catch {
+            throw CloudError("cannot start the instance command: \(error.reason)")
         }
-        guard result == 0 else { throw CloudError("cannot start the instance command: \(String(cString: strerror(result)))") }
-        return pid
     }
 
     /// When the process started (clock ticks since boot, from /proc), to tell a pid from a later
@@ -60,10 +57,4 @@ enum ProcessSpawner {
         _ = ProcessCloud.isAlive(pid)
     }
 
-    private static func withCStrings<R>(_ strings: [String], _ body: ([UnsafeMutablePointer<CChar>?]) -> R) -> R {
-        var pointers: [UnsafeMutablePointer<CChar>?] = strings.map { strdup($0) }
-        pointers.append(nil)
-        defer { for pointer in pointers { free(pointer) } }
-        return body(pointers)
-    }
 }
