@@ -169,7 +169,7 @@ final class ForwardingLoop: @unchecked Sendable {
     }
 
     private func handle(_ events: UInt32, tag: UInt64) {
-        let id = Int(tag >> 2)
+        let id = Int(tag >> 10)
         switch Kind(rawValue: tag & 3) {
         case .wake:
             var value: UInt64 = 0
@@ -181,6 +181,8 @@ final class ForwardingLoop: @unchecked Sendable {
             // An event can outlive its connection within one batch; ids are never reused.
             guard let connection = connections[id] else { return }
             let isClient = tag & 3 == Kind.client.rawValue
+            // Likewise a backend socket of an earlier attempt.
+            guard isClient || (tag >> 2) & 0xff == UInt64(connection.attempt & 0xff) else { return }
             let readable = events & (EPOLLIN.rawValue | EPOLLRDHUP.rawValue | EPOLLHUP.rawValue | EPOLLERR.rawValue) != 0
             let writable = events & (EPOLLOUT.rawValue | EPOLLHUP.rawValue | EPOLLERR.rawValue) != 0
             let failed = events & (EPOLLHUP.rawValue | EPOLLERR.rawValue) != 0
@@ -393,7 +395,7 @@ final class ForwardingLoop: @unchecked Sendable {
             return
         }
         connection.phase = .connecting
-        guard register(fd, tag: Self.tag(connection.id, .backend), events: Self.streamEvents) else {
+        guard register(fd, tag: Self.tag(connection.id, .backend, attempt: connection.attempt), events: Self.streamEvents) else {
             connectFailed(connection, reason: "cannot watch the backend socket")
             return
         }
@@ -659,8 +661,10 @@ final class ForwardingLoop: @unchecked Sendable {
 
     private static let streamEvents = EPOLLIN.rawValue | EPOLLOUT.rawValue | EPOLLRDHUP.rawValue | EPOLLET.rawValue
 
-    private static func tag(_ id: Int, _ kind: Kind) -> UInt64 {
-        UInt64(id) << 2 | kind.rawValue
+    /// What an epoll event carries: the connection (or listener) id, the connect attempt (backend
+    /// sockets; 8 bits are enough to tell it from the previous one) and the kind of socket.
+    private static func tag(_ id: Int, _ kind: Kind, attempt: Int = 0) -> UInt64 {
+        UInt64(id) << 10 | UInt64(attempt & 0xff) << 2 | kind.rawValue
     }
 
     private func register(_ fd: Int32, tag: UInt64, events: UInt32) -> Bool {
