@@ -84,7 +84,7 @@ struct HAProxyConfiguration: Sendable {
             }
             var names: Set<String> = []
             for (backend, weight) in zip(service.backends, weights) {
-                guard NginxConfiguration.isAddress(backend.ip), (1...65535).contains(backend.port),
+                guard IPLiteral.isAddress(backend.ip), (1...65535).contains(backend.port),
                     names.insert(Self.serverName(backend)).inserted
                 else { throw .conflict("backend '\(backend.address)' of \(service.url) is not a distinct ip:port") }
                 let address = backend.ip.contains(":") ? "[\(backend.ip)]:\(backend.port)" : backend.address

@@ -126,14 +126,14 @@ public actor NginxBalancer: LoadBalancerDriver, MasterDriver {
     /// SIGHUP, then waits until new workers run and the old ones no longer take requests.
     func reload(_ master: MasterProcess) async throws(NginxBalancerError) {
         let old = Set(ProcessTable.children(of: master.pid).map(\.pid))
-        let logStart = (try? FileSystem.read(configuration.errorLogPath))?.utf8.count ?? 0
+        // Only what the reload adds to the error log is read, however long the log has grown.
+        let logStart = FileSystem.size(configuration.errorLogPath)
         try await program.reload(master, signal: SIGHUP) { () throws(NginxBalancerError) in
             let workers = ProcessTable.children(of: master.pid)
             let fresh = workers.contains { !old.contains($0.pid) && $0.commandLine.hasSuffix("worker process") }
             let oldServing = workers.contains { old.contains($0.pid) && $0.commandLine.hasSuffix("worker process") }
             if fresh && !oldServing { return true }
-            let log = (try? FileSystem.read(configuration.errorLogPath)) ?? ""
-            let news = String(decoding: log.utf8.dropFirst(logStart), as: UTF8.self)
+            let news = (try? FileSystem.read(configuration.errorLogPath, from: logStart)) ?? ""
             if news.contains("[emerg]") || news.contains("[alert]") {
                 throw .failed("nginx could not reload (the previous configuration keeps serving): \(Self.problems(in: news))")
             }

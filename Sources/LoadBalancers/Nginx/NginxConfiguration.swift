@@ -78,7 +78,7 @@ struct NginxConfiguration: Sendable {
                     upstream += "        least_conn;\n"
                 }
                 for (backend, weight) in live {
-                    guard Self.isAddress(backend.ip), (1...65535).contains(backend.port) else {
+                    guard IPLiteral.isAddress(backend.ip), (1...65535).contains(backend.port) else {
                         throw .conflict("backend '\(backend.address)' of \(service.url) is not an ip:port")
                     }
                     let ip = backend.ip.contains(":") ? "[\(backend.ip)]" : backend.ip
@@ -149,14 +149,6 @@ struct NginxConfiguration: Sendable {
         }
         text += "}\n"
         return text
-    }
-
-    /// An IPv4 or IPv6 address literal (backends are addresses, never names nginx would resolve once).
-    static func isAddress(_ text: String) -> Bool {
-        guard !text.isEmpty else { return false }
-        if text.contains(":") { return text.allSatisfy { $0.isHexDigit || $0 == ":" || $0 == "." } }
-        let parts = text.split(separator: ".", omittingEmptySubsequences: false)
-        return parts.count == 4 && parts.allSatisfy { !$0.isEmpty && $0.allSatisfy(\.isNumber) && (Int($0) ?? 256) <= 255 }
     }
 
     private static func isQuotable(_ text: String) -> Bool {

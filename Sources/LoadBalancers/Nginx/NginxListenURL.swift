@@ -40,9 +40,7 @@ struct NginxListenURL: Sendable, Hashable {
                 portText = after.dropFirst()
             }
             let inside = host.dropFirst().dropLast()
-            guard !inside.isEmpty, inside.allSatisfy({ $0.isHexDigit || $0 == ":" || $0 == "." }) else {
-                throw .invalidURL(url)
-            }
+            guard IPLiteral.isIPv6(inside) else { throw .invalidURL(url) }
         } else if let colon = authority.lastIndex(of: ":") {
             host = authority[..<colon]
             portText = authority[authority.index(after: colon)...]
@@ -62,10 +60,7 @@ struct NginxListenURL: Sendable, Hashable {
         } else {
             let allowed = host.allSatisfy { $0.isASCII && ($0.isLetter || $0.isNumber || $0 == "." || $0 == "-") }
             guard allowed, !host.hasPrefix("."), !host.hasPrefix("-") else { throw .invalidURL(url) }
-            let isIPv4 = host.split(separator: ".", omittingEmptySubsequences: false).count == 4
-                && host.split(separator: ".", omittingEmptySubsequences: false).allSatisfy {
-                    !$0.isEmpty && $0.allSatisfy(\.isNumber) && (Int($0) ?? 256) <= 255
-                }
+            let isIPv4 = IPLiteral.isIPv4(host)
             address = isIPv4 ? String(host) : nil
             serverName = isIPv4 ? nil : String(host).lowercased()
         }

@@ -45,9 +45,17 @@ enum FileSystem {
 
     /// The whole file as UTF-8 text.
     static func read(_ path: String) throws(Failure) -> String {
+        try read(path, from: 0)
+    }
+
+    /// The file from byte `offset` on (what was added since it had that size), as UTF-8 text.
+    static func read(_ path: String, from offset: Int) throws(Failure) -> String {
         let fd = open(path, O_RDONLY | O_CLOEXEC)
         guard fd >= 0 else { throw Failure(description: "cannot read \(path): \(String(cString: strerror(errno)))") }
         defer { close(fd) }
+        if offset > 0 && lseek(fd, off_t(offset), SEEK_SET) < 0 {
+            throw Failure(description: "cannot read \(path) from byte \(offset): \(String(cString: strerror(errno)))")
+        }
         var bytes: [UInt8] = []
         var chunk = [UInt8](repeating: 0, count: 64 * 1024)
         while true {
@@ -57,6 +65,12 @@ enum FileSystem {
             bytes += chunk[..<count]
         }
         return String(decoding: bytes, as: UTF8.self)
+    }
+
+    /// The file's size in bytes; 0 when it does not exist.
+    static func size(_ path: String) -> Int {
+        var info = stat()
+        return stat(path, &info) == 0 ? Int(info.st_size) : 0
     }
 
     static func isExecutable(_ path: String) -> Bool {
