@@ -38,7 +38,8 @@ import ZooKeeperTesting
             let path = "/v1.1/endpoints/web/state"
             for _ in 0..<3 { try await api.request(.get, path) }
             #expect(try await api.request(.post, path, body: #"{"action":"start"}"#).status == .ok)
-            #expect(try await api.request(.get, path).json?.objectValue?["state"] == "RUNNING", "own write read back at once")
+            let state = try await api.request(.get, path).json?.objectValue?["state"]
+            #expect(state == "RUNNING", "own write read back at once")
 
             // A manager, another API node or an operator writes in ZooKeeper: the next answers follow.
             try await api.zk.create(ZNodeLayout.endpoint(id, EndpointNode.manager), data: Array("m-1".utf8))
@@ -92,10 +93,11 @@ import ZooKeeperTesting
             try await api.makeEndpoint("b", confirming: ["10.0.0.2"])
             try await api.request(.post, "/v1.1/endpoints/b/state", body: #"{"action":"start"}"#)
             // Implicit routes: each caller its own endpoint, every time.
+            let implicit = "/v1.1/endpoint/state"
             for _ in 0..<3 {
-                #expect(try await api.request(.get, "/v1.1/endpoint/state", from: "10.0.0.1").json?.objectValue?["state"] == "PAUSED")
-                #expect(try await api.request(.get, "/v1.1/endpoint/state", from: "10.0.0.2").json?.objectValue?["state"] == "RUNNING")
-                #expect(try await api.request(.get, "/v1.1/endpoint/state", from: "10.0.0.3").status == .notFound)
+                #expect(try await api.request(.get, implicit, from: "10.0.0.1").json?.objectValue?["state"] == "PAUSED")
+                #expect(try await api.request(.get, implicit, from: "10.0.0.2").json?.objectValue?["state"] == "RUNNING")
+                #expect(try await api.request(.get, implicit, from: "10.0.0.3").status == .notFound)
             }
             // Keys: only the right one, in the header or the query, every time.
             try await api.request(.post, "/v1.1/auth_key", body: #"{"auth_key":"k"}"#)
@@ -124,13 +126,19 @@ import ZooKeeperTesting
         let memo = ResponseMemo(client: zk, capacity: 4)
         try await zk.create("/n", data: Array("1".utf8))
         let head = HTTPResponse(status: .ok)
-        func key(_ target: String) -> ResponseMemo.Key { .init(HTTPRequest(method: .get, scheme: nil, authority: nil, path: target), peer: nil) }
-        func keep(_ target: String, status: HTTPResponse.Status = .ok, read: @Sendable () async throws -> Void) async throws {
+        func key(_ target: String) -> ResponseMemo.Key {
+            .init(HTTPRequest(method: .get, scheme: nil, authority: nil, path: target), peer: nil)
+        }
+        func keep(
+            _ target: String, status: HTTPResponse.Status = .ok, read: @Sendable () async throws -> Void
+        ) async throws {
             let log = NodeReadLog()
             try await log.record { try await read() }
             memo.keep(HTTPResponse(status: status), body: ByteBuffer(string: target), for: key(target), log: log)
         }
-        let watched: @Sendable () async throws -> Void = { _ = try await cache.value(at: "/n", keepAbsence: true, decode: { $0 }) }
+        let watched: @Sendable () async throws -> Void = {
+            _ = try await cache.value(at: "/n", keepAbsence: true, decode: { $0 })
+        }
 
         try await keep("/nothing-read") {}
         try await keep("/refused", status: .unauthorized, read: watched)
@@ -173,7 +181,8 @@ private func withLoggedAPI(
     var logger = Logger(label: "reactor.api.test") { _ in RequestLog.Handler(log: log) }
     logger.logLevel = .info
     let app = try await buildApplication(
-        APIConfiguration(zookeeper: namespace, host: "127.0.0.1", port: 0, connectTimeout: .seconds(30), logger: logger))
+        APIConfiguration(
+            zookeeper: namespace, host: "127.0.0.1", port: 0, connectTimeout: .seconds(30), logger: logger))
     let zk = try await ZooKeeperClient.connect(.init(connectString: namespace, connectTimeout: .seconds(30)))
     do {
         try await app.test(.live) { client in

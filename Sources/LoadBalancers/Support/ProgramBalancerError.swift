@@ -21,7 +21,8 @@ public enum ProgramBalancerError<Program: BalancerProgram>: Error, Hashable, Cus
         let words = DriverErrorWording(driver: Program.name, serves: Program.serves)
         return switch self {
         case .invalidURL(let url): words.invalidURL(url)
-        case .invalidSetting(let key, let value, let expected): words.invalidSetting(key: key, value: value, expected: expected)
+        case .invalidSetting(let key, let value, let expected):
+            words.invalidSetting(key: key, value: value, expected: expected)
         case .conflict(let reason): words.problem(reason)
         case .rejected(let message): words.rejected(message)
         case .notInstalled: words.notInstalled

@@ -24,6 +24,10 @@ import Glibc
 /// side's output once everything before it was delivered; a connection closes when both directions
 /// are done or either socket fails. Everything a connection owns is touched on its loop only;
 /// other threads talk to a loop through ``post(_:)`` and read the session and held tables.
+///
+/// `@unchecked Sendable`: the connection, listener and deadline tables are touched only on the
+/// loop's own thread; other threads reach the loop only through `post(_:)` (its inbox is behind a
+/// `Mutex`) and read `sessions` and `heldCounts`, which are `Mutex`es themselves.
 final class ForwardingLoop: @unchecked Sendable {
     /// What other threads ask a loop to do.
     enum Command: Sendable {
@@ -183,9 +187,9 @@ final class ForwardingLoop: @unchecked Sendable {
             let isClient = tag & 3 == Kind.client.rawValue
             // Likewise a backend socket of an earlier attempt.
             guard isClient || (tag >> 2) & 0xff == UInt64(connection.attempt & 0xff) else { return }
-            let readable = events & (EPOLLIN.rawValue | EPOLLRDHUP.rawValue | EPOLLHUP.rawValue | EPOLLERR.rawValue) != 0
-            let writable = events & (EPOLLOUT.rawValue | EPOLLHUP.rawValue | EPOLLERR.rawValue) != 0
             let failed = events & (EPOLLHUP.rawValue | EPOLLERR.rawValue) != 0
+            let readable = failed || events & (EPOLLIN.rawValue | EPOLLRDHUP.rawValue) != 0
+            let writable = failed || events & EPOLLOUT.rawValue != 0
             if isClient {
                 if readable { connection.up.sourceReadable = true }
                 if writable { connection.down.destinationWritable = true }
@@ -330,7 +334,8 @@ final class ForwardingLoop: @unchecked Sendable {
                     pauseListener(listenerID)
                     return
                 default:
-                    logger.warning("accept failed", metadata: ["lb.url": "\(url)", "error": "\(String(cString: strerror(errno)))"])
+                    logger.warning(
+                        "accept failed", metadata: ["lb.url": "\(url)", "error": "\(String(cString: strerror(errno)))"])
                     return
                 }
             }
@@ -395,7 +400,8 @@ final class ForwardingLoop: @unchecked Sendable {
             return
         }
         connection.phase = .connecting
-        guard register(fd, tag: Self.tag(connection.id, .backend, attempt: connection.attempt), events: Self.streamEvents) else {
+        let tag = Self.tag(connection.id, .backend, attempt: connection.attempt)
+        guard register(fd, tag: tag, events: Self.streamEvents) else {
             connectFailed(connection, reason: "cannot watch the backend socket")
             return
         }
@@ -413,7 +419,8 @@ final class ForwardingLoop: @unchecked Sendable {
         connection.phase = .open
         connection.counters?.connections.wrappingAdd(1, ordering: .relaxed)
         sessions.withLock {
-            $0[connection.id] = SessionRecord(clientAddress: connection.clientAddress, backend: connection.backendAddress)
+            $0[connection.id] = SessionRecord(
+                clientAddress: connection.clientAddress, backend: connection.backendAddress)
         }
         serve(connection)
     }
@@ -436,7 +443,9 @@ final class ForwardingLoop: @unchecked Sendable {
         connection.counters = nil
         logger.warning(
             "backend connect failed",
-            metadata: ["lb.url": "\(connection.url)", "lb.backend": "\(connection.backendAddress)", "error": "\(reason)"])
+            metadata: [
+                "lb.url": "\(connection.url)", "lb.backend": "\(connection.backendAddress)", "error": "\(reason)",
+            ])
         connection.tried.insert(connection.backendAddress)
         route(connection)
     }
@@ -446,7 +455,9 @@ final class ForwardingLoop: @unchecked Sendable {
     private func hold(_ connection: Connection, for timeout: Duration) {
         let (seconds, attoseconds) = timeout.components
         let deadline = Self.now() + seconds * 1_000_000_000 + attoseconds / 1_000_000_000
-        logger.debug("holding client: no backend", metadata: ["lb.url": "\(connection.url)", "lb.client": "\(connection.clientDescription)"])
+        logger.debug(
+            "holding client: no backend",
+            metadata: ["lb.url": "\(connection.url)", "lb.client": "\(connection.clientDescription)"])
         connection.phase = .held(deadline: deadline)
         waiting[connection.id] = connection
         nextWaitingDeadline = min(nextWaitingDeadline, deadline)
@@ -486,7 +497,8 @@ final class ForwardingLoop: @unchecked Sendable {
         if outcome.hasBackends {
             route(connection)
         } else if let location = outcome.redirect {
-            logger.debug("hold time passed: redirecting", metadata: ["lb.url": "\(connection.url)", "lb.redirect": "\(location)"])
+            logger.debug(
+                "hold time passed: redirecting", metadata: ["lb.url": "\(connection.url)", "lb.redirect": "\(location)"])
             redirect(connection, to: location)
         } else {
             close(connection, because: "hold time passed")
@@ -565,8 +577,8 @@ final class ForwardingLoop: @unchecked Sendable {
             if flow.offset < flow.pending.count {
                 guard flow.destinationWritable else { return true }
                 let offset = flow.offset
-                let sent = flow.pending.withUnsafeBytes {
-                    send(destination, $0.baseAddress! + offset, $0.count - offset, Int32(MSG_NOSIGNAL))
+                let sent = flow.pending.withUnsafeBytes { bytes in
+                    send(destination, bytes.baseAddress.map { $0 + offset }, bytes.count - offset, Int32(MSG_NOSIGNAL))
                 }
                 if sent > 0 {
                     flow.offset += sent
@@ -831,7 +843,8 @@ private func startThread(name: String, _ body: @escaping @Sendable () -> Void) {
     let created = pthread_create(
         &thread, nil,
         { argument in
-            let start = Unmanaged<Start>.fromOpaque(argument!).takeRetainedValue()
+            guard let argument else { return nil }
+            let start = Unmanaged<Start>.fromOpaque(argument).takeRetainedValue()
             _ = reactor_name_thread(String(start.name.prefix(15)))
             start.body()
             return nil

@@ -230,7 +230,8 @@ enum ListeningSocket {
             throw .cannotListen(url: url, reason: "cannot resolve '\(host)': \(String(cString: gai_strerror(status)))")
         }
         defer { freeaddrinfo(found) }
-        let fd = socket(info.pointee.ai_family, Int32(SOCK_STREAM.rawValue | SOCK_NONBLOCK.rawValue | SOCK_CLOEXEC.rawValue), 0)
+        let type = Int32(SOCK_STREAM.rawValue | SOCK_NONBLOCK.rawValue | SOCK_CLOEXEC.rawValue)
+        let fd = socket(info.pointee.ai_family, type, 0)
         guard fd >= 0 else { throw .cannotListen(url: url, reason: String(cString: strerror(errno))) }
         var one: Int32 = 1
         let size = socklen_t(MemoryLayout<Int32>.size)

@@ -36,7 +36,9 @@ struct APIRoutes {
     /// `handler` must read ZooKeeper only through the store (whose reads report to the request's
     /// ``NodeReadLog``), and its answer must depend on nothing but those reads and what
     /// ``ResponseMemo/Key`` holds.
-    func addReusable(_ path: String, _ handler: @escaping @Sendable (Request, APIRequestContext) async throws -> JSONValue) {
+    func addReusable(
+        _ path: String, _ handler: @escaping @Sendable (Request, APIRequestContext) async throws -> JSONValue
+    ) {
         let memo = services.memo
         add(.get, path) { request, context in
             let log = NodeReadLog()
