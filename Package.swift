@@ -2,7 +2,7 @@
 import PackageDescription
 
 let strict: [SwiftSetting] = [
-    .enableUpcomingFeature("ExistentialAny"),
+    .enableUpcomingFeature("ExistentialAny")
 ]
 
 let package = Package(
@@ -152,7 +152,9 @@ let package = Package(
         ),
         .testTarget(
             name: "ReactorManagerTests",
-            dependencies: ["ReactorManager", "ReactorStore", "ReactorCore", "ZooKeeper", "ZooKeeperTesting", "LoadBalancers"],
+            dependencies: [
+                "ReactorManager", "ReactorStore", "ReactorCore", "ZooKeeper", "ZooKeeperTesting", "LoadBalancers",
+            ],
             swiftSettings: strict
         ),
         .testTarget(

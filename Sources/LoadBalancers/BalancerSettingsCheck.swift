@@ -6,7 +6,9 @@ public enum BalancerSettingsCheck {
     /// drivers this build does not have).
     ///
     /// - Returns: the key at fault and a message such as `'lots': expected a whole number …`.
-    public static func problem(driver: String, section: [String: String], url: String? = nil) -> (key: String, message: String)? {
+    public static func problem(driver: String, section: [String: String], url: String? = nil) -> (
+        key: String, message: String
+    )? {
         switch driver {
         case "tcp":
             do { _ = try TCPSettings(section: section) } catch { return problem(error) }

@@ -26,4 +26,3 @@ public enum MultiResult: Sendable, Hashable {
     case deleted
     case checked
 }
-

@@ -23,13 +23,17 @@ public enum ZNodePath {
         while let byte = utf8.next() {
             if byte == UInt8(ascii: "/") {
                 if segmentLength == 0 { throw invalid("empty segment ('//')") }
-                if dots == segmentLength && dots <= 2 { throw invalid("relative segment '\(String(repeating: ".", count: dots))'") }
+                if dots == segmentLength && dots <= 2 {
+                    throw invalid("relative segment '\(String(repeating: ".", count: dots))'")
+                }
                 segmentLength = 0
                 dots = 0
             } else {
                 if byte < 0x20 || byte == 0x7F { throw invalid("control character \(byte) is not allowed") }
                 // U+0080…U+009F are C2 80…C2 9F; U+D800…U+F8FF start with ED A0…EF A3; U+FFF0…U+FFFF are EF BF B0…BF.
-                if previous == 0xC2 && byte >= 0x80 && byte <= 0x9F { throw invalid("control character is not allowed") }
+                if previous == 0xC2 && byte >= 0x80 && byte <= 0x9F {
+                    throw invalid("control character is not allowed")
+                }
                 segmentLength += 1
                 if byte == UInt8(ascii: ".") { dots += 1 }
             }

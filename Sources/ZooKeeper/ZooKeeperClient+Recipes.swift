@@ -62,7 +62,9 @@ extension ZooKeeperClient {
         let timeoutMilliseconds = configuration.sessionTimeoutMilliseconds
         let connected: Bool = await BlockingThread.value {
             var clientID = credentials
-            guard let zh = zookeeper_init2(connectString, nil, timeoutMilliseconds, &clientID, nil, 0, libraryLogCallback) else {
+            guard
+                let zh = zookeeper_init2(connectString, nil, timeoutMilliseconds, &clientID, nil, 0, libraryLogCallback)
+            else {
                 return false
             }
             while zoo_state(zh) != ZOO_CONNECTED_STATE && ContinuousClock.now < deadline {

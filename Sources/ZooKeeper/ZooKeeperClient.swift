@@ -135,7 +135,8 @@ public final class ZooKeeperClient: Sendable {
     /// - Parameter version: the version the node must be at; -1 (default) for any.
     public func delete(_ path: String, version: Int32 = -1) async throws {
         try ZNodePath.validate(path)
-        try await submit(path: path, isWrite: true) { zh, box in zoo_adelete(zh, path, version, Callbacks.void, box) } as Void
+        try await submit(path: path, isWrite: true) { zh, box in zoo_adelete(zh, path, version, Callbacks.void, box) }
+            as Void
     }
 
     /// Applies all the operations or none of them.

@@ -16,7 +16,8 @@ public func eventually(
         }
         try await Task.sleep(for: .milliseconds(50))
     }
-    throw TestServerError("timed out after \(timeout) waiting for: \(what)\(lastError.map { " (last error: \($0))" } ?? "")")
+    throw TestServerError(
+        "timed out after \(timeout) waiting for: \(what)\(lastError.map { " (last error: \($0))" } ?? "")")
 }
 
 /// The `reactor` executable built next to the test bundle (or `REACTOR_BIN`).

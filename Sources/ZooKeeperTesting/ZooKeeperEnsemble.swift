@@ -9,7 +9,9 @@ public final class ZooKeeperEnsemble: Sendable {
     public var connectString: String { servers.map(\.connectString).joined(separator: ",") }
 
     /// Starts `size` servers (default 3) and waits until they form a quorum.
-    public static func start(size: Int = 3, options: ZooKeeperServer.Options = .init()) async throws -> ZooKeeperEnsemble {
+    public static func start(size: Int = 3, options: ZooKeeperServer.Options = .init()) async throws
+        -> ZooKeeperEnsemble
+    {
         let ports = try LoopbackPorts.free(size * 3)
         let peers = (0..<size).map { (peer: ports[size + $0], election: ports[2 * size + $0]) }
         let base = try ZooKeeperServer.makeTemporaryDirectory("ensemble")

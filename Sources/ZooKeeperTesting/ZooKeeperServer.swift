@@ -44,7 +44,8 @@ public final class ZooKeeperServer: @unchecked Sendable {
     ///   - port: the client port (default: a free port).
     public static func start(options: Options = Options(), port: Int? = nil) async throws -> ZooKeeperServer {
         let server = try ZooKeeperServer(
-            clientPort: port ?? LoopbackPorts.free(), directory: makeTemporaryDirectory("zk"), options: options, peers: nil, myID: 1)
+            clientPort: port ?? LoopbackPorts.free(), directory: makeTemporaryDirectory("zk"), options: options,
+            peers: nil, myID: 1)
         try await server.start()
         return server
     }

@@ -38,7 +38,8 @@ struct LocalNode {
                 zookeeper: options.zookeeper, host: options.host, port: options.port,
                 sessionTimeout: options.sessionTimeout, connectTimeout: options.connectTimeout, logger: apiLogger))
         // Signals are the command's business: the API stops on a graceful shutdown of its group.
-        let apiGroup = ServiceGroup(configuration: .init(services: [app], gracefulShutdownSignals: [], logger: apiLogger))
+        let apiGroup = ServiceGroup(
+            configuration: .init(services: [app], gracefulShutdownSignals: [], logger: apiLogger))
         let api = Task { try await apiGroup.run() }
         do {
             try await waitUntilListening(options, api: api)
@@ -91,7 +92,8 @@ struct LocalNode {
             if listensHere(port: options.port) { return }
             try await Task.sleep(for: .milliseconds(20))
         }
-        throw ValidationFailure("the API did not start serving on \(options.host):\(options.port) within \(options.connectTimeout)")
+        throw ValidationFailure(
+            "the API did not start serving on \(options.host):\(options.port) within \(options.connectTimeout)")
     }
 
     /// Whether this process has a socket listening on `port` (another process's listener on the
@@ -111,7 +113,9 @@ struct LocalNode {
         guard !inodes.isEmpty, let descriptors = try? FileManager.default.contentsOfDirectory(atPath: "/proc/self/fd")
         else { return false }
         return descriptors.contains { fd in
-            guard let target = try? FileManager.default.destinationOfSymbolicLink(atPath: "/proc/self/fd/\(fd)") else { return false }
+            guard let target = try? FileManager.default.destinationOfSymbolicLink(atPath: "/proc/self/fd/\(fd)") else {
+                return false
+            }
             return target.hasPrefix("socket:[") && inodes.contains(String(target.dropFirst(8).dropLast()))
         }
     }

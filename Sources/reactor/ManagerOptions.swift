@@ -11,10 +11,16 @@ struct ManagerOptions: ParsableArguments {
     @Option(help: "Seconds between passes of the loop; overrides the configuration's [manager] interval.")
     var interval: Double?
 
-    @Option(help: "Number of keys this manager places on the ownership ring; overrides the configuration's [manager] keys (default 64).")
+    @Option(
+        help:
+            "Number of keys this manager places on the ownership ring; overrides the configuration's [manager] keys (default 64)."
+    )
     var keys: Int?
 
-    @Option(help: "The API URL given to instances (REACTOR_API) when /reactor/url is not set (default: http://127.0.0.1:8080, or this process's API).")
+    @Option(
+        help:
+            "The API URL given to instances (REACTOR_API) when /reactor/url is not set (default: http://127.0.0.1:8080, or this process's API)."
+    )
     var api: String?
 
     @Option(help: "Address the dnsmasq balancer answers DNS queries on (dns:// endpoints).")

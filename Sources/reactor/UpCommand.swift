@@ -48,8 +48,12 @@ struct UpCommand: AsyncParsableCommand {
             throw ValidationError("\(flag) must be between 1 and 65535")
         }
         if let zookeeperPort {
-            guard (1...65535).contains(zookeeperPort) else { throw ValidationError("--zookeeper-port must be between 1 and 65535") }
-            guard connectString == nil else { throw ValidationError("--zookeeper-port is for the private ZooKeeper; drop it with --zookeeper") }
+            guard (1...65535).contains(zookeeperPort) else {
+                throw ValidationError("--zookeeper-port must be between 1 and 65535")
+            }
+            guard connectString == nil else {
+                throw ValidationError("--zookeeper-port is for the private ZooKeeper; drop it with --zookeeper")
+            }
         }
         guard interval > 0 else { throw ValidationError("--interval must be a positive number of seconds") }
         guard demoPhase >= 5 else { throw ValidationError("--demo-phase must be at least 5 seconds") }
@@ -93,7 +97,9 @@ struct UpCommand: AsyncParsableCommand {
                 let endpoint = DemoEndpoint(client: node.managerClient, balancerPort: demoPort, instanceScript: script)
                 try await endpoint.create()
                 say("demo: endpoint 'demo' on the process cloud, balanced on tcp://127.0.0.1:\(demoPort)")
-                say("demo: rules '\(DemoEndpoint.rules)', \(DemoEndpoint.minInstances)–\(DemoEndpoint.maxInstances) instances")
+                say(
+                    "demo: rules '\(DemoEndpoint.rules)', \(DemoEndpoint.minInstances)–\(DemoEndpoint.maxInstances) instances"
+                )
                 let phase = demoPhase
                 demoRun = Task { await endpoint.run(phase: .milliseconds(Int(phase * 1000))) }
             } catch {
@@ -113,7 +119,8 @@ struct UpCommand: AsyncParsableCommand {
         if zookeeperServer != nil {
             // The manager's pid files are kept per name and ensemble, hence its (closed) client.
             let cloud = ProcessCloud(
-                client: node.managerClient, host: options.identity.name, apiURL: "", logger: Logger(label: "reactor.up"),
+                client: node.managerClient, host: options.identity.name, apiURL: "",
+                logger: Logger(label: "reactor.up"),
                 liveHosts: { [] })
             let ended = await cloud.endLocalInstances()
             if ended > 0 { say("ended \(ended) instance process(es)") }

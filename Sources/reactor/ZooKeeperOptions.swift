@@ -5,7 +5,9 @@ import ZooKeeper
 
 /// `--zookeeper` and `--log-level`, shared by every command that talks to ZooKeeper.
 struct ZooKeeperOptions: ParsableArguments {
-    @Option(name: .customLong("zookeeper"), help: "ZooKeeper ensemble: host:port[,host:port…][/chroot] (env REACTOR_ZOOKEEPER).")
+    @Option(
+        name: .customLong("zookeeper"),
+        help: "ZooKeeper ensemble: host:port[,host:port…][/chroot] (env REACTOR_ZOOKEEPER).")
     var connectString: String = ProcessInfo.processInfo.environment["REACTOR_ZOOKEEPER"] ?? "127.0.0.1:2181"
 
     @Option(help: "Seconds to wait for ZooKeeper before giving up.")

@@ -16,12 +16,14 @@ struct DNSMasqBalancerTests {
     @Test func nameResolvesToEveryLiveBackendOnce() async throws {
         try await withDNSMasq { balancer, port, _ in
             try await balancer.configure([
-                BalancedService(url: "dns://web.reactor.test", backends: [
-                    Backend(ip: "127.0.1.1", port: 8000),
-                    Backend(ip: "127.0.1.2", port: 8000, weight: 3),
-                    Backend(ip: "127.0.1.2", port: 8001),  // another port of the same IP: one record
-                    Backend(ip: "127.0.1.3", port: 8000, weight: 0),  // drained: left out
-                ])
+                BalancedService(
+                    url: "dns://web.reactor.test",
+                    backends: [
+                        Backend(ip: "127.0.1.1", port: 8000),
+                        Backend(ip: "127.0.1.2", port: 8000, weight: 3),
+                        Backend(ip: "127.0.1.2", port: 8001),  // another port of the same IP: one record
+                        Backend(ip: "127.0.1.3", port: 8000, weight: 0),  // drained: left out
+                    ])
             ])
             let reply = try await DNSQuery.query("web.reactor.test", port: port)
             #expect(reply.rcode == 0, "expected NOERROR, got \(reply.rcode)")
@@ -104,8 +106,9 @@ struct DNSMasqBalancerTests {
                 let reply = try await DNSQuery.query("web.reactor.test", port: port)
                 #expect(reply.addresses == ["127.0.1.2"], "expected the new run to serve: \(reply)")
                 let current = try #require(await later.processID)
-                #expect(current != leftover && dnsmasqProcesses(in: directory) == [current],
-                        "expected the earlier dnsmasq \(leftover) replaced by \(current)")
+                #expect(
+                    current != leftover && dnsmasqProcesses(in: directory) == [current],
+                    "expected the earlier dnsmasq \(leftover) replaced by \(current)")
             } catch {
                 await later.shutdown()
                 throw error
@@ -124,10 +127,13 @@ struct DNSMasqBalancerTests {
 
     @Test func ttlSettingIsServedAndAChangeRestarts() async throws {
         try await withDNSMasq { balancer, port, _ in
-            try await balancer.configure([Self.service("dns://web.reactor.test", ["127.0.1.1"], settings: ["ttl": "30"])])
+            try await balancer.configure([
+                Self.service("dns://web.reactor.test", ["127.0.1.1"], settings: ["ttl": "30"])
+            ])
             let first = try await DNSQuery.query("web.reactor.test", port: port)
             #expect(first.ttls == [30], "expected TTL 30: \(first)")
-            try await balancer.configure([Self.service("dns://web.reactor.test", ["127.0.1.1"], settings: ["ttl": "5"])])
+            try await balancer.configure([Self.service("dns://web.reactor.test", ["127.0.1.1"], settings: ["ttl": "5"])]
+            )
             let second = try await DNSQuery.query("web.reactor.test", port: port)
             #expect(second.ttls == [5], "expected TTL 5 after the change: \(second)")
         }
@@ -135,17 +141,22 @@ struct DNSMasqBalancerTests {
 
     @Test func badSettingThrowsAndStartsNothing() async throws {
         try await withDNSMasq { balancer, _, directory in
-            await #expect(throws: DNSMasqBalancerError.invalidSetting(
-                key: "ttl", value: "soon", expected: "a whole number of seconds from 0 to 86400")
+            await #expect(
+                throws: DNSMasqBalancerError.invalidSetting(
+                    key: "ttl", value: "soon", expected: "a whole number of seconds from 0 to 86400")
             ) {
-                try await balancer.configure([Self.service("dns://web.reactor.test", ["127.0.1.1"], settings: ["ttl": "soon"])])
+                try await balancer.configure([
+                    Self.service("dns://web.reactor.test", ["127.0.1.1"], settings: ["ttl": "soon"])
+                ])
             }
             #expect(await balancer.processID == nil)
             #expect(dnsmasqProcesses(in: directory).isEmpty)
         }
     }
 
-    @Test(arguments: ["http://web.reactor.test", "dns://web.reactor.test:53", "dns://web.reactor.test/path", "dns://bad_name"])
+    @Test(arguments: [
+        "http://web.reactor.test", "dns://web.reactor.test:53", "dns://web.reactor.test/path", "dns://bad_name",
+    ])
     func badURLThrows(url: String) async throws {
         try await withDNSMasq { balancer, _, _ in
             await #expect(throws: DNSMasqBalancerError.invalidURL(url)) {

@@ -1,5 +1,6 @@
-@testable import LoadBalancers
 import Testing
+
+@testable import LoadBalancers
 
 #if canImport(Glibc)
 import Glibc
@@ -14,7 +15,9 @@ struct HAProxyBalancerTests {
     }
 
     @Test func backendChangesApplyWithinASecondWithoutFailedConnections() async throws {
-        try await withHAProxy { balancer, _ in try await checks(balancer).backendChangesApplyWithinASecondWithoutFailures() }
+        try await withHAProxy { balancer, _ in
+            try await checks(balancer).backendChangesApplyWithinASecondWithoutFailures()
+        }
     }
 
     @Test func stickySessionsKeepEachClientOnOneBackend() async throws {
@@ -29,7 +32,9 @@ struct HAProxyBalancerTests {
             let a = try await TestBackend.start("A")
             let b = try await TestBackend.start("B")
             let port = try freePort()
-            try await balancer.configure([BalancedService(url: "tcp://127.0.0.1:\(port)", backends: [Backend(ip: a.ip, port: a.port)])])
+            try await balancer.configure([
+                BalancedService(url: "tcp://127.0.0.1:\(port)", backends: [Backend(ip: a.ip, port: a.port)])
+            ])
             let client = try TestClient(port: port)
             #expect(try client.readLine() == "A")
             let listed = await eventually { await balancer.sessions()[client.localAddress] == a.address }
@@ -37,14 +42,18 @@ struct HAProxyBalancerTests {
             #expect(listed, "the session should map client to backend: \(sessions)")
 
             // A reload moves new connections to B; the open one stays with the old worker, still listed.
-            try await balancer.configure([BalancedService(url: "tcp://127.0.0.1:\(port)", backends: [Backend(ip: b.ip, port: b.port)])])
+            try await balancer.configure([
+                BalancedService(url: "tcp://127.0.0.1:\(port)", backends: [Backend(ip: b.ip, port: b.port)])
+            ])
             try client.send("still here\n")
             #expect(try client.readLine() == "still here", "a reload should not cut an open connection")
             #expect(await balancer.sessions()[client.localAddress] == a.address, "the old worker's session is listed")
 
             #expect(await balancer.dropSession(client.localAddress))
             #expect(try client.readLine() == nil, "a dropped session should close the client's connection")
-            #expect(await eventually { await balancer.sessions()[client.localAddress] == nil }, "the dropped session should be gone")
+            #expect(
+                await eventually { await balancer.sessions()[client.localAddress] == nil },
+                "the dropped session should be gone")
             #expect(await balancer.dropSession("127.0.0.1:1") == false)
             client.close()
             await a.stop()
@@ -56,7 +65,9 @@ struct HAProxyBalancerTests {
         try await withHAProxy { balancer, _ in
             let a = try await TestBackend.start("A")
             let port = try freePort()
-            try await balancer.configure([BalancedService(url: "tcp://127.0.0.1:\(port)", backends: [Backend(ip: a.ip, port: a.port, weight: 2)])])
+            try await balancer.configure([
+                BalancedService(url: "tcp://127.0.0.1:\(port)", backends: [Backend(ip: a.ip, port: a.port, weight: 2)])
+            ])
             _ = await balancer.metrics()  // starts the measuring interval
             let clients = try openEchoedClients(2, port: port, greetedBy: "A")
             let metrics = try #require(await balancer.metrics()[a.address])
@@ -84,7 +95,8 @@ struct HAProxyBalancerTests {
             #expect(try await httpGet(port: port).body == "A")
             let master = await balancer.masterPID
 
-            let unresolvable = BalancedService(url: "http://no-such-host.invalid:\(try freePort())", backends: working.backends)
+            let unresolvable = BalancedService(
+                url: "http://no-such-host.invalid:\(try freePort())", backends: working.backends)
             do {
                 try await balancer.configure([working, unresolvable])
                 Issue.record("an address haproxy cannot resolve should make configure throw")
@@ -93,10 +105,15 @@ struct HAProxyBalancerTests {
                     Issue.record("expected .rejected, got \(error)")
                     return
                 }
-                #expect(message.contains("no-such-host.invalid"), "haproxy's message should name the address: \(message)")
+                #expect(
+                    message.contains("no-such-host.invalid"), "haproxy's message should name the address: \(message)")
             }
-            await #expect(throws: HAProxyBalancerError.invalidSetting(key: "mode", value: "udp", expected: "tcp or http")) {
-                try await balancer.configure([BalancedService(url: working.url, backends: working.backends, settings: ["mode": "udp"])])
+            await #expect(
+                throws: HAProxyBalancerError.invalidSetting(key: "mode", value: "udp", expected: "tcp or http")
+            ) {
+                try await balancer.configure([
+                    BalancedService(url: working.url, backends: working.backends, settings: ["mode": "udp"])
+                ])
             }
             #expect(try await httpGet(port: port).body == "A", "the previous configuration keeps serving")
             #expect(await balancer.masterPID == master)
@@ -119,7 +136,9 @@ struct HAProxyBalancerTests {
         try await withHAProxy { balancer, _ in
             let a = try await TestBackend.start("A")
             let port = try freePort()
-            try await balancer.configure([BalancedService(url: "tcp://127.0.0.1:\(port)", backends: [Backend(ip: a.ip, port: a.port)])])
+            try await balancer.configure([
+                BalancedService(url: "tcp://127.0.0.1:\(port)", backends: [Backend(ip: a.ip, port: a.port)])
+            ])
             let client = try TestClient(port: port)
             #expect(try client.readLine() == "A")
             let master = try #require(await balancer.masterPID)

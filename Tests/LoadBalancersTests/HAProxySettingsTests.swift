@@ -1,5 +1,6 @@
-@testable import LoadBalancers
 import Testing
+
+@testable import LoadBalancers
 
 @Suite struct HAProxySettingsTests {
     @Test func keysAreReadAndDefaultsKept() throws {
@@ -32,19 +33,28 @@ import Testing
     @Test func servicesBecomeFrontendsAndBackendsWithIntegerWeights() throws {
         let (text, proxies) = try configuration.render([
             BalancedService(
-                url: "tcp://5432", backends: [Backend(ip: "10.0.1.1", port: 5432, weight: 0.5), Backend(ip: "10.0.1.2", port: 5432, weight: 0)],
+                url: "tcp://5432",
+                backends: [
+                    Backend(ip: "10.0.1.1", port: 5432, weight: 0.5), Backend(ip: "10.0.1.2", port: 5432, weight: 0),
+                ],
                 algorithm: .leastConnections),
             BalancedService(
                 url: "http://10.0.0.1:8080", backends: [Backend(ip: "10.0.1.3", port: 80)],
                 settings: ["sticky_sessions": "yes", "check_url": "/health"]),
         ])
         #expect(proxies == ["tcp://5432": "svc_0.0.0.0_5432", "http://10.0.0.1:8080": "svc_10.0.0.1_8080"])
-        #expect(text.contains("stats socket /var/lib/reactor/haproxy/haproxy.sock mode 600 level admin expose-fd listeners"))
+        #expect(
+            text.contains("stats socket /var/lib/reactor/haproxy/haproxy.sock mode 600 level admin expose-fd listeners")
+        )
         #expect(text.contains("bind 0.0.0.0:5432") && text.contains("mode tcp") && text.contains("balance leastconn"))
-        #expect(text.contains("server 10.0.1.1_5432 10.0.1.1:5432 weight 256\n"), "a lone fractional weight scales to the top")
+        #expect(
+            text.contains("server 10.0.1.1_5432 10.0.1.1:5432 weight 256\n"),
+            "a lone fractional weight scales to the top")
         #expect(text.contains("server 10.0.1.2_5432 10.0.1.2:5432 weight 0\n"), "weight 0 drains: no new connections")
         #expect(text.contains("mode http") && text.contains("stick-table type ip") && text.contains("stick on src"))
-        #expect(text.contains("option httpchk GET /health") && text.contains("server 10.0.1.3_80 10.0.1.3:80 weight 1 check inter 2000ms"))
+        #expect(
+            text.contains("option httpchk GET /health")
+                && text.contains("server 10.0.1.3_80 10.0.1.3:80 weight 1 check inter 2000ms"))
     }
 
     @Test func badURLsAndConflictsAreRefused() {
@@ -54,12 +64,16 @@ import Testing
             }
         }
         #expect(throws: HAProxyBalancerError.self) {
-            try configuration.render([BalancedService(url: "tcp://127.0.0.1:80", backends: []), BalancedService(url: "http://127.0.0.1", backends: [])])
+            try configuration.render([
+                BalancedService(url: "tcp://127.0.0.1:80", backends: []),
+                BalancedService(url: "http://127.0.0.1", backends: []),
+            ])
         }
     }
 
     @Test func answersAreParsed() {
-        let processes = HAProxyCLI.Processes("""
+        let processes = HAProxyCLI.Processes(
+            """
             #<PID>          <type>          <reloads>       <uptime>        <version>
             3778            master          2 [failed: 1]   0d00h10m37s     2.6.12
             # workers
@@ -71,11 +85,15 @@ import Testing
         #expect(processes.reloads == 2 && processes.failedReloads == 1)
         #expect(processes.current == [26458] && processes.old == [26205])
 
-        let sessions = HAProxyCLI.sessions("""
+        let sessions = HAProxyCLI.sessions(
+            """
             0x7f63d0039d90: proto=tcpv4 src=127.0.0.1:47952 fe=svc_x be=svc_x srv=127.0.0.1_8000 ts=00 age=4s
             0x7f3890039ce0: proto=sockpair src=unix:2 fe=GLOBAL be=<NONE> srv=<none> ts=00
             """)
-        #expect(sessions == [.init(id: "0x7f63d0039d90", client: "127.0.0.1:47952", backend: "svc_x", server: "127.0.0.1_8000")])
+        #expect(
+            sessions == [
+                .init(id: "0x7f63d0039d90", client: "127.0.0.1:47952", backend: "svc_x", server: "127.0.0.1_8000")
+            ])
         #expect(HAProxyConfiguration.address(ofServer: "127.0.0.1_8000") == "127.0.0.1:8000")
         #expect(HAProxyConfiguration.address(ofServer: "::1_8000") == "::1:8000")
 

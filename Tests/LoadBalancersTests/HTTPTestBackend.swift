@@ -46,7 +46,9 @@ final class NameResponderHandler: TestResponder {
         if target.hasPrefix("/delay/") { delay = Int(target.dropFirst("/delay/".count)) ?? 0 }
         let channel = context.channel
         if delay > 0 {
-            context.eventLoop.scheduleTask(in: .milliseconds(Int64(delay))) { Self.write(buffer, to: channel, close: close) }
+            context.eventLoop.scheduleTask(in: .milliseconds(Int64(delay))) {
+                Self.write(buffer, to: channel, close: close)
+            }
         } else {
             Self.write(buffer, to: channel, close: close)
         }

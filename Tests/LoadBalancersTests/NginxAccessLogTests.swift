@@ -1,5 +1,6 @@
-@testable import LoadBalancers
 import Testing
+
+@testable import LoadBalancers
 
 #if canImport(Glibc)
 import Glibc
@@ -49,7 +50,9 @@ import Glibc
     @Test func weightsBecomeIntegersInProportion() {
         #expect(IntegerWeights.scale([1, 3, 0], maximum: 256) == [1, 3, 0])
         #expect(IntegerWeights.scale([0.5, 1], maximum: 100) == [50, 100])
-        #expect(IntegerWeights.scale([0.001, 1], maximum: 100) == [1, 100], "a tiny positive weight still gets some traffic")
+        #expect(
+            IntegerWeights.scale([0.001, 1], maximum: 100) == [1, 100], "a tiny positive weight still gets some traffic"
+        )
         #expect(IntegerWeights.scale([300, 600], maximum: 256) == [128, 256])
         #expect(IntegerWeights.scale([0, 0], maximum: 256) == [0, 0])
     }

@@ -1,5 +1,6 @@
-@testable import LoadBalancers
 import Testing
+
+@testable import LoadBalancers
 
 #if canImport(Glibc)
 import Glibc
@@ -14,7 +15,9 @@ struct NginxBalancerTests {
     }
 
     @Test func backendChangesApplyWithinASecondWithoutFailedRequests() async throws {
-        try await withNginx { balancer, _ in try await checks(balancer).backendChangesApplyWithinASecondWithoutFailures() }
+        try await withNginx { balancer, _ in
+            try await checks(balancer).backendChangesApplyWithinASecondWithoutFailures()
+        }
     }
 
     @Test func stickySessionsKeepEachClientOnOneBackend() async throws {
@@ -30,12 +33,15 @@ struct NginxBalancerTests {
             try await balancer.configure([
                 BalancedService(
                     url: "http://127.0.0.1:\(port)/",
-                    backends: [Backend(ip: a.ip, port: a.port, weight: 3), Backend(ip: dead.ip, port: dead.port, weight: 1)])
+                    backends: [
+                        Backend(ip: a.ip, port: a.port, weight: 3), Backend(ip: dead.ip, port: dead.port, weight: 1),
+                    ])
             ])
             _ = await balancer.metrics()  // starts the measuring interval
             for _ in 0..<8 {
                 let response = try await httpGet(port: port, path: "/delay/30")
-                #expect(response.status == 200 && response.body == "A", "a dead backend is skipped, the live one answers")
+                #expect(
+                    response.status == 200 && response.body == "A", "a dead backend is skipped, the live one answers")
             }
             // nginx writes the log line after the response; give it a moment.
             try await Task.sleep(for: .milliseconds(100))
@@ -77,8 +83,13 @@ struct NginxBalancerTests {
             }
             #expect(try await httpGet(port: port).body == "A", "the previous configuration keeps serving")
 
-            await #expect(throws: NginxBalancerError.invalidSetting(key: "keepalive", value: "many", expected: "a whole number from 0 to 10000")) {
-                try await balancer.configure([BalancedService(url: working.url, backends: working.backends, settings: ["keepalive": "many"])])
+            await #expect(
+                throws: NginxBalancerError.invalidSetting(
+                    key: "keepalive", value: "many", expected: "a whole number from 0 to 10000")
+            ) {
+                try await balancer.configure([
+                    BalancedService(url: working.url, backends: working.backends, settings: ["keepalive": "many"])
+                ])
             }
             await #expect(throws: NginxBalancerError.invalidURL("tcp://8080")) {
                 try await balancer.configure([BalancedService(url: "tcp://8080", backends: [])])
@@ -93,7 +104,8 @@ struct NginxBalancerTests {
             let port = try freePort()
             try await balancer.configure([
                 BalancedService(url: "http://127.0.0.1:\(port)/", backends: []),
-                BalancedService(url: "http://127.0.0.1:\(port)/moved", backends: [], redirect: "https://example.com/sorry"),
+                BalancedService(
+                    url: "http://127.0.0.1:\(port)/moved", backends: [], redirect: "https://example.com/sorry"),
             ])
             #expect(try await httpGet(port: port).status == 503)
             let moved = try await httpGet(port: port, path: "/moved/page")
@@ -106,8 +118,11 @@ struct NginxBalancerTests {
             let certificate = directory + "/web.pem"
             let key = directory + "/web.key"
             let made = try await ChildProcess.run(
-                ["/usr/bin/openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "1", "-subj", "/CN=localhost",
-                 "-keyout", key, "-out", certificate],
+                [
+                    "/usr/bin/openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "1", "-subj",
+                    "/CN=localhost",
+                    "-keyout", key, "-out", certificate,
+                ],
                 outputPath: directory + "/openssl.out")
             try #require(made.status == 0, "openssl should make a certificate: \(made.output)")
             let a = try await HTTPTestBackend.start("A")
@@ -118,7 +133,8 @@ struct NginxBalancerTests {
                     settings: ["ssl_certificate": certificate, "ssl_key": key])
             ])
             let curl = try await ChildProcess.run(
-                ["/usr/bin/curl", "-sk", "--max-time", "5", "https://127.0.0.1:\(port)/"], outputPath: directory + "/curl.out")
+                ["/usr/bin/curl", "-sk", "--max-time", "5", "https://127.0.0.1:\(port)/"],
+                outputPath: directory + "/curl.out")
             #expect(curl.status == 0 && curl.output == "A", "curl over TLS should reach A: \(curl)")
             await a.stop()
         }

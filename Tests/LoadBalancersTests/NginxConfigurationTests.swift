@@ -1,5 +1,6 @@
-@testable import LoadBalancers
 import Testing
+
+@testable import LoadBalancers
 
 /// The rendered `nginx.conf`, without running nginx.
 @Suite struct NginxConfigurationTests {
@@ -27,11 +28,15 @@ import Testing
 
     @Test func stickySessionsHashTheClientAddress() throws {
         let backends = [Backend(ip: "10.0.1.1", port: 80)]
-        let hash = try configuration.render([BalancedService(url: "http://web.example.com", backends: backends, settings: ["sticky_sessions": "true"])])
+        let hash = try configuration.render([
+            BalancedService(url: "http://web.example.com", backends: backends, settings: ["sticky_sessions": "true"])
+        ])
         #expect(hash.contains("hash $remote_addr consistent;") && hash.contains("listen 80;"))
         #expect(hash.contains("server_name web.example.com;"))
         let ipHash = try configuration.render([
-            BalancedService(url: "http://web.example.com", backends: backends, settings: ["sticky_sessions": "on", "sticky_method": "ip_hash"])
+            BalancedService(
+                url: "http://web.example.com", backends: backends,
+                settings: ["sticky_sessions": "on", "sticky_method": "ip_hash"])
         ])
         #expect(ipHash.contains("ip_hash;"))
     }
@@ -42,15 +47,21 @@ import Testing
             try configuration.render([BalancedService(url: "https://10.0.0.1/", backends: backends)])
         }
         let text = try configuration.render([
-            BalancedService(url: "https://10.0.0.1/", backends: backends, settings: ["ssl_certificate": "/c.pem", "ssl_key": "/c.key"])
+            BalancedService(
+                url: "https://10.0.0.1/", backends: backends,
+                settings: ["ssl_certificate": "/c.pem", "ssl_key": "/c.key"])
         ])
-        #expect(text.contains("listen 10.0.0.1:443 ssl;") && text.contains("ssl_certificate /c.pem;") && text.contains("ssl_certificate_key /c.key;"))
+        #expect(
+            text.contains("listen 10.0.0.1:443 ssl;") && text.contains("ssl_certificate /c.pem;")
+                && text.contains("ssl_certificate_key /c.key;"))
     }
 
     @Test func servicesWithoutBackendsAnswer503OrRedirect() throws {
         let text = try configuration.render([
             BalancedService(url: "http://10.0.0.1:81/", backends: []),
-            BalancedService(url: "http://10.0.0.1:81/old", backends: [Backend(ip: "10.0.1.1", port: 80, weight: 0)], redirect: "https://x.example/"),
+            BalancedService(
+                url: "http://10.0.0.1:81/old", backends: [Backend(ip: "10.0.1.1", port: 80, weight: 0)],
+                redirect: "https://x.example/"),
         ])
         #expect(text.contains("return 503;") && text.contains("return 302 \"https://x.example/\";"))
         #expect(text.ranges(of: "listen 10.0.0.1:81;").count == 1, "one server block for both paths")
@@ -64,7 +75,9 @@ import Testing
                 BalancedService(url: "http://10.0.0.1:81", backends: backends),
             ])
         }
-        for url in ["tcp://80", "http://", "http://a b/", "http://h/x;y", "http://h:99999/", "http://h/\"", "http://h/$host"] {
+        for url in [
+            "tcp://80", "http://", "http://a b/", "http://h/x;y", "http://h:99999/", "http://h/\"", "http://h/$host",
+        ] {
             #expect(throws: NginxBalancerError.invalidURL(url), "\(url) should be refused") {
                 try configuration.render([BalancedService(url: url, backends: backends)])
             }

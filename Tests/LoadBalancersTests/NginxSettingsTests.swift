@@ -22,14 +22,22 @@ import Testing
     }
 
     @Test func badValuesNameTheKeyAndWhatItTakes() {
-        #expect(throws: NginxBalancerError.invalidSetting(key: "sticky_sessions", value: "maybe", expected: "true or false (also yes/no, on/off, 1/0)")) {
+        #expect(
+            throws: NginxBalancerError.invalidSetting(
+                key: "sticky_sessions", value: "maybe", expected: "true or false (also yes/no, on/off, 1/0)")
+        ) {
             try NginxSettings(section: ["sticky_sessions": "maybe"])
         }
-        #expect(throws: NginxBalancerError.invalidSetting(key: "keepalive", value: "-1", expected: "a whole number from 0 to 10000")) {
+        #expect(
+            throws: NginxBalancerError.invalidSetting(
+                key: "keepalive", value: "-1", expected: "a whole number from 0 to 10000")
+        ) {
             try NginxSettings(section: ["keepalive": "-1"])
         }
         // A path that could smuggle directives (or nginx variables) into the configuration.
-        #expect(throws: NginxBalancerError.self) { try NginxSettings(section: ["ssl_certificate": "/a.pem; include /etc/x"]) }
+        #expect(throws: NginxBalancerError.self) {
+            try NginxSettings(section: ["ssl_certificate": "/a.pem; include /etc/x"])
+        }
         #expect(throws: NginxBalancerError.self) { try NginxSettings(section: ["ssl_key": "relative.key"]) }
         #expect(throws: NginxBalancerError.self) { try NginxSettings(section: ["connect_timeout": "0"]) }
         #expect(throws: NginxBalancerError.self) { try NginxSettings(section: ["sticky_method": "cookie"]) }

@@ -1,5 +1,6 @@
-@testable import LoadBalancers
 import Testing
+
+@testable import LoadBalancers
 
 #if canImport(Glibc)
 import Glibc
@@ -10,7 +11,9 @@ import Glibc
 func withScratchDirectory<T>(_ prefix: String, _ body: (String) async throws -> T) async throws -> T {
     var template = Array("/tmp/\(prefix)-XXXXXX".utf8CString)
     let directory = try template.withUnsafeMutableBufferPointer { buffer -> String in
-        guard let base = buffer.baseAddress, let path = mkdtemp(base) else { throw HTTPTestFailure(description: "mkdtemp failed: \(errno)") }
+        guard let base = buffer.baseAddress, let path = mkdtemp(base) else {
+            throw HTTPTestFailure(description: "mkdtemp failed: \(errno)")
+        }
         return String(cString: path)
     }
     chmod(directory, 0o755)
@@ -126,7 +129,6 @@ final class Hammer: Sendable {
     }
 }
 
-
 /// A balancer run by a master process of its own, whose pid stays the same across reloads.
 protocol MasterProcessBalancer: LoadBalancerDriver {
     var masterPID: Int32? { get async }
@@ -154,7 +156,8 @@ struct ProcessBalancerChecks<Balancer: MasterProcessBalancer> {
         ])
         let seen = await backendCounts(port: port, count: 300)
         #expect(seen.keys.sorted() == ["A", "B"], "every \(unit) should reach A or B: \(seen)")
-        #expect(abs((seen["A"] ?? 0) - 200) <= 30, "weights 2:1 over 300 \(unit)s should give about 200:100, got \(seen)")
+        #expect(
+            abs((seen["A"] ?? 0) - 200) <= 30, "weights 2:1 over 300 \(unit)s should give about 200:100, got \(seen)")
         await a.stop()
         await b.stop()
     }
@@ -189,7 +192,9 @@ struct ProcessBalancerChecks<Balancer: MasterProcessBalancer> {
         #expect(results.count > 100, "the hammer should have sent many requests, sent \(results.count)")
         let failures = results.filter { $0.error != nil }
         let failureMessages = failures.prefix(3).compactMap(\.error)
-        #expect(failures.isEmpty, "no \(unit) may fail across reloads; \(failures.count) of \(results.count) did: \(failureMessages)")
+        #expect(
+            failures.isEmpty,
+            "no \(unit) may fail across reloads; \(failures.count) of \(results.count) did: \(failureMessages)")
         let firstC = results.first { $0.backend == "C" && $0.at > addedAt }
         #expect(firstC.map { $0.at - addedAt < .seconds(1) } == true, "an added backend should get traffic within 1 s")
         let lateA = results.filter { $0.backend == "A" && $0.at > removedAt + .seconds(1) }
@@ -202,7 +207,10 @@ struct ProcessBalancerChecks<Balancer: MasterProcessBalancer> {
 
     /// With `sticky_sessions`, each of eight clients stays on one backend, and they spread over several.
     func stickySessionsKeepEachClientOnOneBackend() async throws {
-        let backends = [try await HTTPTestBackend.start("A"), try await HTTPTestBackend.start("B"), try await HTTPTestBackend.start("C")]
+        let backends = [
+            try await HTTPTestBackend.start("A"), try await HTTPTestBackend.start("B"),
+            try await HTTPTestBackend.start("C"),
+        ]
         let port = try freePort()
         try await balancer.configure([
             BalancedService(

@@ -1,9 +1,10 @@
 import HTTPTypes
 import Hummingbird
-@testable import ReactorAPI
 import ReactorCore
 import ReactorStore
 import Testing
+
+@testable import ReactorAPI
 
 @Suite struct AuthTests {
     @Test func adminKeyProtectsAdminRoutes() async throws {
@@ -45,17 +46,22 @@ import Testing
         }
     }
 
-    @Test(arguments: AuthAlgorithm.allCases) func endpointKeysOpenOnlyTheirEndpoint(_ algorithm: AuthAlgorithm) async throws {
+    @Test(arguments: AuthAlgorithm.allCases) func endpointKeysOpenOnlyTheirEndpoint(_ algorithm: AuthAlgorithm)
+        async throws
+    {
         try await withAPI("endpointKeys-\(algorithm)") { api in
             let hash = KeyDigest.hex(algorithm, of: "pepper" + "epkey")
-            let config = #"{"endpoint": {"auth_hash": "\#(hash)", "auth_salt": "pepper", "auth_algo": "\#(algorithm)"}}"#
+            let config =
+                #"{"endpoint": {"auth_hash": "\#(hash)", "auth_salt": "pepper", "auth_algo": "\#(algorithm)"}}"#
             try await api.makeEndpoint("secure", config: config, confirming: ["10.0.0.9"])
             try await api.makeEndpoint("plain")
             try await api.request(.post, "/v1.1/auth_key", body: #"{"auth_key": "admin"}"#)
 
             #expect(try await api.request(.get, "/v1.1/endpoints/secure/state").status == .unauthorized)
-            #expect(try await api.request(.get, "/v1.1/endpoints/secure/state", headers: .authKey("epkey")).status == .ok)
-            #expect(try await api.request(.get, "/v1.1/endpoints/secure/state", headers: .authKey("admin")).status == .ok)
+            #expect(
+                try await api.request(.get, "/v1.1/endpoints/secure/state", headers: .authKey("epkey")).status == .ok)
+            #expect(
+                try await api.request(.get, "/v1.1/endpoints/secure/state", headers: .authKey("admin")).status == .ok)
             #expect(
                 try await api.request(.get, "/v1.1/endpoint/metrics?auth_key=epkey", from: "10.0.0.9").status == .ok,
                 "implicit route with the endpoint's key")

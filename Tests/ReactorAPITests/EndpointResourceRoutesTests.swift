@@ -30,7 +30,8 @@ import Testing
             // state
             let initial = try await send(api, .get, prefix, "/state", from: from)
             #expect(initial.json == ["active": [], "state": "PAUSED", "manager": nil], "\(initial.text)")
-            #expect(try await send(api, .post, prefix, "/state", from: from, body: #"{"action": "start"}"#).status == .ok)
+            #expect(
+                try await send(api, .post, prefix, "/state", from: from, body: #"{"action": "start"}"#).status == .ok)
             try await api.zk.create(ZNodeLayout.endpoint(id, "manager"), data: Array("m-1".utf8))
             try await api.zk.create(ZNodeLayout.endpoint(id, "live_active"), data: Array(#"["10.0.0.9:80"]"#.utf8))
             #expect(
@@ -48,11 +49,13 @@ import Testing
             // metrics
             #expect(try await send(api, .get, prefix, "/metrics", from: from).json == [:])
             #expect(try await send(api, .get, prefix, "/metrics/10.0.0.1", from: from).json == [:])
-            let post = try await send(api, .post, prefix, "/metrics/10.0.0.1", from: from, body: #"{"metric": [1.0, 7.2]}"#)
+            let post = try await send(
+                api, .post, prefix, "/metrics/10.0.0.1", from: from, body: #"{"metric": [1.0, 7.2]}"#)
             #expect(post.status == .ok, "\(post.text)")
             #expect(try await send(api, .get, prefix, "/metrics/10.0.0.1", from: from).json == ["metric": [1, 7.2]])
             #expect(try await send(api, .get, prefix, "/metrics", from: from).json == ["metric": 7.2])
-            #expect(try await send(api, .post, prefix, "/metrics", from: from, body: #"{"rate": [2, 4]}"#).status == .ok)
+            #expect(
+                try await send(api, .post, prefix, "/metrics", from: from, body: #"{"rate": [2, 4]}"#).status == .ok)
             if from != nil {
                 #expect(try await api.store.ipMetrics(id: id, ip: "10.0.0.9") == ["rate": [2, 4]], "caller's own IP")
             } else {
@@ -67,7 +70,8 @@ import Testing
             try await api.zk.create(
                 ZNodeLayout.endpoint(id, "sessions/active/127.0.0.1:38743"), data: Array("10.0.0.9:80".utf8),
                 createParents: true)
-            #expect(try await send(api, .get, prefix, "/sessions", from: from).json == ["127.0.0.1:38743": "10.0.0.9:80"])
+            #expect(
+                try await send(api, .get, prefix, "/sessions", from: from).json == ["127.0.0.1:38743": "10.0.0.9:80"])
             #expect(try await send(api, .get, prefix, "/sessions/127.0.0.1:38743", from: from).json == "10.0.0.9:80")
             #expect(try await send(api, .delete, prefix, "/sessions/127.0.0.1:38743", from: from).status == .ok)
             #expect(try await api.zk.exists(ZNodeLayout.endpoint(id, "sessions/drop/127.0.0.1:38743")) != nil)

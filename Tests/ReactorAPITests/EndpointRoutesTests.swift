@@ -12,7 +12,8 @@ import Testing
             #expect(try await api.request(.get, "/v1.1/endpoints").json == strings("alpha", "demo"), "sorted")
             let stored = try await api.request(.get, "/v1.1/endpoints/demo").json
             #expect(stored?.objectValue?["scaling"]?.objectValue?["max_instances"] == 1, "defaults written out")
-            let config = #"{"endpoint": {"url": "tcp://8080", "loadbalancer": "tcp", "cloud": "process"}, "scaling": {"max_instances": 3}}"#
+            let config =
+                #"{"endpoint": {"url": "tcp://8080", "loadbalancer": "tcp", "cloud": "process"}, "scaling": {"max_instances": 3}}"#
             #expect(try await api.request(.post, "/v1.1/endpoints/demo", body: config).status == .ok)
             let updated = try await api.request(.get, "/v1.1/endpoints/demo").json?.objectValue
             #expect(updated?["endpoint"]?.objectValue?["url"] == "tcp://8080")
@@ -26,7 +27,8 @@ import Testing
 
     @Test func iniBodiesAreAccepted() async throws {
         try await withAPI { api in
-            let ini = "[endpoint]\nurl = http://example.com\nloadbalancer = nginx\n\n[scaling]\nmin_instances = 2\nmax_instances = 4\n"
+            let ini =
+                "[endpoint]\nurl = http://example.com\nloadbalancer = nginx\n\n[scaling]\nmin_instances = 2\nmax_instances = 4\n"
             let reply = try await api.request(.post, "/v1.1/endpoints/web", body: ini)
             #expect(reply.status == .ok, "\(reply.text)")
             let stored = try await api.request(.get, "/v1.1/endpoints/web").json?.objectValue

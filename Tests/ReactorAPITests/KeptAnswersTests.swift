@@ -3,13 +3,14 @@ import HTTPTypes
 import HummingbirdTesting
 import Logging
 import NIOCore
-@testable import ReactorAPI
 import ReactorCore
 import ReactorStore
 import Synchronization
 import Testing
 import ZooKeeper
 import ZooKeeperTesting
+
+@testable import ReactorAPI
 
 /// Answers kept whole while their znodes stay as they were (`GET .../state`), and given again
 /// before the router: they are the answers the route gives, they follow every change, they keep
@@ -96,7 +97,8 @@ import ZooKeeperTesting
             let implicit = "/v1.1/endpoint/state"
             for _ in 0..<3 {
                 #expect(try await api.request(.get, implicit, from: "10.0.0.1").json?.objectValue?["state"] == "PAUSED")
-                #expect(try await api.request(.get, implicit, from: "10.0.0.2").json?.objectValue?["state"] == "RUNNING")
+                #expect(
+                    try await api.request(.get, implicit, from: "10.0.0.2").json?.objectValue?["state"] == "RUNNING")
                 #expect(try await api.request(.get, implicit, from: "10.0.0.3").status == .notFound)
             }
             // Keys: only the right one, in the header or the query, every time.

@@ -40,11 +40,13 @@ import Testing
         try await withAPI { api in
             #expect(try await api.request(.get, "/v1.1/managers/log/127.0.0.1").json == [])
             try await api.store.appendManagerLog(.init(timestamp: 10, message: "started"), name: "127.0.0.1")
-            try await api.store.appendManagerLog(.init(timestamp: 20, severity: .error, message: "boom"), name: "127.0.0.1")
+            try await api.store.appendManagerLog(
+                .init(timestamp: 20, severity: .error, message: "boom"), name: "127.0.0.1")
             #expect(
                 try await api.request(.get, "/v1.1/managers/log/127.0.0.1").json
                     == [[10, "INFO", "started"], [20, "ERROR", "boom"]])
-            #expect(try await api.request(.get, "/v1.1/managers/log/127.0.0.1?since=15").json == [[20, "ERROR", "boom"]])
+            #expect(
+                try await api.request(.get, "/v1.1/managers/log/127.0.0.1?since=15").json == [[20, "ERROR", "boom"]])
         }
     }
 }

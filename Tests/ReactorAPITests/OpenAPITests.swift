@@ -1,8 +1,9 @@
 import Hummingbird
-@testable import ReactorAPI
 import ReactorCore
 import ReactorStore
 import Testing
+
+@testable import ReactorAPI
 
 @Suite struct OpenAPITests {
     @Test func documentIsServedAndDescribesEveryRoute() async throws {
@@ -25,7 +26,8 @@ import Testing
             }
             let documented = paths.values.reduce(0) { $0 + ($1.objectValue?.count ?? 0) }
             let served = catalog.routes.reduce(0) { $0 + $1.methods.count }
-            #expect(documented == served, "the document describes \(documented) operations, the router serves \(served)")
+            #expect(
+                documented == served, "the document describes \(documented) operations, the router serves \(served)")
         }
     }
 }

@@ -22,16 +22,21 @@ import ZooKeeperTesting
             // As a manager would: state, owner and active backends appear (absent nodes were cached).
             try await api.zk.create(ZNodeLayout.endpoint(id, EndpointNode.state), data: Array("RUNNING".utf8))
             try await api.zk.create(ZNodeLayout.endpoint(id, EndpointNode.manager), data: Array("m-1".utf8))
-            try await api.zk.create(ZNodeLayout.endpoint(id, EndpointNode.liveActive), data: Array(#"["10.0.0.1:80"]"#.utf8))
+            try await api.zk.create(
+                ZNodeLayout.endpoint(id, EndpointNode.liveActive), data: Array(#"["10.0.0.1:80"]"#.utf8))
             try await expectPromptly("state, manager and backends created in ZooKeeper") {
-                try await api.request(.get, statePath).json == ["state": "RUNNING", "active": ["10.0.0.1:80"], "manager": "m-1"]
+                try await api.request(.get, statePath).json == [
+                    "state": "RUNNING", "active": ["10.0.0.1:80"], "manager": "m-1",
+                ]
             }
 
             // Changed and deleted.
             try await api.zk.set(ZNodeLayout.endpoint(id, EndpointNode.state), data: Array("STOPPED".utf8))
             try await api.zk.delete(ZNodeLayout.endpoint(id, EndpointNode.manager))
             try await expectPromptly("state changed and manager gone in ZooKeeper") {
-                try await api.request(.get, statePath).json == ["state": "STOPPED", "active": ["10.0.0.1:80"], "manager": .null]
+                try await api.request(.get, statePath).json == [
+                    "state": "STOPPED", "active": ["10.0.0.1:80"], "manager": .null,
+                ]
             }
 
             // The configuration (and so the endpoint's own key) changes in ZooKeeper.
@@ -62,7 +67,9 @@ import ZooKeeperTesting
     @Test func theAPIsOwnWritesAreReadBackAtOnce() async throws {
         try await withAPI { api in
             try await api.makeEndpoint("web")
-            for (round, action) in zip(0..<20, [("start", "RUNNING"), ("stop", "STOPPED"), ("pause", "PAUSED")].cycled()) {
+            for (round, action) in zip(
+                0..<20, [("start", "RUNNING"), ("stop", "STOPPED"), ("pause", "PAUSED")].cycled())
+            {
                 let set = try await api.request(.post, "/v1.1/endpoints/web/state", body: #"{"action":"\#(action.0)"}"#)
                 #expect(set.status == .ok)
                 let state = try await api.request(.get, "/v1.1/endpoints/web/state").json?.objectValue?["state"]
@@ -87,13 +94,19 @@ import ZooKeeperTesting
             #expect(cache.count == 1, "an absent node read with keepAbsence: false is not kept")
             #expect(try await cache.value(at: "/c", keepAbsence: true, decode: { $0 }) == nil)
             #expect(cache.count == 2, "an absent node read with keepAbsence: true is kept")
-            #expect(try await cache.value(at: "/b", keepAbsence: true, decode: { $0 }) == Array("2".utf8), "past capacity: read directly")
+            #expect(
+                try await cache.value(at: "/b", keepAbsence: true, decode: { $0 }) == Array("2".utf8),
+                "past capacity: read directly")
             #expect(cache.count == 2)
 
             try await zk.set("/a", data: Array("3".utf8))
-            #expect(try await cache.value(at: "/a", keepAbsence: true, decode: { $0 }) == Array("3".utf8), "own session's write seen at once")
+            #expect(
+                try await cache.value(at: "/a", keepAbsence: true, decode: { $0 }) == Array("3".utf8),
+                "own session's write seen at once")
             try await zk.create("/c", data: Array("4".utf8))
-            #expect(try await cache.value(at: "/c", keepAbsence: true, decode: { $0 }) == Array("4".utf8), "creation seen at once")
+            #expect(
+                try await cache.value(at: "/c", keepAbsence: true, decode: { $0 }) == Array("4".utf8),
+                "creation seen at once")
 
             // Many concurrent misses of one node share one read and all get its data.
             try await zk.set("/a", data: Array("5".utf8))

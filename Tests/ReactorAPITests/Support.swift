@@ -83,7 +83,8 @@ func withAPI(_ name: String = #function, _ body: @Sendable (APIHarness) async th
     var logger = Logger(label: "reactor.api.test")
     logger.logLevel = .warning
     let app = try await buildApplication(
-        APIConfiguration(zookeeper: namespace, host: "127.0.0.1", port: 0, connectTimeout: .seconds(30), logger: logger))
+        APIConfiguration(zookeeper: namespace, host: "127.0.0.1", port: 0, connectTimeout: .seconds(30), logger: logger)
+    )
     let zk = try await ZooKeeperClient.connect(.init(connectString: namespace, connectTimeout: .seconds(30)))
     let store = ReactorStore(client: zk)
     do {

@@ -20,7 +20,10 @@ import Glibc
         try FileManager.default.createDirectory(atPath: logDirectory, withIntermediateDirectories: true)
         let servers = try ports.enumerated().map { index, port in
             try ManagedProcess(
-                [binary, "api", "--zookeeper", namespace, "--host", "127.0.0.1", "--port", "\(port)", "--log-level", "info"],
+                [
+                    binary, "api", "--zookeeper", namespace, "--host", "127.0.0.1", "--port", "\(port)", "--log-level",
+                    "info",
+                ],
                 logPath: "\(logDirectory)/api\(index).log")
         }
         defer { for server in servers { Task { await server.kill() } } }
@@ -28,17 +31,24 @@ import Glibc
             try await waitUntilServing(port: port, server)
         }
 
-        let created = try await send(.post, "/v1.1/endpoints/shared", port: ports[0], body: #"{"scaling": {"max_instances": 4}}"#)
+        let created = try await send(
+            .post, "/v1.1/endpoints/shared", port: ports[0], body: #"{"scaling": {"max_instances": 4}}"#)
         #expect(created.status == .ok)
         #expect(try await send(.get, "/v1.1/endpoints", port: ports[1]).json == ["shared"])
         let config = try await send(.get, "/v1.1/endpoints/shared", port: ports[1]).json
         #expect(config?.objectValue?["scaling"]?.objectValue?["max_instances"] == 4)
 
-        #expect(try await send(.post, "/v1.1/endpoints/shared/state", port: ports[1], body: #"{"action":"start"}"#).status == .ok)
-        #expect(try await send(.get, "/v1.1/endpoints/shared/state", port: ports[0]).json?.objectValue?["state"] == "RUNNING")
+        #expect(
+            try await send(.post, "/v1.1/endpoints/shared/state", port: ports[1], body: #"{"action":"start"}"#).status
+                == .ok)
+        #expect(
+            try await send(.get, "/v1.1/endpoints/shared/state", port: ports[0]).json?.objectValue?["state"]
+                == "RUNNING")
 
         #expect(try await send(.post, "/v1.1/auth_key", port: ports[0], body: #"{"auth_key":"k"}"#).status == .ok)
-        #expect(try await send(.get, "/v1.1/endpoints", port: ports[1]).status == .unauthorized, "the key applies everywhere")
+        #expect(
+            try await send(.get, "/v1.1/endpoints", port: ports[1]).status == .unauthorized,
+            "the key applies everywhere")
 
         // Graceful shutdown on SIGTERM: the process exits by itself, with status 0.
         for server in servers {

@@ -4,7 +4,7 @@ import Synchronization
 import ZooKeeperTesting
 
 #if canImport(Glibc)
-    import Glibc
+import Glibc
 #endif
 
 /// What a finished `reactor` command left: its exit status and what it printed.

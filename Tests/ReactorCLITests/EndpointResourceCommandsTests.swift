@@ -5,7 +5,7 @@ import Testing
 import ZooKeeperTesting
 
 #if canImport(Glibc)
-    import Glibc
+import Glibc
 #endif
 
 /// `reactor ips`, `instances`, `metrics`, `sessions` and `log` against a live API, with what

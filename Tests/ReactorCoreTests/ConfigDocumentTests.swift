@@ -1,15 +1,17 @@
 import Foundation
-import Testing
-
 import ReactorCore
+import Testing
 
 @Suite("Config document")
 struct ConfigDocumentTests {
     @Test("JSON scalars become strings; null is dropped")
     func jsonScalars() throws {
-        let json: JSONValue = ["scaling": ["max_instances": 3, "rules": "rate < 5"], "endpoint": [
-            "weight": 0.5, "url": nil, "flag": true,
-        ]]
+        let json: JSONValue = [
+            "scaling": ["max_instances": 3, "rules": "rate < 5"],
+            "endpoint": [
+                "weight": 0.5, "url": nil, "flag": true,
+            ],
+        ]
         let document = try ConfigDocument(json: json)
         #expect(document["scaling"] == ["max_instances": "3", "rules": "rate < 5"])
         #expect(document["endpoint"] == ["weight": "0.5", "flag": "true"], "expected null url to be dropped")

@@ -1,6 +1,5 @@
-import Testing
-
 import ReactorCore
+import Testing
 
 /// One invalid endpoint configuration and the error it must produce.
 struct EndpointErrorCase: Sendable, CustomTestStringConvertible {
@@ -63,7 +62,9 @@ struct EndpointConfigTests {
     @Test("canonical JSON round-trips")
     func canonicalJSON() throws {
         let document = ConfigDocument([
-            "endpoint": ["url": "http://example.com", "loadbalancer": "nginx", "static_instances": "10.0.0.2,10.0.0.1"],
+            "endpoint": [
+                "url": "http://example.com", "loadbalancer": "nginx", "static_instances": "10.0.0.2,10.0.0.1",
+            ],
             "scaling": ["rules": "rate<5", "max_instances": "4"],
             "loadbalancer:nginx": ["ssl": "false"],
         ])
@@ -78,88 +79,124 @@ struct EndpointConfigTests {
     }
 
     static let errorCases: [EndpointErrorCase] = [
-        .init(sections: ["bogus": [:]], section: "bogus", key: "*",
-              message: "unknown section; expected [endpoint], [scaling], [cloud:<driver>] or [loadbalancer:<driver>]"),
-        .init(sections: ["endpoint": ["colour": "red"]], section: "endpoint", key: "colour",
-              message: "unknown key in [endpoint]; known keys: " + EndpointConfig.keys.joined(separator: ", ")),
-        .init(sections: ["scaling": ["max": "3"]], section: "scaling", key: "max",
-              message: "unknown key in [scaling]; known keys: min_instances, max_instances, rules, ramp_limit"),
-        .init(sections: ["scaling": ["min_instances": "two"]], section: "scaling", key: "min_instances",
-              message: "must be a whole number, got 'two'"),
-        .init(sections: ["scaling": ["max_instances": "2.5"]], section: "scaling", key: "max_instances",
-              message: "must be a whole number, got '2.5'"),
-        .init(sections: ["scaling": ["min_instances": "-1"]], section: "scaling", key: "min_instances",
-              message: "must not be negative, got -1"),
-        .init(sections: ["scaling": ["min_instances": "5", "max_instances": "3"]], section: "scaling",
-              key: "min_instances", message: "min_instances (5) is greater than max_instances (3)"),
-        .init(sections: ["scaling": ["ramp_limit": "0"]], section: "scaling", key: "ramp_limit",
-              message: "must be at least 1, got 0"),
-        .init(sections: ["scaling": ["rules": "10 <= active <= 30, active <="]], section: "scaling", key: "rules",
-              message: "rule 2 'active <=': expected a number after '<='"),
-        .init(sections: ["endpoint": ["port": "70000"]], section: "endpoint", key: "port",
-              message: "must be between 1 and 65535, got 70000"),
-        .init(sections: ["endpoint": ["weight": "heavy"]], section: "endpoint", key: "weight",
-              message: "must be a number, got 'heavy'"),
-        .init(sections: ["endpoint": ["weight": "-1"]], section: "endpoint", key: "weight",
-              message: "must be at least 0, got -1"),
-        .init(sections: ["endpoint": ["error_marks": "-3"]], section: "endpoint", key: "error_marks",
-              message: "must not be negative, got -3"),
-        .init(sections: ["endpoint": ["unregistered_timeout": "-1"]], section: "endpoint", key: "unregistered_timeout",
-              message: "must not be negative, got -1"),
-        .init(sections: ["endpoint": ["decommissioned_timeout": "soon"]], section: "endpoint",
-              key: "decommissioned_timeout", message: "must be a whole number, got 'soon'"),
-        .init(sections: ["endpoint": ["unknown_timeout": "-600"]], section: "endpoint", key: "unknown_timeout",
-              message: "must not be negative, got -600"),
-        .init(sections: ["endpoint": ["cloud": "aws"]], section: "endpoint", key: "cloud",
-              message: "unknown cloud driver 'aws'; known: process, docker, openstack"),
-        .init(sections: ["endpoint": ["loadbalancer": "f5"]], section: "endpoint", key: "loadbalancer",
-              message: "unknown loadbalancer driver 'f5'; known: tcp, nginx, haproxy, dnsmasq"),
-        .init(sections: ["cloud:aws": ["region": "x"]], section: "cloud:aws", key: "*",
-              message: "unknown cloud driver 'aws'; known: process, docker, openstack"),
-        .init(sections: ["loadbalancer:f5": [:]], section: "loadbalancer:f5", key: "*",
-              message: "unknown loadbalancer driver 'f5'; known: tcp, nginx, haproxy, dnsmasq"),
-        .init(sections: ["endpoint": ["static_instances": "10.0.0.1, 10.0.0.300"]], section: "endpoint",
-              key: "static_instances", message: "'10.0.0.300' is not an IPv4 or IPv6 address"),
-        .init(sections: ["endpoint": ["metrics_source": "a/b"]], section: "endpoint", key: "metrics_source",
-              message: "endpoint name 'a/b' must not contain '/'"),
-        .init(sections: ["endpoint": ["instances_source": ".."]], section: "endpoint", key: "instances_source",
-              message: "endpoint name '..' must not be '.' or '..'"),
-        .init(sections: ["endpoint": ["redirect": "ftp://x"]], section: "endpoint", key: "redirect",
-              message: "must be an http:// or https:// URL, got 'ftp://x'"),
-        .init(sections: ["endpoint": ["auth_algo": "md5"]], section: "endpoint", key: "auth_algo",
-              message: "must be one of sha1, sha256, sha512, got 'md5'"),
-        .init(sections: ["endpoint": ["auth_hash": "abc", "auth_algo": "sha256"]], section: "endpoint",
-              key: "auth_hash", message: "must be 64 hex digits (a sha256 digest)"),
-        .init(sections: ["endpoint": ["auth_salt": "pepper"]], section: "endpoint", key: "auth_salt",
-              message: "auth_salt is set but auth_hash is not"),
-        .init(sections: ["endpoint": ["url": "not a url"]], section: "endpoint", key: "url",
-              message: "must look like scheme://[host][:port][/path], got 'not a url'"),
-        .init(sections: ["endpoint": ["loadbalancer": "tcp"]], section: "endpoint", key: "url",
-              message: "required by loadbalancer tcp (tcp://[host:]port)"),
-        .init(sections: ["endpoint": ["loadbalancer": "tcp", "url": "http://example.com"]], section: "endpoint",
-              key: "url", message: "loadbalancer tcp serves tcp://[host:]port; cannot serve 'http://example.com'"),
-        .init(sections: ["endpoint": ["loadbalancer": "nginx", "url": "tcp://80"]], section: "endpoint", key: "url",
-              message: "loadbalancer nginx serves http://host[:port][/path] or https://host[:port][/path]; "
+        .init(
+            sections: ["bogus": [:]], section: "bogus", key: "*",
+            message: "unknown section; expected [endpoint], [scaling], [cloud:<driver>] or [loadbalancer:<driver>]"),
+        .init(
+            sections: ["endpoint": ["colour": "red"]], section: "endpoint", key: "colour",
+            message: "unknown key in [endpoint]; known keys: " + EndpointConfig.keys.joined(separator: ", ")),
+        .init(
+            sections: ["scaling": ["max": "3"]], section: "scaling", key: "max",
+            message: "unknown key in [scaling]; known keys: min_instances, max_instances, rules, ramp_limit"),
+        .init(
+            sections: ["scaling": ["min_instances": "two"]], section: "scaling", key: "min_instances",
+            message: "must be a whole number, got 'two'"),
+        .init(
+            sections: ["scaling": ["max_instances": "2.5"]], section: "scaling", key: "max_instances",
+            message: "must be a whole number, got '2.5'"),
+        .init(
+            sections: ["scaling": ["min_instances": "-1"]], section: "scaling", key: "min_instances",
+            message: "must not be negative, got -1"),
+        .init(
+            sections: ["scaling": ["min_instances": "5", "max_instances": "3"]], section: "scaling",
+            key: "min_instances", message: "min_instances (5) is greater than max_instances (3)"),
+        .init(
+            sections: ["scaling": ["ramp_limit": "0"]], section: "scaling", key: "ramp_limit",
+            message: "must be at least 1, got 0"),
+        .init(
+            sections: ["scaling": ["rules": "10 <= active <= 30, active <="]], section: "scaling", key: "rules",
+            message: "rule 2 'active <=': expected a number after '<='"),
+        .init(
+            sections: ["endpoint": ["port": "70000"]], section: "endpoint", key: "port",
+            message: "must be between 1 and 65535, got 70000"),
+        .init(
+            sections: ["endpoint": ["weight": "heavy"]], section: "endpoint", key: "weight",
+            message: "must be a number, got 'heavy'"),
+        .init(
+            sections: ["endpoint": ["weight": "-1"]], section: "endpoint", key: "weight",
+            message: "must be at least 0, got -1"),
+        .init(
+            sections: ["endpoint": ["error_marks": "-3"]], section: "endpoint", key: "error_marks",
+            message: "must not be negative, got -3"),
+        .init(
+            sections: ["endpoint": ["unregistered_timeout": "-1"]], section: "endpoint", key: "unregistered_timeout",
+            message: "must not be negative, got -1"),
+        .init(
+            sections: ["endpoint": ["decommissioned_timeout": "soon"]], section: "endpoint",
+            key: "decommissioned_timeout", message: "must be a whole number, got 'soon'"),
+        .init(
+            sections: ["endpoint": ["unknown_timeout": "-600"]], section: "endpoint", key: "unknown_timeout",
+            message: "must not be negative, got -600"),
+        .init(
+            sections: ["endpoint": ["cloud": "aws"]], section: "endpoint", key: "cloud",
+            message: "unknown cloud driver 'aws'; known: process, docker, openstack"),
+        .init(
+            sections: ["endpoint": ["loadbalancer": "f5"]], section: "endpoint", key: "loadbalancer",
+            message: "unknown loadbalancer driver 'f5'; known: tcp, nginx, haproxy, dnsmasq"),
+        .init(
+            sections: ["cloud:aws": ["region": "x"]], section: "cloud:aws", key: "*",
+            message: "unknown cloud driver 'aws'; known: process, docker, openstack"),
+        .init(
+            sections: ["loadbalancer:f5": [:]], section: "loadbalancer:f5", key: "*",
+            message: "unknown loadbalancer driver 'f5'; known: tcp, nginx, haproxy, dnsmasq"),
+        .init(
+            sections: ["endpoint": ["static_instances": "10.0.0.1, 10.0.0.300"]], section: "endpoint",
+            key: "static_instances", message: "'10.0.0.300' is not an IPv4 or IPv6 address"),
+        .init(
+            sections: ["endpoint": ["metrics_source": "a/b"]], section: "endpoint", key: "metrics_source",
+            message: "endpoint name 'a/b' must not contain '/'"),
+        .init(
+            sections: ["endpoint": ["instances_source": ".."]], section: "endpoint", key: "instances_source",
+            message: "endpoint name '..' must not be '.' or '..'"),
+        .init(
+            sections: ["endpoint": ["redirect": "ftp://x"]], section: "endpoint", key: "redirect",
+            message: "must be an http:// or https:// URL, got 'ftp://x'"),
+        .init(
+            sections: ["endpoint": ["auth_algo": "md5"]], section: "endpoint", key: "auth_algo",
+            message: "must be one of sha1, sha256, sha512, got 'md5'"),
+        .init(
+            sections: ["endpoint": ["auth_hash": "abc", "auth_algo": "sha256"]], section: "endpoint",
+            key: "auth_hash", message: "must be 64 hex digits (a sha256 digest)"),
+        .init(
+            sections: ["endpoint": ["auth_salt": "pepper"]], section: "endpoint", key: "auth_salt",
+            message: "auth_salt is set but auth_hash is not"),
+        .init(
+            sections: ["endpoint": ["url": "not a url"]], section: "endpoint", key: "url",
+            message: "must look like scheme://[host][:port][/path], got 'not a url'"),
+        .init(
+            sections: ["endpoint": ["loadbalancer": "tcp"]], section: "endpoint", key: "url",
+            message: "required by loadbalancer tcp (tcp://[host:]port)"),
+        .init(
+            sections: ["endpoint": ["loadbalancer": "tcp", "url": "http://example.com"]], section: "endpoint",
+            key: "url", message: "loadbalancer tcp serves tcp://[host:]port; cannot serve 'http://example.com'"),
+        .init(
+            sections: ["endpoint": ["loadbalancer": "nginx", "url": "tcp://80"]], section: "endpoint", key: "url",
+            message: "loadbalancer nginx serves http://host[:port][/path] or https://host[:port][/path]; "
                 + "cannot serve 'tcp://80'"),
-        .init(sections: ["endpoint": ["loadbalancer": "haproxy", "url": "https://example.com"]], section: "endpoint",
-              key: "url", message: "loadbalancer haproxy serves tcp://[host:]port or http://host[:port][/path]; "
+        .init(
+            sections: ["endpoint": ["loadbalancer": "haproxy", "url": "https://example.com"]], section: "endpoint",
+            key: "url",
+            message: "loadbalancer haproxy serves tcp://[host:]port or http://host[:port][/path]; "
                 + "cannot serve 'https://example.com'"),
-        .init(sections: ["endpoint": ["loadbalancer": "dnsmasq", "url": "dns://bad_name!"]], section: "endpoint",
-              key: "url", message: "loadbalancer dnsmasq serves dns://name; cannot serve 'dns://bad_name!'"),
+        .init(
+            sections: ["endpoint": ["loadbalancer": "dnsmasq", "url": "dns://bad_name!"]], section: "endpoint",
+            key: "url", message: "loadbalancer dnsmasq serves dns://name; cannot serve 'dns://bad_name!'"),
     ]
 
     @Test("validation errors per field", arguments: errorCases)
     func validationErrors(_ row: EndpointErrorCase) {
         let errors = EndpointConfig.validate(ConfigDocument(row.sections))
-        #expect(errors[row.section, row.key] == row.message,
-                "expected [\(row.section)] \(row.key): \(row.message); got \(errors)")
+        #expect(
+            errors[row.section, row.key] == row.message,
+            "expected [\(row.section)] \(row.key): \(row.message); got \(errors)")
     }
 
     @Test("every problem is reported at once")
     func allProblemsAtOnce() {
-        let errors = EndpointConfig.validate(ConfigDocument([
-            "endpoint": ["port": "x", "cloud": "aws"], "scaling": ["rules": "active"], "extra": [:],
-        ]))
+        let errors = EndpointConfig.validate(
+            ConfigDocument([
+                "endpoint": ["port": "x", "cloud": "aws"], "scaling": ["rules": "active"], "extra": [:],
+            ]))
         #expect(errors.errors.keys.sorted() == ["endpoint", "extra", "scaling"])
         #expect(errors.errors["endpoint"]?.keys.sorted() == ["cloud", "port"], "expected both endpoint keys flagged")
     }
@@ -172,8 +209,14 @@ struct EndpointConfigTests {
 
     @Test("unparsable rules from JSON are reported under scaling.rules")
     func rulesFromJSON() {
-        #expect(throws: ConfigErrors(["scaling": ["rules": "rule 1 'active > 3': '>' is not supported: write bounds "
-            + "with '<' or '<=', e.g. '10 <= active <= 30'"]])) {
+        #expect(
+            throws: ConfigErrors([
+                "scaling": [
+                    "rules": "rule 1 'active > 3': '>' is not supported: write bounds "
+                        + "with '<' or '<=', e.g. '10 <= active <= 30'"
+                ]
+            ])
+        ) {
             try EndpointConfig(json: ["scaling": ["rules": "active > 3"]])
         }
     }

@@ -1,6 +1,5 @@
-import Testing
-
 import ReactorCore
+import Testing
 
 @Suite("Endpoint state")
 struct EndpointStateTests {

@@ -1,6 +1,5 @@
-import Testing
-
 import ReactorCore
+import Testing
 
 @Suite("Endpoint URL")
 struct EndpointURLTests {
@@ -14,8 +13,12 @@ struct EndpointURLTests {
         #expect(v6.host == "::1" && v6.port == 9000, "expected a bracketed IPv6 host")
     }
 
-    @Test("malformed URLs", arguments: ["example.com", "tcp://host:0", "tcp://host:99999", "http://ex ample", "://x",
-                                         "tcp://[1.2.3.4]:80", "tcp://[::1"])
+    @Test(
+        "malformed URLs",
+        arguments: [
+            "example.com", "tcp://host:0", "tcp://host:99999", "http://ex ample", "://x",
+            "tcp://[1.2.3.4]:80", "tcp://[::1",
+        ])
     func malformed(text: String) {
         #expect(EndpointURL(text) == nil, "expected '\(text)' not to parse")
     }
@@ -33,7 +36,8 @@ struct EndpointURLTests {
         ] as [(String, LoadBalancerDriverKind, Bool)])
     func servable(url: String, balancer: LoadBalancerDriverKind, accepted: Bool) {
         let problem = EndpointURL.problem(with: url, for: balancer)
-        #expect((problem == nil) == accepted,
-                "expected \(balancer.rawValue) \(accepted ? "to serve" : "not to serve") '\(url)'")
+        #expect(
+            (problem == nil) == accepted,
+            "expected \(balancer.rawValue) \(accepted ? "to serve" : "not to serve") '\(url)'")
     }
 }

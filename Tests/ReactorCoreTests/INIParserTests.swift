@@ -1,6 +1,5 @@
-import Testing
-
 import ReactorCore
+import Testing
 
 @Suite("INI parser")
 struct INIParserTests {
@@ -35,8 +34,10 @@ struct INIParserTests {
         arguments: [
             ("url = x", "line 1: key 'url' is outside any [section]"),
             ("[endpoint]\nurl = x\n[endpoint]", "line 3: duplicate section [endpoint]"),
-            ("[endpoint]\n\njust words",
-             "line 3: expected '[section]', 'key = value' or a comment, found 'just words'"),
+            (
+                "[endpoint]\n\njust words",
+                "line 3: expected '[section]', 'key = value' or a comment, found 'just words'"
+            ),
             ("[endpoint", "line 1: section header '[endpoint' is missing ']'"),
             ("[ ]", "line 1: empty section name '[]'"),
             ("[endpoint]\n= value", "line 2: missing key before '='"),

@@ -1,7 +1,6 @@
 import Foundation
-import Testing
-
 import ReactorCore
+import Testing
 
 @Suite("JSON value")
 struct JSONValueTests {

@@ -1,6 +1,5 @@
-import Testing
-
 import ReactorCore
+import Testing
 
 @Suite("Manager config")
 struct ManagerConfigTests {
@@ -14,15 +13,17 @@ struct ManagerConfigTests {
 
     @Test("INI settings are typed; duplicate driver names collapse; empty lists enable nothing")
     func typed() throws {
-        let config = try ManagerConfig(document: ConfigDocument(ini: """
-            [manager]
-            interval = 0.5
-            keys = 8
-            loadbalancers = tcp, nginx, tcp
-            clouds =
-            [loadbalancer:nginx]
-            config_path = /etc/nginx/conf.d
-            """))
+        let config = try ManagerConfig(
+            document: ConfigDocument(
+                ini: """
+                    [manager]
+                    interval = 0.5
+                    keys = 8
+                    loadbalancers = tcp, nginx, tcp
+                    clouds =
+                    [loadbalancer:nginx]
+                    config_path = /etc/nginx/conf.d
+                    """))
         #expect(config.interval == 0.5 && config.keys == 8)
         #expect(config.loadBalancers == [.tcp, .nginx], "expected tcp and nginx once each")
         #expect(config.clouds.isEmpty, "expected an empty clouds value to enable none")
@@ -33,8 +34,13 @@ struct ManagerConfigTests {
     func canonicalJSON() throws {
         let config = try ManagerConfig(json: ["manager": ["interval": 2, "clouds": "docker"]])
         let json = config.jsonValue
-        #expect(json == ["manager": ["interval": 2, "keys": 64, "loadbalancers": "tcp,nginx,haproxy,dnsmasq",
-                                     "clouds": "docker"]])
+        #expect(
+            json == [
+                "manager": [
+                    "interval": 2, "keys": 64, "loadbalancers": "tcp,nginx,haproxy,dnsmasq",
+                    "clouds": "docker",
+                ]
+            ])
         #expect(try ManagerConfig(json: try JSONValue(parsing: json.encoded())) == config)
     }
 
@@ -46,14 +52,22 @@ struct ManagerConfigTests {
             (["manager": ["keys": "0"]], "manager", "keys", "must be between 1 and 1024, got 0"),
             (["manager": ["keys": "2000"]], "manager", "keys", "must be between 1 and 1024, got 2000"),
             (["manager": ["keys": "many"]], "manager", "keys", "must be a whole number, got 'many'"),
-            (["manager": ["loadbalancers": "tcp, f5"]], "manager", "loadbalancers",
-             "unknown loadbalancer driver 'f5'; known: tcp, nginx, haproxy, dnsmasq"),
-            (["manager": ["clouds": "aws"]], "manager", "clouds",
-             "unknown cloud driver 'aws'; known: process, docker, openstack"),
-            (["manager": ["ips": "x"]], "manager", "ips",
-             "unknown key in [manager]; known keys: interval, keys, loadbalancers, clouds"),
-            (["endpoint": [:]], "endpoint", "*",
-             "unknown section; expected [manager], [cloud:<driver>] or [loadbalancer:<driver>]"),
+            (
+                ["manager": ["loadbalancers": "tcp, f5"]], "manager", "loadbalancers",
+                "unknown loadbalancer driver 'f5'; known: tcp, nginx, haproxy, dnsmasq"
+            ),
+            (
+                ["manager": ["clouds": "aws"]], "manager", "clouds",
+                "unknown cloud driver 'aws'; known: process, docker, openstack"
+            ),
+            (
+                ["manager": ["ips": "x"]], "manager", "ips",
+                "unknown key in [manager]; known keys: interval, keys, loadbalancers, clouds"
+            ),
+            (
+                ["endpoint": [:]], "endpoint", "*",
+                "unknown section; expected [manager], [cloud:<driver>] or [loadbalancer:<driver>]"
+            ),
             (["cloud:aws": [:]], "cloud:aws", "*", "unknown cloud driver 'aws'; known: process, docker, openstack"),
         ] as [([String: [String: String]], String, String, String)])
     func validationErrors(sections: [String: [String: String]], section: String, key: String, message: String) {

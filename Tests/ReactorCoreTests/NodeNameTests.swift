@@ -1,6 +1,5 @@
-import Testing
-
 import ReactorCore
+import Testing
 
 @Suite("Node name")
 struct NodeNameTests {
@@ -23,9 +22,11 @@ struct NodeNameTests {
             ("priv\u{E000}", "endpoint name 'priv\u{E000}' must not contain the character U+E000"),
             // Past U+FFFF: ZooKeeper sees surrogate pairs and answers badArguments (found by fuzzing).
             ("smile\u{1F600}", "endpoint name 'smile\u{1F600}' must not contain the character U+1F600"),
-            ("é" + String(repeating: "a", count: 254),
-             "endpoint name '\("é" + String(repeating: "a", count: 76))...' is 256 bytes long; "
-                + "at most 255 UTF-8 bytes are allowed"),
+            (
+                "é" + String(repeating: "a", count: 254),
+                "endpoint name '\("é" + String(repeating: "a", count: 76))...' is 256 bytes long; "
+                    + "at most 255 UTF-8 bytes are allowed"
+            ),
         ])
     func invalid(name: String, message: String) {
         #expect(!NodeName.isValid(name), "expected \(name.debugDescription) to be rejected")

@@ -1,6 +1,5 @@
-import Testing
-
 import ReactorCore
+import Testing
 
 @Suite("Scaling rule parser")
 struct ScalingRuleParserTests {
@@ -55,21 +54,29 @@ struct ScalingRuleParserTests {
             ("active", "rule 1 'active': expected a bound: write 'min <= active', 'active <= max' or both"),
             ("10 active 30", "rule 1 '10 active 30': expected '<' or '<=' after '10', found 'active'"),
             ("active 30", "rule 1 'active 30': expected '<' or '<=' after 'active', found '30'"),
-            ("active > 10",
-             "rule 1 'active > 10': '>' is not supported: write bounds with '<' or '<=', e.g. '10 <= active <= 30'"),
-            ("30 >= active",
-             "rule 1 '30 >= active': '>=' is not supported: write bounds with '<' or '<=', e.g. '10 <= active <= 30'"),
+            (
+                "active > 10",
+                "rule 1 'active > 10': '>' is not supported: write bounds with '<' or '<=', e.g. '10 <= active <= 30'"
+            ),
+            (
+                "30 >= active",
+                "rule 1 '30 >= active': '>=' is not supported: write bounds with '<' or '<=', e.g. '10 <= active <= 30'"
+            ),
             ("active = 10", "rule 1 'active = 10': '=' is not supported: a rule bounds a metric with '<' or '<='"),
             ("30 <= active <= 10", "rule 1 '30 <= active <= 10': lower bound 30 is greater than upper bound 10"),
-            ("10 < active <= 10",
-             "rule 1 '10 < active <= 10': bounds leave no allowed value: '10 < active <= 10' can never hold"),
+            (
+                "10 < active <= 10",
+                "rule 1 '10 < active <= 10': bounds leave no allowed value: '10 < active <= 10' can never hold"
+            ),
             ("active <= 1e999", "rule 1 'active <= 1e999': number '1e999' is not finite (column 11)"),
             ("active <= inf", "rule 1 'active <= inf': 'inf' is not a finite number"),
             ("active <= -5", "rule 1 'active <= -5': negative bounds are not allowed (column 11)"),
             ("act!ve < 3", "rule 1 'act!ve < 3': unexpected character '!' at column 4"),
             ("active <= 0", "rule 1 'active <= 0': the upper bound of metric 'active' must be greater than 0"),
-            ("2.2 <= instances <= 2.8",
-             "rule 1 '2.2 <= instances <= 2.8': no whole number of instances satisfies '2.2 <= instances <= 2.8'"),
+            (
+                "2.2 <= instances <= 2.8",
+                "rule 1 '2.2 <= instances <= 2.8': no whole number of instances satisfies '2.2 <= instances <= 2.8'"
+            ),
             ("1 < active < 2 < 3", "rule 1 '1 < active < 2 < 3': unexpected '<' after the upper bound"),
             ("rate < 1, active <= 10 20", "rule 2 'active <= 10 20': unexpected '20' after the upper bound"),
         ])

@@ -25,8 +25,10 @@ struct BalancerEndToEndTests {
             [try reactorExecutable(), "api", "--zookeeper", namespace, "--host", "127.0.0.1", "--port", "\(apiPort)"],
             logPath: logs + "/api.log")
         let manager = try ManagedProcess(
-            [try reactorExecutable(), "manager", "--zookeeper", namespace, "--name", host, "--interval", "0.3",
-             "--api", "http://127.0.0.1:\(apiPort)", "--log-level", "info"],
+            [
+                try reactorExecutable(), "manager", "--zookeeper", namespace, "--name", host, "--interval", "0.3",
+                "--api", "http://127.0.0.1:\(apiPort)", "--log-level", "info",
+            ],
             environment: ["TMPDIR": logs + "/"],
             logPath: logs + "/manager.log")
         let http = HTTP(base: "http://127.0.0.1:\(apiPort)")
@@ -67,9 +69,12 @@ struct BalancerEndToEndTests {
     /// Pids of nginx and haproxy masters still running, from pid files under `directory`.
     static func leftoverNginx(under directory: String) -> [Int32] {
         let files = FileManager.default.enumerator(atPath: directory)?.compactMap { $0 as? String } ?? []
-        return files.filter { $0.hasSuffix("nginx/nginx.pid") || $0.hasSuffix("haproxy/haproxy.pid") }.compactMap { file in
+        return files.filter { $0.hasSuffix("nginx/nginx.pid") || $0.hasSuffix("haproxy/haproxy.pid") }.compactMap {
+            file in
             let text = (try? String(contentsOfFile: "\(directory)/\(file)", encoding: .utf8)) ?? ""
-            guard let pid = Int32(text.trimmingCharacters(in: .whitespacesAndNewlines)), kill(pid, 0) == 0 else { return nil }
+            guard let pid = Int32(text.trimmingCharacters(in: .whitespacesAndNewlines)), kill(pid, 0) == 0 else {
+                return nil
+            }
             return pid
         }
     }
@@ -90,17 +95,23 @@ struct BalancerEndToEndTests {
             [try reactorExecutable(), "api", "--zookeeper", namespace, "--host", "127.0.0.1", "--port", "\(apiPort)"],
             logPath: logs + "/api.log")
         let manager = try ManagedProcess(
-            [try reactorExecutable(), "manager", "--zookeeper", namespace, "--name", "lb-dns", "--interval", "0.3",
-             "--api", "http://127.0.0.1:\(apiPort)", "--dns-listen", "127.0.0.1", "--dns-port", "\(dnsPort)",
-             "--log-level", "info"],
+            [
+                try reactorExecutable(), "manager", "--zookeeper", namespace, "--name", "lb-dns", "--interval", "0.3",
+                "--api", "http://127.0.0.1:\(apiPort)", "--dns-listen", "127.0.0.1", "--dns-port", "\(dnsPort)",
+                "--log-level", "info",
+            ],
             environment: ["TMPDIR": logs + "/"],
             logPath: logs + "/manager.log")
         let http = HTTP(base: "http://127.0.0.1:\(apiPort)")
         func configuration(instances: Int) -> [String: Any] {
             [
-                "endpoint": ["url": "dns://web.reactor.test", "loadbalancer": "dnsmasq", "cloud": "process", "port": "8000"],
+                "endpoint": [
+                    "url": "dns://web.reactor.test", "loadbalancer": "dnsmasq", "cloud": "process", "port": "8000",
+                ],
                 "scaling": ["min_instances": "\(instances)", "max_instances": "\(instances)"],
-                "cloud:process": ["command": "sh \(ProcessCloudEndToEndTests.instanceScript)", "addresses": "127.0.6.0/24"],
+                "cloud:process": [
+                    "command": "sh \(ProcessCloudEndToEndTests.instanceScript)", "addresses": "127.0.6.0/24",
+                ],
             ]
         }
         func resolved() async throws -> Set<String> {
@@ -159,7 +170,9 @@ struct BalancerEndToEndTests {
             let config: [String: Any] = [
                 "endpoint": ["url": url, "loadbalancer": driver, "cloud": "process", "port": "\(instancePort)"],
                 "scaling": ["min_instances": "2", "max_instances": "3", "rules": rules],
-                "cloud:process": ["command": "sh \(ProcessCloudEndToEndTests.instanceScript)", "addresses": "127.0.4.0/24"],
+                "cloud:process": [
+                    "command": "sh \(ProcessCloudEndToEndTests.instanceScript)", "addresses": "127.0.4.0/24",
+                ],
             ]
             try await eventually("the API answers") { (try? await http.get("/"))?.status == 200 }
             let created = try await http.post("/v1.1/endpoints/lb", config)
@@ -184,14 +197,17 @@ struct BalancerEndToEndTests {
             // Load through the balancer: its metrics reach the endpoint and a rule scales it out.
             let load = Task { try await generateLoad() }
             defer { load.cancel() }
-            try await eventually("the \(driver) balancer's metrics drive the rule '\(rules)' to 3 instances", timeout: .seconds(40)) {
+            try await eventually(
+                "the \(driver) balancer's metrics drive the rule '\(rules)' to 3 instances", timeout: .seconds(40)
+            ) {
                 try await http.strings("/v1.1/endpoints/lb/ips").count == 3
             }
             if holdsConnections {
                 try await eventually("GET state lists the backends with open connections") {
                     let state = try await http.get("/v1.1/endpoints/lb/state").json as? [String: Any]
                     let active = state?["active"] as? [String] ?? []
-                    return !active.isEmpty && active.allSatisfy { $0.hasPrefix("127.0.4.") && $0.hasSuffix(":\(instancePort)") }
+                    return !active.isEmpty
+                        && active.allSatisfy { $0.hasPrefix("127.0.4.") && $0.hasSuffix(":\(instancePort)") }
                 }
             }
             let metrics = try await http.get("/v1.1/endpoints/lb/metrics").json as? [String: Double] ?? [:]

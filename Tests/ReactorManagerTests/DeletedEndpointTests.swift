@@ -21,8 +21,10 @@ struct DeletedEndpointTests {
             [try reactorExecutable(), "api", "--zookeeper", namespace, "--host", "127.0.0.1", "--port", "\(apiPort)"],
             logPath: logs + "/api.log")
         let manager = try ManagedProcess(
-            [try reactorExecutable(), "manager", "--zookeeper", namespace, "--name", "deleter", "--interval", "0.3",
-             "--api", "http://127.0.0.1:\(apiPort)", "--log-level", "info"],
+            [
+                try reactorExecutable(), "manager", "--zookeeper", namespace, "--name", "deleter", "--interval", "0.3",
+                "--api", "http://127.0.0.1:\(apiPort)", "--log-level", "info",
+            ],
             environment: ["TMPDIR": logs + "/"],
             logPath: logs + "/manager.log")
         let http = HTTP(base: "http://127.0.0.1:\(apiPort)")
@@ -32,7 +34,9 @@ struct DeletedEndpointTests {
             let config: [String: Any] = [
                 "endpoint": ["cloud": "process", "port": "8000"],
                 "scaling": ["min_instances": "2", "max_instances": "2"],
-                "cloud:process": ["command": "sh \(ProcessCloudEndToEndTests.instanceScript)", "addresses": "127.0.7.0/24"],
+                "cloud:process": [
+                    "command": "sh \(ProcessCloudEndToEndTests.instanceScript)", "addresses": "127.0.7.0/24",
+                ],
             ]
             #expect(try await http.post("/v1.1/endpoints/gone", config).status == 200)
             #expect(try await http.post("/v1.1/endpoints/gone/state", ["action": "start"]).status == 200)

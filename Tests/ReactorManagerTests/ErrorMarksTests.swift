@@ -16,8 +16,10 @@ struct ErrorMarksTests {
             [try reactorExecutable(), "api", "--zookeeper", namespace, "--host", "127.0.0.1", "--port", "\(apiPort)"],
             logPath: logs + "/api.log")
         let manager = try ManagedProcess(
-            [try reactorExecutable(), "manager", "--zookeeper", namespace, "--name", "marks", "--interval", "0.3",
-             "--api", "http://127.0.0.1:\(apiPort)", "--log-level", "info"],
+            [
+                try reactorExecutable(), "manager", "--zookeeper", namespace, "--name", "marks", "--interval", "0.3",
+                "--api", "http://127.0.0.1:\(apiPort)", "--log-level", "info",
+            ],
             environment: ["TMPDIR": logs + "/"],
             logPath: logs + "/manager.log")
         let http = HTTP(base: "http://127.0.0.1:\(apiPort)")
@@ -45,14 +47,17 @@ struct ErrorMarksTests {
             var first: [String] = []
             try await eventually("the instance registered", timeout: .seconds(20)) {
                 first = try await http.strings("/v1.1/endpoints/deaf/instances")
+                guard !first.isEmpty else { return false }
                 return try await http.strings("/v1.1/endpoints/deaf/ips").count == 1
             }
             try await eventually("it is replaced after 3 error marks", timeout: .seconds(20)) {
                 let now = try await http.strings("/v1.1/endpoints/deaf/instances")
                 return !now.isEmpty && Set(now).isDisjoint(with: first)
             }
-            let log = try await http.get("/v1.1/endpoints/deaf/log").text
-            #expect(log.contains("errored: the balancers reported failures in 3 passes in a row"), "\(log)")
+            try await eventually("the log says why it was replaced") {
+                try await http.get("/v1.1/endpoints/deaf/log").text
+                    .contains("errored: the balancers reported failures in 3 passes in a row")
+            }
         } catch {
             Issue.record("manager log:\n\(manager.logTail(30))")
             _ = try? await http.post("/v1.1/endpoints/deaf/state", ["action": "stop"])

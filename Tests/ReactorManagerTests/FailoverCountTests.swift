@@ -18,7 +18,10 @@ struct FailoverCountTests {
         let id = try await store.createEndpoint(
             named: "steady",
             configuration: .object([
-                "endpoint": .object(["cloud": .string("process"), "port": .string("\(instancePort)"), "unregistered_timeout": .string("600")]),
+                "endpoint": .object([
+                    "cloud": .string("process"), "port": .string("\(instancePort)"),
+                    "unregistered_timeout": .string("600"),
+                ]),
                 "scaling": .object(["min_instances": .string("3"), "max_instances": .string("3")]),
                 "cloud:process": .object(["command": .string("sleep 600"), "addresses": .string("127.0.2.0/24")]),
             ]))
@@ -28,8 +31,10 @@ struct FailoverCountTests {
         try FileManager.default.createDirectory(atPath: logs, withIntermediateDirectories: true)
         func manager(_ name: String) throws -> ManagedProcess {
             try ManagedProcess(
-                [try reactorExecutable(), "manager", "--zookeeper", namespace, "--name", name, "--interval", "0.2",
-                 "--session-timeout", "2", "--log-level", "info"],
+                [
+                    try reactorExecutable(), "manager", "--zookeeper", namespace, "--name", name, "--interval", "0.2",
+                    "--session-timeout", "2", "--log-level", "info",
+                ],
                 logPath: "\(logs)/\(name).log")
         }
         var managers = ["a": try manager("a"), "b": try manager("b")]
@@ -84,7 +89,9 @@ struct FailoverCountTests {
             #expect(log.contains { $0.contains("failed") }, "the dead host's instances were reported failed: \(log)")
         }
         try await store.setEndpointState(.stopped, id: id, name: "steady")
-        try await eventually("stopped", timeout: .seconds(20)) { (try? await zk.children(instancesPath).isEmpty) == true }
+        try await eventually("stopped", timeout: .seconds(20)) {
+            (try? await zk.children(instancesPath).isEmpty) == true
+        }
         try await eventually("the cloud forgot every instance", timeout: .seconds(20)) {
             (try? await zk.children("\(ZNodeLayout.clouds)/process/instances/\(id)").isEmpty) ?? true
         }

@@ -1,6 +1,7 @@
-@testable import ReactorManager
 import ReactorCore
 import Testing
+
+@testable import ReactorManager
 
 /// How an owner combines one backend's samples from several front doors.
 @Suite("Front door reports")
@@ -64,7 +65,9 @@ struct FrontDoorSettingsTests {
     }
 
     @Test func goodSettingsPass() {
-        #expect(FrontDoor.problem(with: ["balance": "leastconn", "hold_timeout": "5"], driver: "tcp", url: "tcp://8080") == nil)
+        #expect(
+            FrontDoor.problem(with: ["balance": "leastconn", "hold_timeout": "5"], driver: "tcp", url: "tcp://8080")
+                == nil)
         #expect(FrontDoor.problem(with: ["sticky_sessions": "true"], driver: "nginx", url: "http://a:80/") == nil)
         #expect(FrontDoor.problem(with: [:], driver: "haproxy", url: "tcp://8080") == nil)
     }

@@ -28,7 +28,9 @@ struct HTTP {
     }
 
     func get(_ path: String) async throws -> Response { try await request("GET", path) }
-    func post(_ path: String, _ json: Any? = nil) async throws -> Response { try await request("POST", path, json: json) }
+    func post(_ path: String, _ json: Any? = nil) async throws -> Response {
+        try await request("POST", path, json: json)
+    }
 
     /// GET `path` and decode a JSON array of strings.
     func strings(_ path: String) async throws -> [String] {

@@ -7,7 +7,8 @@ func killInstanceProcesses(hosts: [String], base: String = NSTemporaryDirectory(
     let folders = (try? FileManager.default.contentsOfDirectory(atPath: base)) ?? []
     for folder in folders where hosts.contains(where: { folder.hasPrefix("\($0)-") }) {
         let directory = "\(base)/\(folder)"
-        for file in (try? FileManager.default.contentsOfDirectory(atPath: directory)) ?? [] where file.hasSuffix(".pid") {
+        for file in (try? FileManager.default.contentsOfDirectory(atPath: directory)) ?? [] where file.hasSuffix(".pid")
+        {
             defer { try? FileManager.default.removeItem(atPath: "\(directory)/\(file)") }
             guard let text = try? String(contentsOfFile: "\(directory)/\(file)", encoding: .utf8) else { continue }
             let parts = text.split(whereSeparator: { $0 == " " || $0 == "\n" })

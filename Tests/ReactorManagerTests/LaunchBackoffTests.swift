@@ -15,8 +15,10 @@ struct LaunchBackoffTests {
             [try reactorExecutable(), "api", "--zookeeper", namespace, "--host", "127.0.0.1", "--port", "\(apiPort)"],
             logPath: logs + "/api.log")
         let manager = try ManagedProcess(
-            [try reactorExecutable(), "manager", "--zookeeper", namespace, "--name", "backoff", "--interval", "0.2",
-             "--api", "http://127.0.0.1:\(apiPort)", "--log-level", "info"],
+            [
+                try reactorExecutable(), "manager", "--zookeeper", namespace, "--name", "backoff", "--interval", "0.2",
+                "--api", "http://127.0.0.1:\(apiPort)", "--log-level", "info",
+            ],
             environment: ["TMPDIR": logs + "/"],
             logPath: logs + "/manager.log")
         let http = HTTP(base: "http://127.0.0.1:\(apiPort)")

@@ -16,8 +16,10 @@ struct LocalReactorTests {
         let apiPort = try LoopbackPorts.free()
         let demoPort = try LoopbackPorts.free()
         let up = try ManagedProcess(
-            [try reactorExecutable(), "up", "--demo", "--demo-phase", "6", "--interval", "0.5",
-             "--port", "\(apiPort)", "--demo-port", "\(demoPort)"],
+            [
+                try reactorExecutable(), "up", "--demo", "--demo-phase", "6", "--interval", "0.5",
+                "--port", "\(apiPort)", "--demo-port", "\(demoPort)",
+            ],
             logPath: NSTemporaryDirectory() + "reactor-up-demo-\(UUID().uuidString.prefix(6)).log")
         do {
             // One cycle of load: 0, 12, 36, 12, 0 held connections, 6 s each.
@@ -25,7 +27,8 @@ struct LocalReactorTests {
                 let lines = (try? String(contentsOfFile: up.logPath, encoding: .utf8))?.split(separator: "\n") ?? []
                 guard let peak = lines.firstIndex(where: { $0.hasPrefix("load: 36 ") }) else { return false }
                 let counts = lines.map { line -> Int? in
-                    line.hasPrefix("instances: ") ? Int(line.dropFirst("instances: ".count).prefix { $0.isNumber }) : nil
+                    line.hasPrefix("instances: ")
+                        ? Int(line.dropFirst("instances: ".count).prefix { $0.isNumber }) : nil
                 }
                 let risen = counts[peak...].contains { ($0 ?? 0) >= 4 }
                 guard let idle = lines[peak...].firstIndex(where: { $0.hasPrefix("load: 0 ") }) else { return false }
@@ -52,8 +55,10 @@ struct LocalReactorTests {
         let store = ReactorStore(client: zk)
         let port = try LoopbackPorts.free()
         let server = try ManagedProcess(
-            [try reactorExecutable(), "server", "--zookeeper", namespace, "--host", "127.0.0.1", "--port", "\(port)",
-             "--name", "both", "--interval", "0.3"],
+            [
+                try reactorExecutable(), "server", "--zookeeper", namespace, "--host", "127.0.0.1", "--port", "\(port)",
+                "--name", "both", "--interval", "0.3",
+            ],
             logPath: NSTemporaryDirectory() + "reactor-server-\(UUID().uuidString.prefix(6)).log")
         let http = HTTP(base: "http://127.0.0.1:\(port)")
         do {
@@ -89,8 +94,10 @@ struct LocalReactorTests {
         defer { Task { await squatter.kill() } }
         try await eventually("the port is taken") { LoopbackPorts.isListening(port: port) }
         let server = try ManagedProcess(
-            [try reactorExecutable(), "server", "--zookeeper", namespace, "--host", "127.0.0.1", "--port", "\(port)",
-             "--name", "late"],
+            [
+                try reactorExecutable(), "server", "--zookeeper", namespace, "--host", "127.0.0.1", "--port", "\(port)",
+                "--name", "late",
+            ],
             logPath: NSTemporaryDirectory() + "reactor-server-taken-\(UUID().uuidString.prefix(6)).log")
         let status = await server.waitForExit()
         #expect(status != 0, "a server that cannot listen does not run on")
@@ -104,7 +111,9 @@ struct LocalReactorTests {
             let fields = line.split(separator: " ")
             guard fields.count > 3, fields[3] == "0A" else { continue }
             let local = fields[1].split(separator: ":")
-            guard local.count == 2, Int(local[1], radix: 16) == port, let raw = UInt32(local[0], radix: 16) else { continue }
+            guard local.count == 2, Int(local[1], radix: 16) == port, let raw = UInt32(local[0], radix: 16) else {
+                continue
+            }
             // The kernel prints the address in host byte order of its little-endian bytes.
             let address = "\(raw & 0xff).\((raw >> 8) & 0xff).\((raw >> 16) & 0xff).\(raw >> 24)"
             if address.hasPrefix(prefix) { return true }

@@ -41,9 +41,12 @@ struct ManagerConfigurationTests {
         try await Task.sleep(for: .milliseconds(500))
 
         // Fewer keys and no balancer: well inside the 10 s sleep, the manager re-registers.
-        let config = try ManagerConfig(json: .object(["manager": .object([
-            "keys": .string("8"), "loadbalancers": .string(""), "interval": .string("0.5"),
-        ])]))
+        let config = try ManagerConfig(
+            json: .object([
+                "manager": .object([
+                    "keys": .string("8"), "loadbalancers": .string(""), "interval": .string("0.5"),
+                ])
+            ]))
         try await store.setManagerConfiguration(config.jsonValue, name: "watched")
         let changed = ContinuousClock.now
         try await eventually("registered again with the new keys and drivers", timeout: .seconds(5)) {

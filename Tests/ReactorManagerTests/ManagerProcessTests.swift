@@ -21,9 +21,12 @@ struct ManagerProcessTests {
 
         func startManager(_ name: String) throws -> ManagedProcess {
             try ManagedProcess(
-                [try reactorExecutable(), "manager", "--zookeeper", namespace, "--name", name,
-                 "--interval", "\(ManagerProcessTests.interval)", "--session-timeout", "\(ManagerProcessTests.sessionTimeout)",
-                 "--log-level", "info"],
+                [
+                    try reactorExecutable(), "manager", "--zookeeper", namespace, "--name", name,
+                    "--interval", "\(ManagerProcessTests.interval)", "--session-timeout",
+                    "\(ManagerProcessTests.sessionTimeout)",
+                    "--log-level", "info",
+                ],
                 logPath: NSTemporaryDirectory() + "reactor-manager-\(name)-\(UUID().uuidString.prefix(6)).log")
         }
 
@@ -31,7 +34,9 @@ struct ManagerProcessTests {
         func registered() async throws -> [String: String] {
             var result: [String: String] = [:]
             for id in try await store.activeManagers() {
-                if let name = try? await store.activeManager(id: id).objectValue?["name"]?.stringValue { result[name] = id }
+                if let name = try? await store.activeManager(id: id).objectValue?["name"]?.stringValue {
+                    result[name] = id
+                }
             }
             return result
         }
@@ -39,7 +44,9 @@ struct ManagerProcessTests {
         func ring() async throws -> HashRing {
             var members: [HashRing.Member] = []
             for id in try await store.activeManagers() {
-                if let json = try? await store.activeManager(id: id), let member = ManagerIdentity.member(id: id, registration: json) {
+                if let json = try? await store.activeManager(id: id),
+                    let member = ManagerIdentity.member(id: id, registration: json)
+                {
                     members.append(member)
                 }
             }
@@ -72,7 +79,8 @@ struct ManagerProcessTests {
         var ids: [String] = []
         for index in 0..<count {
             let id = try await store.createEndpoint(named: "ep\(index)", configuration: .object([:]))
-            try await store.setCustomMetrics(.object(["load": .array([.number(1), .number(Double(index))])]), id: id, name: "ep\(index)")
+            try await store.setCustomMetrics(
+                .object(["load": .array([.number(1), .number(Double(index))])]), id: id, name: "ep\(index)")
             ids.append(id)
         }
         return (Cluster(namespace: namespace, client: client, store: store), ids)
@@ -96,7 +104,8 @@ struct ManagerProcessTests {
         try await eventually("owners publish live metrics") {
             for id in ids {
                 guard let live = try await cluster.client.exists(ZNodeLayout.endpoint(id, EndpointNode.liveMetrics)),
-                    let holder = try await cluster.client.exists(ZNodeLayout.endpoint(id, EndpointOwnership.managerNode)),
+                    let holder = try await cluster.client.exists(
+                        ZNodeLayout.endpoint(id, EndpointOwnership.managerNode)),
                     live.ephemeralOwner == holder.ephemeralOwner
                 else { return false }
             }
@@ -121,7 +130,9 @@ struct ManagerProcessTests {
         var (cluster, ids) = try await makeCluster(endpoints: 20)
         for name in ["m1", "m2"] { cluster.processes[name] = try cluster.startManager(name) }
         defer { for process in cluster.processes.values { Task { await process.kill() } } }
-        try await eventually("two managers settle", timeout: .seconds(30)) { try await cluster.settled(ids, on: ["m1", "m2"]) }
+        try await eventually("two managers settle", timeout: .seconds(30)) {
+            try await cluster.settled(ids, on: ["m1", "m2"])
+        }
         let frozenID = try #require(try await cluster.registered()["m1"])
         let before = try await cluster.holders(ids)
         let frozenOwned = ids.filter { before[$0] == frozenID }
@@ -134,7 +145,8 @@ struct ManagerProcessTests {
         }
         // Change what the endpoints m1 used to own report, so an owner would publish new metrics.
         for (index, id) in frozenOwned.enumerated() {
-            try await cluster.store.setCustomMetrics(.object(["load": .array([.number(1), .number(Double(100 + index))])]), id: id, name: id)
+            try await cluster.store.setCustomMetrics(
+                .object(["load": .array([.number(1), .number(Double(100 + index))])]), id: id, name: id)
         }
         frozen.signal(SIGCONT)
 
@@ -152,7 +164,8 @@ struct ManagerProcessTests {
         try await eventually("live metrics are written by the holders only") {
             for id in ids {
                 guard let live = try await cluster.client.exists(ZNodeLayout.endpoint(id, EndpointNode.liveMetrics)),
-                    let holder = try await cluster.client.exists(ZNodeLayout.endpoint(id, EndpointOwnership.managerNode))
+                    let holder = try await cluster.client.exists(
+                        ZNodeLayout.endpoint(id, EndpointOwnership.managerNode))
                 else { return false }
                 if live.ephemeralOwner != holder.ephemeralOwner { return false }
             }

@@ -17,7 +17,8 @@ struct MetricsSourceTests {
         let front = try await store.createEndpoint(named: "front", configuration: .object(["endpoint": .object([:])]))
         let workers = try await store.createEndpoint(
             named: "workers", configuration: .object(["endpoint": .object(["metrics_source": .string("front")])]))
-        try await store.setCustomMetrics(.object(["load": .array([.number(1), .number(42)])]), id: front, name: "front")
+        try await store.setCustomMetrics(
+            .object(["load": .array([.number(1), .number(42)])]), id: front, name: "front")
 
         let identity = ManagerIdentity(name: "in-process", clouds: [], loadBalancers: [], ips: [])
         var settings = ManagerSettings(interval: .milliseconds(100))
@@ -41,7 +42,9 @@ struct MetricsSourceTests {
         manager.cancel()
         _ = await manager.result
         #expect(try await store.activeManagers().isEmpty, "the manager unregistered when it stopped")
-        #expect(try await EndpointOwnership(client: zk, managerID: "x").holder(of: front) == nil, "and released its endpoints")
+        #expect(
+            try await EndpointOwnership(client: zk, managerID: "x").holder(of: front) == nil,
+            "and released its endpoints")
         await zk.close()
     }
 }

@@ -22,8 +22,10 @@ struct ProcessCloudEndToEndTests {
             [try reactorExecutable(), "api", "--zookeeper", namespace, "--host", "127.0.0.1", "--port", "\(apiPort)"],
             logPath: logs + "/api.log")
         let manager = try ManagedProcess(
-            [try reactorExecutable(), "manager", "--zookeeper", namespace, "--name", "host-a", "--interval", "0.5",
-             "--api", "http://127.0.0.1:\(apiPort)", "--log-level", "info"],
+            [
+                try reactorExecutable(), "manager", "--zookeeper", namespace, "--name", "host-a", "--interval", "0.5",
+                "--api", "http://127.0.0.1:\(apiPort)", "--log-level", "info",
+            ],
             logPath: logs + "/manager.log")
         let http = HTTP(base: "http://127.0.0.1:\(apiPort)")
         do {
@@ -98,7 +100,9 @@ struct ProcessCloudEndToEndTests {
             try await http.strings("/v1.1/endpoints/web/ips").count == 5
         }
         let metrics = try await http.get("/v1.1/endpoints/web/metrics").json as? [String: Double]
-        #expect(metrics?["active"] == 30, "the computed metrics are the owner's weighted average: \(String(describing: metrics))")
+        #expect(
+            metrics?["active"] == 30,
+            "the computed metrics are the owner's weighted average: \(String(describing: metrics))")
         let allIPs = try await http.strings("/v1.1/endpoints/web/ips")
         let allInstances = Set(try await http.strings("/v1.1/endpoints/web/instances"))
 
@@ -118,7 +122,9 @@ struct ProcessCloudEndToEndTests {
         try await eventually("back to 5", timeout: .seconds(30)) {
             try await http.strings("/v1.1/endpoints/web/instances").count == 5
         }
-        #expect(Set(try await http.strings("/v1.1/endpoints/web/instances")) == allInstances, "recommissioned, not relaunched")
+        #expect(
+            Set(try await http.strings("/v1.1/endpoints/web/instances")) == allInstances,
+            "recommissioned, not relaunched")
 
         // PAUSED: nothing moves, whatever the load says.
         #expect(try await http.post("/v1.1/endpoints/web/state", ["action": "pause"]).status == 200)
@@ -126,7 +132,8 @@ struct ProcessCloudEndToEndTests {
         let ipsNow = try await http.strings("/v1.1/endpoints/web/ips")
         for ip in ipsNow { _ = try await http.post("/v1.1/endpoints/web/metrics/\(ip)", ["active": [1, 0]]) }
         try await Task.sleep(for: .seconds(2))
-        #expect(try await http.strings("/v1.1/endpoints/web/instances").count == 5, "a paused endpoint is left as it is")
+        #expect(
+            try await http.strings("/v1.1/endpoints/web/instances").count == 5, "a paused endpoint is left as it is")
 
         // STOPPED: everything goes, processes included.
         #expect(try await http.post("/v1.1/endpoints/web/state", ["action": "stop"]).status == 200)
@@ -136,7 +143,9 @@ struct ProcessCloudEndToEndTests {
             return instances.isEmpty && ips.isEmpty
         }
         try await eventually("the instance processes are gone", timeout: .seconds(15)) {
-            for ip in allIPs where (try? await HTTP(base: "http://\(ip):\(instancePort)").get("/")) != nil { return false }
+            for ip in allIPs where (try? await HTTP(base: "http://\(ip):\(instancePort)").get("/")) != nil {
+                return false
+            }
             return true
         }
 

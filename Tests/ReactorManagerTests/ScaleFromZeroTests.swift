@@ -19,8 +19,10 @@ struct ScaleFromZeroTests {
             [try reactorExecutable(), "api", "--zookeeper", namespace, "--host", "127.0.0.1", "--port", "\(apiPort)"],
             logPath: logs + "/api.log")
         let manager = try ManagedProcess(
-            [try reactorExecutable(), "manager", "--zookeeper", namespace, "--name", "front-a", "--interval", "0.3",
-             "--api", "http://127.0.0.1:\(apiPort)", "--log-level", "info"],
+            [
+                try reactorExecutable(), "manager", "--zookeeper", namespace, "--name", "front-a", "--interval", "0.3",
+                "--api", "http://127.0.0.1:\(apiPort)", "--log-level", "info",
+            ],
             logPath: logs + "/manager.log")
         let http = HTTP(base: "http://127.0.0.1:\(apiPort)")
         do {
@@ -49,7 +51,9 @@ struct ScaleFromZeroTests {
             let started = ContinuousClock.now
             let page = try await HTTP(base: "http://127.0.0.1:\(balancerPort)").get("/")
             let waited = ContinuousClock.now - started
-            #expect(page.status == 200 && page.text.hasPrefix("instance "), "served by an instance: \(page.status) \(page.text)")
+            #expect(
+                page.status == 200 && page.text.hasPrefix("instance "),
+                "served by an instance: \(page.status) \(page.text)")
             #expect(waited < .seconds(30), "within the hold time (waited \(waited))")
             #expect(try await http.strings("/v1.1/endpoints/zero/instances").count == 1)
             let log = try await http.get("/v1.1/endpoints/zero/log").json as? [[Any]] ?? []

@@ -14,8 +14,9 @@ import ZooKeeper
             await expectStoreError(.nameTaken("web")) {
                 try await store.createEndpoint(named: "web", configuration: [:])
             }
-            #expect(try await store.client.children(ZNodeLayout.endpointData).count == 1,
-                    "a refused create leaves no orphan data node")
+            #expect(
+                try await store.client.children(ZNodeLayout.endpointData).count == 1,
+                "a refused create leaves no orphan data node")
         }
     }
 
@@ -96,7 +97,8 @@ import ZooKeeper
                 createParents: true)
             #expect(try await store.sessions(id: id) == ["1.2.3.4:5": "10.0.0.1:80"])
             try await store.dropSession(id: id, name: "web", client: "1.2.3.4:5")
-            #expect(try await store.client.get(ZNodeLayout.endpoint(id, "sessions/drop/1.2.3.4:5")).string == "10.0.0.1:80")
+            #expect(
+                try await store.client.get(ZNodeLayout.endpoint(id, "sessions/drop/1.2.3.4:5")).string == "10.0.0.1:80")
         }
     }
 }

@@ -34,7 +34,9 @@ import Testing
         #expect(
             KeyDigest.hex(
                 .sha512,
-                of: "abcdefghbcdefghicdefghijdefghijkefghijklfghijklmghijklmnhijklmnoijklmnopjklmnopqklmnopqrlmnopqrsmnopqrstnopqrstu")
+                of:
+                    "abcdefghbcdefghicdefghijdefghijkefghijklfghijklmghijklmnhijklmnoijklmnopjklmnopqklmnopqrlmnopqrsmnopqrstnopqrstu"
+            )
                 == "8e959b75dae313da8cf4f72814fc143f8f7779c6eb9f7fa17299aeadb6889018"
                 + "501d289e4900f7e4331b99dec4b5433ac7d329eeb6dd26545e96e55b874be909")
     }
@@ -61,7 +63,8 @@ import Testing
     }
 
     @Test(arguments: AuthAlgorithm.allCases) func endpointKeysVerifyWithEveryAlgorithm(_ algorithm: AuthAlgorithm) {
-        let auth = EndpointAuth(hash: KeyDigest.hex(algorithm, of: "salt" + "secret"), salt: "salt", algorithm: algorithm)
+        let auth = EndpointAuth(
+            hash: KeyDigest.hex(algorithm, of: "salt" + "secret"), salt: "salt", algorithm: algorithm)
         #expect(auth.verifies("secret"))
         #expect(!auth.verifies("Secret"))
     }

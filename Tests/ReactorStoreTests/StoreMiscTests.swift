@@ -8,12 +8,14 @@ import ZooKeeper
         try await withStore(limits: .init(endpointLogEntries: 3, managerLogEntries: 2)) { store in
             let id = try await store.createEndpoint(named: "web", configuration: [:])
             for index in 1...5 {
-                try await store.appendEndpointLog(.init(timestamp: Double(index), message: "m\(index)"), id: id, name: "web")
+                try await store.appendEndpointLog(
+                    .init(timestamp: Double(index), message: "m\(index)"), id: id, name: "web")
             }
             #expect(try await store.endpointLog(id: id).map(\.message) == ["m3", "m4", "m5"])
             #expect(try await store.endpointLog(id: id, since: 4).map(\.message) == ["m5"])
             for index in 1...3 {
-                try await store.appendManagerLog(.init(timestamp: Double(index), severity: .warning, message: "w\(index)"), name: "m1")
+                try await store.appendManagerLog(
+                    .init(timestamp: Double(index), severity: .warning, message: "w\(index)"), name: "m1")
             }
             #expect(try await store.managerLog(name: "m1").map(\.message) == ["w2", "w3"])
             #expect(try await store.managerLog(name: "other") == [])
@@ -28,7 +30,9 @@ import ZooKeeper
             #expect(try await store.queuedRegistrations() == ["10.0.0.1"])
             #expect(try await store.queuedUnregistrations() == ["10.0.0.2"])
             let id = try await store.createEndpoint(named: "web", configuration: [:])
-            await expectStoreError(.noEndpointForIP("10.0.0.1")) { _ = try await store.endpointID(forConfirmedIP: "10.0.0.1") }
+            await expectStoreError(.noEndpointForIP("10.0.0.1")) {
+                _ = try await store.endpointID(forConfirmedIP: "10.0.0.1")
+            }
             try await store.confirmIP("10.0.0.1", id: id, name: "web")
             #expect(try await store.endpointID(forConfirmedIP: "10.0.0.1") == id)
             #expect(try await store.confirmedIPs(id: id) == ["10.0.0.1"])
@@ -43,8 +47,12 @@ import ZooKeeper
             #expect(try await store.managerConfiguration(name: "m1") == ["manager": ["keys": 9]])
             #expect(try await store.managerConfigNames() == ["m1"])
             try await store.deleteManagerConfiguration(name: "m1")
-            await expectStoreError(.managerConfigNotFound("m1")) { try await store.deleteManagerConfiguration(name: "m1") }
-            await expectStoreError(.managerConfigNotFound("m1")) { _ = try await store.managerConfiguration(name: "m1") }
+            await expectStoreError(.managerConfigNotFound("m1")) {
+                try await store.deleteManagerConfiguration(name: "m1")
+            }
+            await expectStoreError(.managerConfigNotFound("m1")) {
+                _ = try await store.managerConfiguration(name: "m1")
+            }
             try await store.client.create(
                 ZNodeLayout.managerKey("u-1"), data: Array(#"{"name":"10.1.2.3","keys":[]}"#.utf8), mode: .ephemeral)
             #expect(try await store.activeManagers() == ["u-1"])

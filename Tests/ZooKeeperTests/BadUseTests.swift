@@ -4,8 +4,10 @@ import ZooKeeperTesting
 
 @Suite("Bad use is a typed error")
 struct BadUseTests {
-    static let invalidPaths = ["", "relative", "/trailing/", "/a//b", "/a/../b", "/..", "/a/.", "/nul\u{0}byte", "/ctl\u{1}x",
-        "/private\u{E000}use", "/astral\u{1F600}"]
+    static let invalidPaths = [
+        "", "relative", "/trailing/", "/a//b", "/a/../b", "/..", "/a/.", "/nul\u{0}byte", "/ctl\u{1}x",
+        "/private\u{E000}use", "/astral\u{1F600}",
+    ]
 
     @Test(arguments: invalidPaths)
     func invalidPathsAreRejected(path: String) async throws {
@@ -27,7 +29,9 @@ struct BadUseTests {
         }
         #expect(throws: Never.self) { try ZNodePath.validate("/queue/", allowTrailingSlash: true) }
         let error = #expect(throws: ZooKeeperError.self) { try ZNodePath.validate("a/b") }
-        #expect(error?.message.contains("must start with '/'") == true, "the message says what is wrong: \(String(describing: error))")
+        #expect(
+            error?.message.contains("must start with '/'") == true,
+            "the message says what is wrong: \(String(describing: error))")
         #expect(ZNodePath.parent(of: "/a/b") == "/a")
         #expect(ZNodePath.parent(of: "/a") == "/")
         #expect(ZNodePath.name(of: "/a/b") == "b")
@@ -84,7 +88,9 @@ struct BadUseTests {
         }
         let elapsed = ContinuousClock.now - started
         #expect(elapsed >= .seconds(2) && elapsed < .seconds(8), "gave up after the timeout (\(elapsed))")
-        #expect(error?.message.contains("127.0.0.1:\(port)") == true, "the message names the ensemble: \(String(describing: error))")
+        #expect(
+            error?.message.contains("127.0.0.1:\(port)") == true,
+            "the message names the ensemble: \(String(describing: error))")
     }
 
     @Test func unusableConnectStringIsRejected() async throws {

@@ -25,7 +25,8 @@ struct EnsembleTests {
         // A writer keeps writing through the failure; every write it saw acknowledged is recorded.
         let writer = Task { () -> [Int] in
             var acknowledged: [Int] = []
-            let retry = RetryPolicy(maxAttempts: 100, baseDelay: .milliseconds(20), maxDelay: .milliseconds(200), deadline: .seconds(40))
+            let retry = RetryPolicy(
+                maxAttempts: 100, baseDelay: .milliseconds(20), maxDelay: .milliseconds(200), deadline: .seconds(40))
             for index in 0..<300 {
                 do {
                     try await retry.run {

@@ -37,8 +37,10 @@ struct EphemeralTests {
         try await withTestClient(sessionTimeout: .seconds(4)) { observer, connectString in
             let logPath = NSTemporaryDirectory() + "reactor-holder-\(UUID().uuidString.prefix(8)).log"
             let holder = try ManagedProcess(
-                [try reactorExecutable(), "zk", "create", "/held", "by-process", "--ephemeral", "--hold",
-                 "--zookeeper", connectString, "--session-timeout", "3"],
+                [
+                    try reactorExecutable(), "zk", "create", "/held", "by-process", "--ephemeral", "--hold",
+                    "--zookeeper", connectString, "--session-timeout", "3",
+                ],
                 logPath: logPath)
             try await eventually("the other process creates its ephemeral node") {
                 try await observer.exists("/held") != nil
@@ -52,7 +54,8 @@ struct EphemeralTests {
             await holder.kill()  // SIGKILL: no chance to close the session
             #expect(try await watch.event().kind == .deleted)
             let elapsed = ContinuousClock.now - killedAt
-            #expect(elapsed < .seconds(8), "the server expires the dead session after its 3 s timeout (took \(elapsed))")
+            #expect(
+                elapsed < .seconds(8), "the server expires the dead session after its 3 s timeout (took \(elapsed))")
             #expect(try await observer.exists("/held") == nil)
         }
     }

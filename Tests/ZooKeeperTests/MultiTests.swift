@@ -17,7 +17,11 @@ struct MultiTests {
             #expect(results.count == 5)
             #expect(results[0] == .created(path: "/new"))
             #expect(results[1] == .created(path: "/new/seq-0000000000"))
-            if case .set(let stat) = results[2] { #expect(stat.version == 1) } else { Issue.record("expected a set result, got \(results[2])") }
+            if case .set(let stat) = results[2] {
+                #expect(stat.version == 1)
+            } else {
+                Issue.record("expected a set result, got \(results[2])")
+            }
             #expect(results[3] == .checked)
             #expect(results[4] == .deleted)
             #expect(try await zk.get("/old").string == "y")

@@ -7,7 +7,8 @@ struct SessionTests {
     @Test func sessionSurvivesAShortServerRestart() async throws {
         let server = try await ZooKeeperServer.start()
         defer { Task { await server.destroy() } }
-        let zk = try await ZooKeeperClient.connect(.init(connectString: server.connectString, sessionTimeout: .seconds(20)))
+        let zk = try await ZooKeeperClient.connect(
+            .init(connectString: server.connectString, sessionTimeout: .seconds(20)))
         let states = StateRecorder(zk)
         try await zk.create("/mine", data: .init("kept"), mode: .ephemeral)
         try await zk.create("/data", data: .init("durable"))
@@ -48,7 +49,7 @@ struct SessionTests {
             #expect(try await observer.exists("/presence") == nil, "the expired session's ephemeral node is gone")
 
             // The client opens a new session by itself; the owner re-creates what it needs.
-            try await states.waitFor(.connected)
+            try await states.waitFor(.connected, after: .expired)
             let expiredAt = try #require(states.seen.lastIndex(of: .expired))
             #expect(states.seen[expiredAt...].contains(.connected), "connected comes after expired: \(states.seen)")
             try await eventually("the new session serves calls") {

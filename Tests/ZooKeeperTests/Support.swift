@@ -36,7 +36,9 @@ func expectZooKeeperError(
 ) async -> ZooKeeperError? {
     do {
         try await body()
-        Issue.record("expected ZooKeeper error \(code), but the call succeeded \(comment.map { "— \($0)" } ?? "")", sourceLocation: sourceLocation)
+        Issue.record(
+            "expected ZooKeeper error \(code), but the call succeeded \(comment.map { "— \($0)" } ?? "")",
+            sourceLocation: sourceLocation)
         return nil
     } catch let error as ZooKeeperError {
         #expect(error.code == code, "expected \(code), got \(error)", sourceLocation: sourceLocation)
@@ -69,6 +71,17 @@ final class StateRecorder: @unchecked Sendable {
 
     func waitFor(_ state: ConnectionState, timeout: Duration = .seconds(30)) async throws {
         try await eventually("connection state \(state) (seen \(seen))", timeout: timeout) { seen.contains(state) }
+    }
+
+    /// Waits until `state` is seen after the last `earlier` (a reconnection after an expiry, say).
+    func waitFor(
+        _ state: ConnectionState, after earlier: ConnectionState, timeout: Duration = .seconds(30)
+    ) async throws {
+        try await eventually("connection state \(state) after \(earlier) (seen \(seen))", timeout: timeout) {
+            let states = seen
+            guard let last = states.lastIndex(of: earlier) else { return false }
+            return states[last...].contains(state)
+        }
     }
 
     deinit { task?.cancel() }

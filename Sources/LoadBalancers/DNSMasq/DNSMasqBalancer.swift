@@ -174,11 +174,13 @@ public actor DNSMasqBalancer: LoadBalancerDriver {
             if Self.read(logPath, from: logStart).contains("read \(hostsPath) - ") { return }
             if !child.isRunning {
                 self.child = nil
-                throw .failed("dnsmasq exited during a reload: \(Self.lastLines(of: Self.read(logPath, from: logStart)))")
+                throw .failed(
+                    "dnsmasq exited during a reload: \(Self.lastLines(of: Self.read(logPath, from: logStart)))")
             }
             try? await Task.sleep(for: .milliseconds(5))
         }
-        logger.warning("dnsmasq did not confirm re-reading its hosts file within 5 s", metadata: ["lb.pid": "\(child.pid)"])
+        logger.warning(
+            "dnsmasq did not confirm re-reading its hosts file within 5 s", metadata: ["lb.pid": "\(child.pid)"])
     }
 
     private func stop(_ child: ChildProcess) async {

@@ -126,9 +126,11 @@ public actor HAProxyBalancer: LoadBalancerDriver, MasterDriver {
             guard let now = try? await processes() else { return false }
             if now.failedReloads > before.failedReloads {
                 let output = (try? FileSystem.read(directory + "/haproxy.out")) ?? ""
-                throw .failed("haproxy could not reload (the previous worker keeps serving): \(Self.problems(in: output))")
+                throw .failed(
+                    "haproxy could not reload (the previous worker keeps serving): \(Self.problems(in: output))")
             }
-            return now.reloads > before.reloads && !now.current.isEmpty && Set(now.current).isDisjoint(with: before.current)
+            return now.reloads > before.reloads && !now.current.isEmpty
+                && Set(now.current).isDisjoint(with: before.current)
         }
     }
 
@@ -148,7 +150,8 @@ public actor HAProxyBalancer: LoadBalancerDriver, MasterDriver {
 
     func adoptableMaster() -> pid_t? {
         guard let text = try? FileSystem.read(pidPath),
-            let pid = pid_t(text.split(separator: "\n").first?.filter { !$0.isWhitespace } ?? ""), ProcessTable.isAlive(pid),
+            let pid = pid_t(text.split(separator: "\n").first?.filter { !$0.isWhitespace } ?? ""),
+            ProcessTable.isAlive(pid),
             let commandLine = ProcessTable.commandLine(of: pid), commandLine.contains("haproxy"),
             commandLine.contains(masterSocketPath)
         else { return nil }
@@ -178,7 +181,8 @@ public actor HAProxyBalancer: LoadBalancerDriver, MasterDriver {
                 let value = { (name: String) in Int(row[name] ?? "") ?? 0 }
                 active[address, default: 0] += value("scur")
                 let total = Counters(
-                    sessions: value("stot"), bytes: value("bin") + value("bout"), errors: value("econ") + value("eresp"))
+                    sessions: value("stot"), bytes: value("bin") + value("bout"), errors: value("econ") + value("eresp")
+                )
                 counters[pid, default: [:]][address] = total
                 let last = lastCounters[pid]?[address] ?? Counters()
                 var delta = deltas[address, default: Counters()]

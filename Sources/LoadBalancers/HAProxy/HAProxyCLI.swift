@@ -13,7 +13,9 @@ enum HAProxyCLI {
     /// On the master socket a command goes to a worker with a prefix: `@1 show stat` (the current worker),
     /// `@!<pid> show sess` (any worker, old ones included). The master keeps its connections open, so
     /// `; quit` is appended to have it close after answering.
-    static func send(_ command: String, to path: String, timeout: Duration = .seconds(3)) async throws(HAProxyBalancerError) -> String {
+    static func send(_ command: String, to path: String, timeout: Duration = .seconds(3))
+        async throws(HAProxyBalancerError) -> String
+    {
         // Non-blocking from the start, connect included: a master busy re-executing itself lets its backlog
         // fill, and a blocking connect would then hold a cooperative thread.
         let fd = socket(AF_UNIX, Int32(SOCK_STREAM.rawValue | SOCK_NONBLOCK.rawValue | SOCK_CLOEXEC.rawValue), 0)
@@ -22,7 +24,9 @@ enum HAProxyCLI {
         var address = sockaddr_un()
         address.sun_family = sa_family_t(AF_UNIX)
         let pathBytes = Array(path.utf8)
-        guard pathBytes.count < MemoryLayout.size(ofValue: address.sun_path) else { throw .failed("socket path too long: \(path)") }
+        guard pathBytes.count < MemoryLayout.size(ofValue: address.sun_path) else {
+            throw .failed("socket path too long: \(path)")
+        }
         withUnsafeMutableBytes(of: &address.sun_path) { raw in
             raw.copyBytes(from: pathBytes)
             raw[pathBytes.count] = 0
@@ -30,7 +34,9 @@ enum HAProxyCLI {
         let deadline = ContinuousClock.now + timeout
         while true {
             let connected = withUnsafePointer(to: &address) {
-                $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { connect(fd, $0, socklen_t(MemoryLayout<sockaddr_un>.size)) }
+                $0.withMemoryRebound(to: sockaddr.self, capacity: 1) {
+                    connect(fd, $0, socklen_t(MemoryLayout<sockaddr_un>.size))
+                }
             }
             if connected == 0 || errno == EISCONN { break }
             guard [EAGAIN, EINPROGRESS, EALREADY, EINTR].contains(errno), ContinuousClock.now < deadline else {
@@ -41,7 +47,9 @@ enum HAProxyCLI {
         let request = Array((command + "\n").utf8)
         var sent = 0
         while sent < request.count {
-            let count = request[sent...].withUnsafeBytes { Glibc.send(fd, $0.baseAddress, $0.count, Int32(MSG_NOSIGNAL)) }
+            let count = request[sent...].withUnsafeBytes {
+                Glibc.send(fd, $0.baseAddress, $0.count, Int32(MSG_NOSIGNAL))
+            }
             if count > 0 {
                 sent += count
             } else if errno == EAGAIN || errno == EINTR, ContinuousClock.now < deadline {
@@ -61,7 +69,9 @@ enum HAProxyCLI {
             } else if count == 0 || errno == ECONNRESET {
                 break
             } else if errno == EAGAIN || errno == EINTR {
-                guard ContinuousClock.now < deadline else { throw .failed("haproxy did not answer '\(command)' within \(timeout)") }
+                guard ContinuousClock.now < deadline else {
+                    throw .failed("haproxy did not answer '\(command)' within \(timeout)")
+                }
                 try? await Task.sleep(for: pause)
                 pause = min(pause * 2, .milliseconds(10))
             } else {
@@ -131,7 +141,8 @@ enum HAProxyCLI {
                 fields[field[..<equals]] = field[field.index(after: equals)...]
             }
             guard let client = fields["src"], let backend = fields["be"], let server = fields["srv"] else { return nil }
-            return Session(id: String(line[..<colon]), client: String(client), backend: String(backend), server: String(server))
+            return Session(
+                id: String(line[..<colon]), client: String(client), backend: String(backend), server: String(server))
         }
     }
 }

@@ -30,7 +30,8 @@ struct HAProxyConfiguration: Sendable {
     }
 
     /// The text, and each service's proxy name.
-    func render(_ services: [BalancedService]) throws(HAProxyBalancerError) -> (text: String, proxies: [String: String]) {
+    func render(_ services: [BalancedService]) throws(HAProxyBalancerError) -> (text: String, proxies: [String: String])
+    {
         var text = """
             # Written by Reactor's haproxy balancer; replaced on every change.
             global
@@ -88,7 +89,8 @@ struct HAProxyConfiguration: Sendable {
                     names.insert(Self.serverName(backend)).inserted
                 else { throw .conflict("backend '\(backend.address)' of \(service.url) is not a distinct ip:port") }
                 let address = backend.ip.contains(":") ? "[\(backend.ip)]:\(backend.port)" : backend.address
-                let check = settings.checkURL == nil ? "" : " check inter \(SettingValues.milliseconds(settings.checkInterval))"
+                let check =
+                    settings.checkURL == nil ? "" : " check inter \(SettingValues.milliseconds(settings.checkInterval))"
                 text += "    server \(Self.serverName(backend)) \(address) weight \(weight)\(check)\n"
             }
         }

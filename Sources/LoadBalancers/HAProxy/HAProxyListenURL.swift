@@ -32,7 +32,9 @@ struct HAProxyListenURL: Sendable, Hashable {
         } else {
             throw .invalidURL(url)
         }
-        let plain = host.allSatisfy { $0.isASCII && ($0.isLetter || $0.isNumber || $0 == "." || $0 == "-" || $0 == ":") }
+        let plain = host.allSatisfy {
+            $0.isASCII && ($0.isLetter || $0.isNumber || $0 == "." || $0 == "-" || $0 == ":")
+        }
         guard plain, port > 0 else { throw .invalidURL(url) }
     }
 }

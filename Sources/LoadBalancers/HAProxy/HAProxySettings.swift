@@ -62,11 +62,13 @@ public struct HAProxySettings: Sendable, Hashable {
         algorithm = try reader.algorithm() ?? algorithm
         stickySessions = try reader.bool("sticky_sessions") ?? stickySessions
         mode = try reader.choice("mode", expected: "tcp or http") ?? mode
-        checkURL = try reader.value("check_url", expected: "a path such as /health (no spaces or quotes)") { text in
-            let plain = text.hasPrefix("/")
-                && text.allSatisfy { $0.isASCII && ($0.isLetter || $0.isNumber || "/-._~%+,=:@?&".contains($0)) }
-            return plain ? text : nil
-        } ?? checkURL
+        checkURL =
+            try reader.value("check_url", expected: "a path such as /health (no spaces or quotes)") { text in
+                let plain =
+                    text.hasPrefix("/")
+                    && text.allSatisfy { $0.isASCII && ($0.isLetter || $0.isNumber || "/-._~%+,=:@?&".contains($0)) }
+                return plain ? text : nil
+            } ?? checkURL
         checkInterval = try reader.seconds("check_interval", within: 0.1...3600) ?? checkInterval
         connectTimeout = try reader.seconds("connect_timeout", within: 0.001...3600) ?? connectTimeout
         idleTimeout = try reader.seconds("idle_timeout", within: 1...86_400 * 7) ?? idleTimeout

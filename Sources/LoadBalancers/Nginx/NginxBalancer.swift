@@ -135,7 +135,8 @@ public actor NginxBalancer: LoadBalancerDriver, MasterDriver {
             if fresh && !oldServing { return true }
             let news = (try? FileSystem.read(configuration.errorLogPath, from: logStart)) ?? ""
             if news.contains("[emerg]") || news.contains("[alert]") {
-                throw .failed("nginx could not reload (the previous configuration keeps serving): \(Self.problems(in: news))")
+                throw .failed(
+                    "nginx could not reload (the previous configuration keeps serving): \(Self.problems(in: news))")
             }
             return false
         }

@@ -63,7 +63,8 @@ struct NginxConfiguration: Sendable {
             if live.isEmpty {
                 if let redirect = service.redirect {
                     guard Self.isQuotable(redirect) else {
-                        throw .invalidSetting(key: "redirect", value: redirect, expected: "a URL without quotes, '$' or spaces")
+                        throw .invalidSetting(
+                            key: "redirect", value: redirect, expected: "a URL without quotes, '$' or spaces")
                     }
                     location += "            return 302 \"\(redirect)\";\n"
                 } else {
@@ -73,7 +74,9 @@ struct NginxConfiguration: Sendable {
                 var upstream = "    # \(service.url)\n    upstream \(name) {\n"
                 let algorithm = settings.algorithm ?? service.algorithm
                 if settings.stickySessions {
-                    upstream += settings.stickyMethod == .hash ? "        hash $remote_addr consistent;\n" : "        ip_hash;\n"
+                    upstream +=
+                        settings.stickyMethod == .hash
+                        ? "        hash $remote_addr consistent;\n" : "        ip_hash;\n"
                 } else if algorithm == .leastConnections {
                     upstream += "        least_conn;\n"
                 }
@@ -152,6 +155,7 @@ struct NginxConfiguration: Sendable {
     }
 
     private static func isQuotable(_ text: String) -> Bool {
-        !text.isEmpty && text.allSatisfy { $0.isASCII && !$0.isWhitespace && !"\"\\$".contains($0) && ($0.asciiValue ?? 0) >= 32 }
+        !text.isEmpty
+            && text.allSatisfy { $0.isASCII && !$0.isWhitespace && !"\"\\$".contains($0) && ($0.asciiValue ?? 0) >= 32 }
     }
 }

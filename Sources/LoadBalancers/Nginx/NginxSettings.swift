@@ -67,11 +67,13 @@ public struct NginxSettings: Sendable, Hashable {
         algorithm = try reader.algorithm() ?? algorithm
         stickySessions = try reader.bool("sticky_sessions") ?? stickySessions
         stickyMethod = try reader.choice("sticky_method", expected: "hash or ip_hash") ?? stickyMethod
-        keepalive = try reader.value("keepalive", expected: "a whole number from 0 to 10000") { text in
-            Int(text).flatMap { (0...10_000).contains($0) ? $0 : nil }
-        } ?? keepalive
+        keepalive =
+            try reader.value("keepalive", expected: "a whole number from 0 to 10000") { text in
+                Int(text).flatMap { (0...10_000).contains($0) ? $0 : nil }
+            } ?? keepalive
         let path = "an absolute file path without quotes, '$', '\\' or spaces"
-        sslCertificate = try reader.value("ssl_certificate", expected: path) { SettingValues.isPlainPath($0) ? $0 : nil }
+        sslCertificate =
+            try reader.value("ssl_certificate", expected: path) { SettingValues.isPlainPath($0) ? $0 : nil }
             ?? sslCertificate
         sslKey = try reader.value("ssl_key", expected: path) { SettingValues.isPlainPath($0) ? $0 : nil } ?? sslKey
         connectTimeout = try reader.seconds("connect_timeout", within: 0.001...86_400) ?? connectTimeout

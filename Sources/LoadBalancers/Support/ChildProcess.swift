@@ -48,7 +48,8 @@ final class ChildProcess: Sendable {
         SpawnActions.cleanSignals(&attributes, grouping: .newProcessGroup)
 
         do {
-            pid = try ProcessLaunch.spawn(arguments[0], arguments: arguments, actions: &actions, attributes: &attributes)
+            pid = try ProcessLaunch.spawn(
+                arguments[0], arguments: arguments, actions: &actions, attributes: &attributes)
         } catch {
             throw ChildProcessError(description: error.description)
         }

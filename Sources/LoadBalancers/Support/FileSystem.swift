@@ -25,7 +25,9 @@ enum FileSystem {
     static func write(_ text: String, to path: String, mode: mode_t = 0o644) throws(Failure) {
         let temporary = path + ".tmp"
         let fd = open(temporary, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, mode)
-        guard fd >= 0 else { throw Failure(description: "cannot write \(temporary): \(String(cString: strerror(errno)))") }
+        guard fd >= 0 else {
+            throw Failure(description: "cannot write \(temporary): \(String(cString: strerror(errno)))")
+        }
         let bytes = Array(text.utf8)
         var written = 0
         while written < bytes.count {

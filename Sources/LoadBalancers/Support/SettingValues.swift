@@ -19,7 +19,9 @@ enum SettingValues {
     /// An absolute path that a configuration file can carry unquoted (and nginx will not read as a variable).
     static func isPlainPath(_ text: String) -> Bool {
         text.hasPrefix("/")
-            && text.allSatisfy { $0.isASCII && !$0.isWhitespace && !"\"'\\$;{}#".contains($0) && ($0.asciiValue ?? 0) >= 32 }
+            && text.allSatisfy {
+                $0.isASCII && !$0.isWhitespace && !"\"'\\$;{}#".contains($0) && ($0.asciiValue ?? 0) >= 32
+            }
     }
 
     /// Milliseconds, as nginx and haproxy both accept them (`1500ms`).

@@ -35,7 +35,8 @@ struct BackendPicker: Sendable {
     ///
     /// - Parameter active: the open connections of a backend, by address (least connections only).
     mutating func pick(excluding excluded: Set<String> = [], active: (String) -> Int) -> Backend? {
-        let candidates = excluded.isEmpty
+        let candidates =
+            excluded.isEmpty
             ? Array(backends.indices) : backends.indices.filter { !excluded.contains(addresses[$0]) }
         guard !candidates.isEmpty else { return nil }
         switch algorithm {

@@ -91,7 +91,10 @@ final class ForwardingLoop: @unchecked Sendable {
     private static let turnBudget = 256 * 1024
 
     private enum Kind: UInt64 {
-        case client = 0, backend = 1, listener = 2, wake = 3
+        case client = 0
+        case backend = 1
+        case listener = 2
+        case wake = 3
     }
 
     /// - Parameter connectTimeout: how long a backend may take to accept before another is tried.
@@ -498,7 +501,8 @@ final class ForwardingLoop: @unchecked Sendable {
             route(connection)
         } else if let location = outcome.redirect {
             logger.debug(
-                "hold time passed: redirecting", metadata: ["lb.url": "\(connection.url)", "lb.redirect": "\(location)"])
+                "hold time passed: redirecting",
+                metadata: ["lb.url": "\(connection.url)", "lb.redirect": "\(location)"])
             redirect(connection, to: location)
         } else {
             close(connection, because: "hold time passed")

@@ -12,7 +12,8 @@ public enum TCPBalancerError: Error, Hashable, CustomStringConvertible {
         return switch self {
         case .invalidURL(let url): words.invalidURL(url)
         case .cannotListen(let url, let reason): "loadbalancer tcp cannot listen on '\(url)': \(reason)"
-        case .invalidSetting(let key, let value, let expected): words.invalidSetting(key: key, value: value, expected: expected)
+        case .invalidSetting(let key, let value, let expected):
+            words.invalidSetting(key: key, value: value, expected: expected)
         }
     }
 }

@@ -57,7 +57,8 @@ enum ErrorResponse {
             JSONResponse.message("the data is too large to store: \(error.message)", status: .contentTooLarge)
         case .invalidPath:
             JSONResponse.message("invalid name: \(error.message)", status: .badRequest)
-        case _ where error.isRetriable || error.code == .sessionExpired || error.code == .closing
+        case _
+        where error.isRetriable || error.code == .sessionExpired || error.code == .closing
             || error.code == .clientClosed || error.code == .connectTimeout:
             JSONResponse.message("ZooKeeper is not available: \(error.message)", status: .serviceUnavailable)
         default:

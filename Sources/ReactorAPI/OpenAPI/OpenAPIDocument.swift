@@ -12,7 +12,9 @@ enum OpenAPIDocument {
     static var document: JSONValue {
         var paths: [String: JSONValue] = [
             "/": ["get": OpenAPIOperations.operation("API version", ok: ref("Version"), errors: [], secured: false)],
-            "/openapi.json": ["get": OpenAPIOperations.operation("This document", ok: ["type": "object"], errors: [], secured: false)],
+            "/openapi.json": [
+                "get": OpenAPIOperations.operation("This document", ok: ["type": "object"], errors: [], secured: false)
+            ],
         ]
         for prefix in APIRoutes.versionPrefixes {
             for (path, operations) in OpenAPIOperations.global {

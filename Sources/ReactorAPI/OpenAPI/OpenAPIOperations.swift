@@ -20,7 +20,8 @@ enum OpenAPIOperations {
         "/managers/configs/{name}": [
             "get": operation("A manager's configuration", parameters: [path("name")], ok: ref("Configuration")),
             "post": operation("Create or set a manager's configuration", parameters: [path("name")], body: configBody),
-            "put": operation("Create a manager's configuration (409 if it exists)", parameters: [path("name")], body: configBody),
+            "put": operation(
+                "Create a manager's configuration (409 if it exists)", parameters: [path("name")], body: configBody),
             "delete": operation("Delete a manager's configuration", parameters: [path("name")]),
         ],
         "/managers/active/{id}": [
@@ -58,7 +59,8 @@ enum OpenAPIOperations {
             ],
             "/metrics/{ip}": [
                 "get": operation("One instance's metrics", parameters: base + [path("ip")], ok: ref("IPMetrics")),
-                "post": operation("Set one instance's metrics", parameters: base + [path("ip")], body: ref("IPMetrics")),
+                "post": operation(
+                    "Set one instance's metrics", parameters: base + [path("ip")], body: ref("IPMetrics")),
             ],
             "/state": [
                 "get": operation("State, active backends and owning manager", parameters: base, ok: ref("State")),
@@ -66,7 +68,8 @@ enum OpenAPIOperations {
             ],
             "/sessions": ["get": operation("Live sessions", parameters: base, ok: ref("Sessions"))],
             "/sessions/{session}": [
-                "get": operation("The backend of one session", parameters: base + [path("session")], ok: ref("Session")),
+                "get": operation(
+                    "The backend of one session", parameters: base + [path("session")], ok: ref("Session")),
                 "delete": operation("Drop a session", parameters: base + [path("session")]),
             ],
             "/instances": ["get": operation("Associated instances", parameters: base, ok: ref("StringList"))],
@@ -123,7 +126,8 @@ enum OpenAPIOperations {
         if !parameters.isEmpty { operation["parameters"] = .array(parameters) }
         if let body {
             operation["requestBody"] =
-                body.objectValue?["content"] != nil ? body : ["required": true, "content": ["application/json": ["schema": body]]]
+                body.objectValue?["content"] != nil
+                ? body : ["required": true, "content": ["application/json": ["schema": body]]]
         }
         operation["security"] = secured ? [["headerKey": []], ["queryKey": []], [:]] : []
         return .object(operation)

@@ -55,7 +55,7 @@ enum OpenAPISchemas {
                         "severity": ["type": "string", "enum": ["INFO", "WARNING", "ERROR"]],
                     ],
                 ],
-            ],
+            ]
         ],
         "State": [
             "type": "object",

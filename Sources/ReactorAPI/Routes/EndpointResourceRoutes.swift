@@ -23,17 +23,20 @@ enum EndpointResourceRoutes {
             _ handler: @escaping @Sendable (Request, APIRequestContext, EndpointTarget) async throws -> Response
         ) {
             routes.add(method, prefix + path) { request, context in
-                let target = try await EndpointTarget.resolve(resolution, request: request, context: context, services: services)
+                let target = try await EndpointTarget.resolve(
+                    resolution, request: request, context: context, services: services)
                 return try await handler(request, context, target)
             }
         }
 
         /// Adds a `GET` route whose answers may be kept (``APIRoutes/addReusable(_:_:)``).
         func addReusable(
-            _ path: String, _ handler: @escaping @Sendable (Request, APIRequestContext, EndpointTarget) async throws -> JSONValue
+            _ path: String,
+            _ handler: @escaping @Sendable (Request, APIRequestContext, EndpointTarget) async throws -> JSONValue
         ) {
             routes.addReusable(prefix + path) { request, context in
-                let target = try await EndpointTarget.resolve(resolution, request: request, context: context, services: services)
+                let target = try await EndpointTarget.resolve(
+                    resolution, request: request, context: context, services: services)
                 return try await handler(request, context, target)
             }
         }
@@ -106,7 +109,8 @@ enum EndpointResourceRoutes {
         }
         add(.get, "/sessions/:session") { _, context, target in
             let session = try PathParameters.name("session", kind: "session", in: context)
-            return JSONResponse.json(try await store.session(id: target.id, client: session).map(JSONValue.string) ?? .null)
+            return JSONResponse.json(
+                try await store.session(id: target.id, client: session).map(JSONValue.string) ?? .null)
         }
         add(.delete, "/sessions/:session") { _, context, target in
             let session = try PathParameters.name("session", kind: "session", in: context)

@@ -29,8 +29,10 @@ enum GlobalRoutes {
             case .string(let url) where url.isEmpty: try await services.store.setAPIURL(nil)
             case .string(let url):
                 guard url.utf8.count <= maximumURLLength, let parsed = EndpointURL(url),
-                    ["http", "https"].contains(parsed.scheme), !parsed.host.isEmpty else {
-                    throw APIError.badRequest("url must be an http:// or https:// URL of at most \(maximumURLLength) bytes")
+                    ["http", "https"].contains(parsed.scheme), !parsed.host.isEmpty
+                else {
+                    throw APIError.badRequest(
+                        "url must be an http:// or https:// URL of at most \(maximumURLLength) bytes")
                 }
                 try await services.store.setAPIURL(url)
             case .null, nil: try await services.store.setAPIURL(nil)

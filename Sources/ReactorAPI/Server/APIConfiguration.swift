@@ -35,10 +35,12 @@ public struct APIConfiguration: Sendable {
         self.connectTimeout = connectTimeout
         self.limits = limits
         self.readCacheCapacity = readCacheCapacity
-        self.logger = logger ?? {
-            var logger = Logger(label: "reactor.api")
-            logger.logLevel = .info
-            return logger
-        }()
+        self.logger =
+            logger
+            ?? {
+                var logger = Logger(label: "reactor.api")
+                logger.logLevel = .info
+                return logger
+            }()
     }
 }

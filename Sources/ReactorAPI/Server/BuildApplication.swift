@@ -14,7 +14,8 @@ public func buildApplication(_ configuration: APIConfiguration) async throws -> 
         .init(
             connectString: configuration.zookeeper, sessionTimeout: configuration.sessionTimeout,
             connectTimeout: configuration.connectTimeout, logger: configuration.logger))
-    let cache = configuration.readCacheCapacity > 0
+    let cache =
+        configuration.readCacheCapacity > 0
         ? WatchedNodeCache(client: client, capacity: configuration.readCacheCapacity) : nil
     let store = ReactorStore(client: client, limits: configuration.limits, cache: cache)
     do {
@@ -55,7 +56,8 @@ func buildRouter(
     router.add(middleware: RequestLogMiddleware())
     router.add(middleware: ErrorMiddleware(catalog: catalog))
     let routes = APIRoutes(
-        router: router, catalog: catalog, services: APIServices(store: store, access: AccessControl(store: store), memo: memo))
+        router: router, catalog: catalog,
+        services: APIServices(store: store, access: AccessControl(store: store), memo: memo))
     RootRoutes.register(routes)
     GlobalRoutes.register(routes)
     RegistrationRoutes.register(routes)

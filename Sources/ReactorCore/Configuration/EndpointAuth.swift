@@ -51,8 +51,9 @@ public struct EndpointAuth: Sendable, Hashable {
             return nil
         }
         guard hash.count == algorithm.hexDigestLength, hash.allSatisfy(\.isHexDigit) else {
-            errors.add("must be \(algorithm.hexDigestLength) hex digits (a \(algorithm.rawValue) digest)",
-                       section: reader.section, key: "auth_hash")
+            errors.add(
+                "must be \(algorithm.hexDigestLength) hex digits (a \(algorithm.rawValue) digest)",
+                section: reader.section, key: "auth_hash")
             return nil
         }
         self.init(hash: hash, salt: reader.string("auth_salt") ?? "", algorithm: algorithm)

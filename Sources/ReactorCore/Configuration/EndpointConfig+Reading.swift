@@ -7,9 +7,11 @@ extension EndpointConfig {
         port = reader.integer("port", in: 1...65535, errors: &errors)
         weight = reader.number("weight", minimum: 0, errors: &errors) ?? weight
         errorMarks = reader.integer("error_marks", in: 0...Int.max, errors: &errors) ?? errorMarks
-        unregisteredTimeout = reader.integer("unregistered_timeout", in: 0...Int.max, errors: &errors)
+        unregisteredTimeout =
+            reader.integer("unregistered_timeout", in: 0...Int.max, errors: &errors)
             ?? unregisteredTimeout
-        decommissionedTimeout = reader.integer("decommissioned_timeout", in: 0...Int.max, errors: &errors)
+        decommissionedTimeout =
+            reader.integer("decommissioned_timeout", in: 0...Int.max, errors: &errors)
             ?? decommissionedTimeout
         unknownTimeout = reader.integer("unknown_timeout", in: 0...Int.max, errors: &errors) ?? unknownTimeout
         auth = EndpointAuth(reader, errors: &errors)
@@ -52,8 +54,9 @@ extension EndpointConfig {
     private func checkURL(_ reader: SectionReader, errors: inout ConfigErrors) {
         guard let url else {
             if let loadBalancer {
-                errors.add("required by loadbalancer \(loadBalancer.rawValue) (\(loadBalancer.urlForms))",
-                           section: reader.section, key: "url")
+                errors.add(
+                    "required by loadbalancer \(loadBalancer.rawValue) (\(loadBalancer.urlForms))",
+                    section: reader.section, key: "url")
             }
             return
         }
@@ -62,8 +65,9 @@ extension EndpointConfig {
                 errors.add(problem, section: reader.section, key: "url")
             }
         } else if EndpointURL(url) == nil {
-            errors.add("must look like scheme://[host][:port][/path], got '\(url)'",
-                       section: reader.section, key: "url")
+            errors.add(
+                "must look like scheme://[host][:port][/path], got '\(url)'",
+                section: reader.section, key: "url")
         }
     }
 }

@@ -58,11 +58,13 @@ public struct EndpointConfig: Sendable, Hashable {
     ///   negative counts, min > max, unparsable rules, unknown drivers, a URL the balancer cannot serve.
     public init(document: ConfigDocument) throws(ConfigErrors) {
         var errors = ConfigErrors()
-        for section in document.sections.keys where section != Self.section && section != ScalingConfig.section
+        for section in document.sections.keys
+        where section != Self.section && section != ScalingConfig.section
             && !DriverSettings.isDriverSection(section)
         {
-            errors.add("unknown section; expected [endpoint], [scaling], [cloud:<driver>] or [loadbalancer:<driver>]",
-                       section: section)
+            errors.add(
+                "unknown section; expected [endpoint], [scaling], [cloud:<driver>] or [loadbalancer:<driver>]",
+                section: section)
         }
         drivers = DriverSettings(document, errors: &errors)
         scaling = ScalingConfig(document, errors: &errors)

@@ -48,8 +48,9 @@ public struct EndpointURL: Sendable, Hashable {
             host = ""
             portText = authority
         }
-        guard host.allSatisfy({ $0.isASCII && ($0.isLetter || $0.isNumber || ".-_".contains($0)) })
-            || authority.hasPrefix("[")
+        guard
+            host.allSatisfy({ $0.isASCII && ($0.isLetter || $0.isNumber || ".-_".contains($0)) })
+                || authority.hasPrefix("[")
         else { return nil }
         guard let portText else { return (String(host), nil) }
         guard portText.allSatisfy(\.isASCIIDigit), let port = Int(portText), (1...65535).contains(port) else {

@@ -31,8 +31,9 @@ public struct ManagerConfig: Sendable, Hashable {
         var errors = ConfigErrors()
         for section in document.sections.keys
         where section != Self.section && !DriverSettings.isDriverSection(section) {
-            errors.add("unknown section; expected [manager], [cloud:<driver>] or [loadbalancer:<driver>]",
-                       section: section)
+            errors.add(
+                "unknown section; expected [manager], [cloud:<driver>] or [loadbalancer:<driver>]",
+                section: section)
         }
         drivers = DriverSettings(document, errors: &errors)
         let reader = SectionReader(Self.section, in: document)
@@ -40,8 +41,9 @@ public struct ManagerConfig: Sendable, Hashable {
         interval = reader.number("interval", minimum: 0, exclusive: true, errors: &errors) ?? interval
         keys = reader.integer("keys", in: Self.keyCountRange, errors: &errors) ?? keys
         if let names = reader.list("loadbalancers") {
-            loadBalancers = Self.drivers(names, key: "loadbalancers", errors: &errors,
-                                         unknown: KnownDrivers.unknownLoadBalancerMessage)
+            loadBalancers = Self.drivers(
+                names, key: "loadbalancers", errors: &errors,
+                unknown: KnownDrivers.unknownLoadBalancerMessage)
         }
         if let names = reader.list("clouds") {
             clouds = Self.drivers(names, key: "clouds", errors: &errors, unknown: KnownDrivers.unknownCloudMessage)

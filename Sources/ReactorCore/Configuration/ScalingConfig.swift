@@ -27,8 +27,9 @@ public struct ScalingConfig: Sendable, Hashable {
         if minInstances > maxInstances {
             // Blame the key the operator actually wrote; with neither written this cannot happen.
             let key = minimum != nil ? "min_instances" : "max_instances"
-            errors.add("min_instances (\(minInstances)) is greater than max_instances (\(maxInstances))",
-                       section: Self.section, key: key)
+            errors.add(
+                "min_instances (\(minInstances)) is greater than max_instances (\(maxInstances))",
+                section: Self.section, key: key)
         }
         rampLimit = reader.integer("ramp_limit", in: 1...Int.max, errors: &errors) ?? rampLimit
         if let text = reader.string("rules") {

@@ -14,8 +14,9 @@ struct SectionReader {
     /// Reports keys outside `known`.
     func rejectUnknownKeys(_ known: [String], into errors: inout ConfigErrors) {
         for key in values.keys.sorted() where !known.contains(key) {
-            errors.add("unknown key in [\(section)]; known keys: \(known.joined(separator: ", "))",
-                       section: section, key: key)
+            errors.add(
+                "unknown key in [\(section)]; known keys: \(known.joined(separator: ", "))",
+                section: section, key: key)
         }
     }
 

@@ -64,8 +64,10 @@ public struct NodeNameError: Error, Sendable, Hashable, CustomStringConvertible 
     /// e.g. `endpoint name 'a/b' must not contain '/'`; names with control characters are shown
     /// escaped so the message itself stays printable.
     public var message: String {
-        let shown = name.unicodeScalars.map { $0.properties.generalCategory == .control
-            ? "\\u{\(String($0.value, radix: 16))}" : String($0) }.joined()
+        let shown = name.unicodeScalars.map {
+            $0.properties.generalCategory == .control
+                ? "\\u{\(String($0.value, radix: 16))}" : String($0)
+        }.joined()
         let quoted = name.isEmpty ? "" : " '\(shown.count > 80 ? String(shown.prefix(77)) + "..." : shown)'"
         return "\(kind)\(quoted) \(reason)"
     }

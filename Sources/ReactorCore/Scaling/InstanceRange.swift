@@ -64,13 +64,16 @@ struct InstanceCountBounds {
 
     init(_ rule: ScalingRule) {
         if let bound = rule.lower {
-            lower = bound.isStrict ? Int(saturating: bound.value.rounded(.down)) + 1
+            lower =
+                bound.isStrict
+                ? Int(saturating: bound.value.rounded(.down)) + 1
                 : Int(saturating: bound.value.rounded(.up))
         } else {
             lower = 0
         }
         upper = rule.upper.map { bound in
-            bound.isStrict ? Int(saturating: bound.value.rounded(.up)) - 1
+            bound.isStrict
+                ? Int(saturating: bound.value.rounded(.up)) - 1
                 : Int(saturating: bound.value.rounded(.down))
         }
     }

@@ -16,13 +16,15 @@ enum RuleEvaluation {
         var lower = 0
         if let bound = rule.upper, load > 0 {
             let quotient = load / bound.value
-            lower = wholeValue(quotient).map { bound.isStrict ? $0 + 1 : $0 }
+            lower =
+                wholeValue(quotient).map { bound.isStrict ? $0 + 1 : $0 }
                 ?? Int(saturating: quotient.rounded(.up))
         }
         var upper: Int?
         if let bound = rule.lower, bound.value > 0 {
             let quotient = load / bound.value
-            upper = wholeValue(quotient).map { bound.isStrict ? $0 - 1 : $0 }
+            upper =
+                wholeValue(quotient).map { bound.isStrict ? $0 - 1 : $0 }
                 ?? Int(saturating: quotient.rounded(.up))
         }
         // Bounds that cross (possible only through the `ceil` on the lower bound, e.g. `10 < x < 10.5`)

@@ -13,7 +13,8 @@ struct ScalingExplanation {
         if decision.isChange {
             text = "target \(decision.current) → \(decision.target): " + Self.driver(of: decision, minInstances)
         } else {
-            text = "target \(decision.current) (unchanged): within "
+            text =
+                "target \(decision.current) (unchanged): within "
                 + "\(decision.range.lowerBound)…\(decision.range.upperBound)"
         }
         for outcome in decision.outcomes where !outcome.status.isApplied {

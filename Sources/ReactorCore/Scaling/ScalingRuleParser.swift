@@ -71,8 +71,9 @@ struct ScalingRuleParser {
         case .comparison("<"): return true
         case .comparison("<="): return false
         case .comparison(let op) where op.hasPrefix(">"):
-            throw fail("'\(op)' is not supported: write bounds with '<' or '<=', e.g. '10 <= active <= 30'",
-                       column: column)
+            throw fail(
+                "'\(op)' is not supported: write bounds with '<' or '<=', e.g. '10 <= active <= 30'",
+                column: column)
         case .comparison(let op):
             throw fail("'\(op)' is not supported: a rule bounds a metric with '<' or '<='", column: column)
         default:
@@ -112,8 +113,9 @@ struct ScalingRuleParser {
     private func checkBounds(of rule: ScalingRule) throws(ScalingRuleError) {
         if let lower = rule.lower, let upper = rule.upper {
             if lower.value > upper.value {
-                throw fail("lower bound \(NumberText.plain(lower.value)) is greater than upper bound "
-                    + "\(NumberText.plain(upper.value))")
+                throw fail(
+                    "lower bound \(NumberText.plain(lower.value)) is greater than upper bound "
+                        + "\(NumberText.plain(upper.value))")
             }
             if lower.value == upper.value, lower.isStrict || upper.isStrict {
                 throw fail("bounds leave no allowed value: '\(rule)' can never hold")
@@ -165,8 +167,9 @@ struct ScalingRuleParser {
                 result.append((.number(value, spelled), column))
             } else if Self.isIdentifierStart(c) {
                 let start = i
-                while i < chars.count, Self.isIdentifierStart(chars[i]) || Self.isDigit(chars[i])
-                    || chars[i] == "." || chars[i] == "-"
+                while i < chars.count,
+                    Self.isIdentifierStart(chars[i]) || Self.isDigit(chars[i])
+                        || chars[i] == "." || chars[i] == "-"
                 {
                     i += 1
                 }

@@ -69,7 +69,9 @@ struct FrontDoor {
         var services: [String: [String: BalancedService]] = [:]  // driver → url → service
         var balanced: Set<String> = []
         // By name: when endpoints share a URL, the first by name gives the entry's settings.
-        let ordered = endpoints.entries.sorted { (endpoints.names[$0.key] ?? $0.key) < (endpoints.names[$1.key] ?? $1.key) }
+        let ordered = endpoints.entries.sorted {
+            (endpoints.names[$0.key] ?? $0.key) < (endpoints.names[$1.key] ?? $1.key)
+        }
         for (id, entry) in ordered {
             guard let driver = entry.loadBalancer, drivers[driver] != nil else { continue }
             guard let config = try? EndpointConfig(json: entry.configuration), let url = config.url else { continue }
@@ -85,7 +87,10 @@ struct FrontDoor {
             var source = id
             if let name = config.instancesSource, !name.isEmpty {
                 guard let sourceID = endpoints.ids[name] else {
-                    await reportOnce(id, "instances_source '\(name)' names no endpoint; endpoint \(endpoints.names[id] ?? id) has no backends")
+                    await reportOnce(
+                        id,
+                        "instances_source '\(name)' names no endpoint; endpoint \(endpoints.names[id] ?? id) has no backends"
+                    )
                     continue
                 }
                 source = sourceID
@@ -103,7 +108,9 @@ struct FrontDoor {
                 if driver == "tcp", let tcp = try? TCPSettings(section: settings) {  // checked above
                     algorithm = tcp.algorithm
                     holdTimeout = tcp.holdTimeout
-                } else if let balance = settings["balance"], let chosen = BalancingAlgorithm(rawValue: balance.lowercased()) {
+                } else if let balance = settings["balance"],
+                    let chosen = BalancingAlgorithm(rawValue: balance.lowercased())
+                {
                     algorithm = chosen
                 }
                 services[driver, default: [:]][url] = BalancedService(

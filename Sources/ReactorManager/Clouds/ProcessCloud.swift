@@ -35,7 +35,8 @@ public struct ProcessCloud: CloudDriver {
     static let ipsRoot = "\(root)/ips"
 
     public init(
-        client: ZooKeeperClient, host: String, apiURL: String, logDirectory: String = NSTemporaryDirectory() + "reactor-instances",
+        client: ZooKeeperClient, host: String, apiURL: String,
+        logDirectory: String = NSTemporaryDirectory() + "reactor-instances",
         logger: Logger, liveHosts: @escaping @Sendable () async -> Set<String>
     ) {
         self.client = client
@@ -58,7 +59,8 @@ public struct ProcessCloud: CloudDriver {
 
     func record(_ endpoint: String, _ id: String) async throws -> Record? {
         do {
-            return try JSONDecoder().decode(Record.self, from: Data(try await client.get(recordPath(endpoint, id)).bytes))
+            return try JSONDecoder().decode(
+                Record.self, from: Data(try await client.get(recordPath(endpoint, id)).bytes))
         } catch let error as ZooKeeperError where error.code == .noNode {
             return nil
         } catch is DecodingError {
@@ -81,7 +83,8 @@ public struct ProcessCloud: CloudDriver {
             guard let record = try await record(endpoint.id, id), record.deleting != true else { continue }
             let alive: Bool =
                 record.host == host ? record.pid.map(Self.isAlive) ?? true : hosts.contains(record.host)
-            result.append(CloudInstance(id: id, name: record.name, ips: [record.ip], status: alive ? .running : .failed))
+            result.append(
+                CloudInstance(id: id, name: record.name, ips: [record.ip], status: alive ? .running : .failed))
         }
         return result
     }
@@ -155,7 +158,9 @@ public struct ProcessCloud: CloudDriver {
         guard let endpoints = try? await client.children(Self.instancesRoot) else { return }
         for endpoint in endpoints {
             for id in (try? await client.children("\(Self.instancesRoot)/\(endpoint)")) ?? [] {
-                guard let record = try await record(endpoint, id), record.host == host, record.deleting == true else { continue }
+                guard let record = try await record(endpoint, id), record.host == host, record.deleting == true else {
+                    continue
+                }
                 if let pid = record.pid { await ProcessSpawner.terminate(pid) }
                 try await forget(endpoint, id, ip: record.ip)
             }

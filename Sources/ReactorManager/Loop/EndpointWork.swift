@@ -48,7 +48,8 @@ struct EndpointWork: Sendable {
             if let sourceID = nameToID[sourceName] {
                 source = sourceID
             } else {
-                outcome.problems.append("metrics_source '\(sourceName)' names no endpoint; using the endpoint's own metrics")
+                outcome.problems.append(
+                    "metrics_source '\(sourceName)' names no endpoint; using the endpoint's own metrics")
             }
         }
         let sourceIPs = Set(try await store.confirmedIPs(id: source))
@@ -136,7 +137,8 @@ struct EndpointWork: Sendable {
             let path = "\(directory)/\(clientAddress)"
             if active.contains(clientAddress) {
                 guard let stat = try? await client.exists(path), now - stat.ctime > 30_000 else { continue }
-                await log(.warning, "no front door cut session \(clientAddress) within 30 s; request cleared", endpoint: id)
+                await log(
+                    .warning, "no front door cut session \(clientAddress) within 30 s; request cleared", endpoint: id)
             }
             try? await client.delete(path)
         }

@@ -18,7 +18,8 @@ struct ManagerLog: Sendable {
         let entry = LogEntry(timestamp: Date().timeIntervalSince1970, severity: severity, message: message)
         try? await store.appendManagerLog(entry, name: name)
         if let endpoint {
-            let endpointEntry = LogEntry(timestamp: entry.timestamp, severity: severity, message: "manager \(name): \(message)")
+            let endpointEntry = LogEntry(
+                timestamp: entry.timestamp, severity: severity, message: "manager \(name): \(message)")
             try? await store.appendEndpointLog(endpointEntry, id: endpoint, name: endpoint)
         }
     }

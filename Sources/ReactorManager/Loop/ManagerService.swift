@@ -27,8 +27,10 @@ public struct ManagerService: Sendable {
         var loop = ManagerLoop(service: self, identity: identity)
         settings.logger.info(
             "manager starting",
-            metadata: ["manager.name": "\(identity.name)", "manager.id": "\(identity.id)",
-                       "manager.clouds": "\(identity.clouds)", "manager.loadbalancers": "\(identity.loadBalancers)"])
+            metadata: [
+                "manager.name": "\(identity.name)", "manager.id": "\(identity.id)",
+                "manager.clouds": "\(identity.clouds)", "manager.loadbalancers": "\(identity.loadBalancers)",
+            ])
         while !Task.isCancelled {
             let started = ContinuousClock.now
             let before = client.operationCounts
@@ -49,7 +51,8 @@ public struct ManagerService: Sendable {
             loop.lastPassDuration = ContinuousClock.now - started
             let after = client.operationCounts
             settings.logger.debug(
-                "pass: \(Int(ManagerLoop.seconds(loop.lastPassDuration) * 1000)) ms, \(after.reads - before.reads) reads, \(after.writes - before.writes) writes, owns \(loop.claims.count) of \(loop.endpoints.entries.count) endpoints")
+                "pass: \(Int(ManagerLoop.seconds(loop.lastPassDuration) * 1000)) ms, \(after.reads - before.reads) reads, \(after.writes - before.writes) writes, owns \(loop.claims.count) of \(loop.endpoints.entries.count) endpoints"
+            )
             await loop.waitForNextPass()
         }
         await loop.shutdown()
@@ -108,7 +111,8 @@ struct ManagerLoop {
         if identity.clouds.contains("process") { clouds["process"] = processCloud }
         self.clouds = clouds
         let installation = String(HashRing.position(of: service.client.configuration.connectString), radix: 16)
-        let stateDirectory = service.settings.stateDirectory
+        let stateDirectory =
+            service.settings.stateDirectory
             ?? NSTemporaryDirectory() + "reactor-manager/\(identity.name)-\(installation)"
         frontDoor = FrontDoor(
             client: service.client, managerID: identity.id, loadBalancers: identity.loadBalancers,
@@ -160,7 +164,8 @@ struct ManagerLoop {
                 EndpointWork(
                     client: client, store: store, ownership: ownership, claim: claim, entry: endpoints.entries[id],
                     name: endpoints.names[id] ?? id, nameToID: endpoints.ids, clouds: clouds,
-                    previousMetrics: publishedMetrics[id], previousActive: publishedActive[id], elapsed: Self.seconds(elapsed), reports: reports,
+                    previousMetrics: publishedMetrics[id], previousActive: publishedActive[id],
+                    elapsed: Self.seconds(elapsed), reports: reports,
                     log: managerLog, launchesHeld: (launchBackoff[id]?.until).map { $0 > now } ?? false))
         }
         let outcomes = await runServingRegistrations(works)
@@ -205,9 +210,21 @@ struct ManagerLoop {
                 try? await frontDoor.refresh(endpoints)
                 continue
             }
-            var waits: [@Sendable () async -> Wake] = [{ await done.wait(); return .done }, { await backends.wait(); return .backends }]
+            var waits: [@Sendable () async -> Wake] = [
+                {
+                    await done.wait()
+                    return .done
+                },
+                {
+                    await backends.wait()
+                    return .backends
+                },
+            ]
             if let registrations = queued?.1 {
-                waits.append { _ = try? await registrations.event(); return .registrations }
+                waits.append {
+                    _ = try? await registrations.event()
+                    return .registrations
+                }
             }
             let wake = await firstOf(waits, otherwise: .done)
             if wake == .done { break }
@@ -242,7 +259,9 @@ struct ManagerLoop {
                 let lost = claims.count
                 for id in claims.keys { forget(id) }
                 frontDoor.forgetPublished()
-                await log(.warning, "ZooKeeper session changed (expired); \(lost) endpoint(s) lost with it; registering again")
+                await log(
+                    .warning, "ZooKeeper session changed (expired); \(lost) endpoint(s) lost with it; registering again"
+                )
             }
             session = current
         }
@@ -292,7 +311,8 @@ struct ManagerLoop {
         let loadBalancers = host.loadBalancers.filter { name in config.loadBalancers.contains { $0.rawValue == name } }
         if keyCount != identity.keys.count || clouds != identity.clouds || loadBalancers != identity.loadBalancers {
             var next = ManagerIdentity(
-                name: identity.name, keyCount: keyCount, clouds: clouds, loadBalancers: loadBalancers, ips: identity.ips)
+                name: identity.name, keyCount: keyCount, clouds: clouds, loadBalancers: loadBalancers, ips: identity.ips
+            )
             if keyCount == identity.keys.count { next.keys = identity.keys }
             registrationChange = next
             await log(
@@ -328,7 +348,8 @@ struct ManagerLoop {
     mutating func give(_ claim: OwnershipClaim, to owner: String?) async throws {
         try await ownership.release(claim, alsoDeleting: [EndpointNode.liveMetrics, EndpointNode.liveActive])
         forget(claim.endpointID)
-        await log(.info, "released endpoint \(claim.endpointID) to \(owner ?? "no manager")", endpoint: claim.endpointID)
+        await log(
+            .info, "released endpoint \(claim.endpointID) to \(owner ?? "no manager")", endpoint: claim.endpointID)
     }
 
     /// Drops what this loop keeps for an endpoint it no longer owns.
@@ -401,11 +422,21 @@ struct ManagerLoop {
         let backends = frontDoor.changes
         enum Wake { case pass, backends }
         var waits: [@Sendable () async -> Wake] = [
-            { try? await Task.sleep(until: deadline); return .pass }, { await backends.wait(); return .backends },
+            {
+                try? await Task.sleep(until: deadline)
+                return .pass
+            },
+            {
+                await backends.wait()
+                return .backends
+            },
         ]
         // Any of these changes calls for a pass.
         for watch in [membership.watch, queued?.1, unqueued?.1, configurationWatch].compactMap({ $0 }) {
-            waits.append { _ = try? await watch.event(); return .pass }
+            waits.append {
+                _ = try? await watch.event()
+                return .pass
+            }
         }
         while true {
             let wake = await firstOf(waits, otherwise: .pass)

@@ -36,7 +36,9 @@ struct EndpointScaler {
     func ensureDirectories() async throws {
         for child in ["instances", "decommissioned", "errored", "marked_ip", EndpointNode.confirmedIPs] {
             if try await client.exists(path(child)) == nil {
-                do { try await client.create(path(child)) } catch let error as ZooKeeperError where error.code == .nodeExists {}
+                do { try await client.create(path(child)) } catch let error as ZooKeeperError
+                    where error.code == .nodeExists
+                {}
             }
         }
     }
@@ -70,7 +72,9 @@ struct EndpointScaler {
                     try await fenced([.delete(path: path("instances/\(instance)"))])
                     await dropMarks(instance)
                     active.remove(instance)
-                    await log(.warning, "forgot instance \(instance): the cloud has not listed it for \(Int(marks.unknown)) s")
+                    await log(
+                        .warning, "forgot instance \(instance): the cloud has not listed it for \(Int(marks.unknown)) s"
+                    )
                     continue
                 }
                 try await writeMarks(instance, marks, before)
@@ -79,7 +83,10 @@ struct EndpointScaler {
             marks.unknown = 0
             if cloudInstance.status == .failed {
                 try await fenced(
-                    [.delete(path: path("instances/\(instance)")), .create(path: path("errored/\(instance)"), data: Array(cloudInstance.name.utf8))]
+                    [
+                        .delete(path: path("instances/\(instance)")),
+                        .create(path: path("errored/\(instance)"), data: Array(cloudInstance.name.utf8)),
+                    ]
                         + unconfirm(cloudInstance, confirmed))
                 await dropMarks(instance)
                 active.remove(instance)
@@ -93,13 +100,17 @@ struct EndpointScaler {
             marks.error = reported > 0 ? marks.error + 1 : 0
             if config.errorMarks > 0 && marks.error >= Double(config.errorMarks) {
                 try await fenced(
-                    [.delete(path: path("instances/\(instance)")), .create(path: path("errored/\(instance)"), data: Array(cloudInstance.name.utf8))]
+                    [
+                        .delete(path: path("instances/\(instance)")),
+                        .create(path: path("errored/\(instance)"), data: Array(cloudInstance.name.utf8)),
+                    ]
                         + unconfirm(cloudInstance, confirmed))
                 await dropMarks(instance)
                 active.remove(instance)
                 await log(
                     .error,
-                    "instance \(cloudInstance.name) errored: the balancers reported failures in \(Int(marks.error)) passes in a row (error_marks \(config.errorMarks)); deleting it")
+                    "instance \(cloudInstance.name) errored: the balancers reported failures in \(Int(marks.error)) passes in a row (error_marks \(config.errorMarks)); deleting it"
+                )
                 failures += 1
                 try await cloud.delete(instance, of: endpoint)
                 try? await client.delete(path("errored/\(instance)"))
@@ -113,7 +124,10 @@ struct EndpointScaler {
                     try await fenced([.delete(path: path("instances/\(instance)"))])
                     await dropMarks(instance)
                     active.remove(instance)
-                    await log(.warning, "deleting instance \(cloudInstance.name): it did not register within \(config.unregisteredTimeout) s")
+                    await log(
+                        .warning,
+                        "deleting instance \(cloudInstance.name): it did not register within \(config.unregisteredTimeout) s"
+                    )
                     try await cloud.delete(instance, of: endpoint)
                     continue
                 }
@@ -126,7 +140,9 @@ struct EndpointScaler {
             var marks = try await readMarks(instance)
             let before = marks
             marks.decommissioned += elapsed
-            if state == .stopped || marks.decommissioned >= Double(config.decommissionedTimeout) || known[instance] == nil {
+            if state == .stopped || marks.decommissioned >= Double(config.decommissionedTimeout)
+                || known[instance] == nil
+            {
                 try await fenced([.delete(path: path("decommissioned/\(instance)"))])
                 await dropMarks(instance)
                 decommissioned.remove(instance)
@@ -151,7 +167,9 @@ struct EndpointScaler {
             target = decision.target
             // While launches are held back, the same "target 0 → 1" would be logged every pass.
             let heldLaunch = launchesHeld && target > current && decommissioned.isEmpty
-            if decision.isChange && !(pending > 0 && target == 0) && !heldLaunch { await log(.info, decision.explanation) }
+            if decision.isChange && !(pending > 0 && target == 0) && !heldLaunch {
+                await log(.info, decision.explanation)
+            }
             if pending > 0 && target == 0 && config.scaling.maxInstances > 0 {
                 target = 1
                 if current == 0 {
@@ -166,10 +184,15 @@ struct EndpointScaler {
             for instance in decommissioned.sorted() where needed > 0 {
                 guard let cloudInstance = known[instance], cloudInstance.status == .running else { continue }
                 try await fenced(
-                    [.delete(path: path("decommissioned/\(instance)")), .create(path: path("instances/\(instance)"), data: Array(cloudInstance.name.utf8))]
-                       )
+                    [
+                        .delete(path: path("decommissioned/\(instance)")),
+                        .create(path: path("instances/\(instance)"), data: Array(cloudInstance.name.utf8)),
+                    ]
+                )
                 await dropMarks(instance)
-                for ip in cloudInstance.ips { try? await store.confirmIP(ip, id: id, name: endpoint.name, instance: instance) }
+                for ip in cloudInstance.ips {
+                    try? await store.confirmIP(ip, id: id, name: endpoint.name, instance: instance)
+                }
                 needed -= 1
                 await log(.info, "recommissioned instance \(cloudInstance.name) (target \(target))")
             }
@@ -177,11 +200,17 @@ struct EndpointScaler {
                 for _ in 0..<needed { try await launch(target: target) }
             }
         } else if target < current {
-            let victims = try await scaleInOrder(active.sorted(), known: known, confirmed: confirmed).prefix(min(current - target, limit))
+            let victims = try await scaleInOrder(active.sorted(), known: known, confirmed: confirmed).prefix(
+                min(current - target, limit))
             for instance in victims {
                 let cloudInstance = known[instance]
                 try await fenced(
-                    [.delete(path: path("instances/\(instance)")), .create(path: path("decommissioned/\(instance)"), data: Array((cloudInstance?.name ?? instance).utf8))]
+                    [
+                        .delete(path: path("instances/\(instance)")),
+                        .create(
+                            path: path("decommissioned/\(instance)"),
+                            data: Array((cloudInstance?.name ?? instance).utf8)),
+                    ]
                         + (cloudInstance.map { unconfirm($0, confirmed) } ?? []))
                 await log(.info, "decommissioned instance \(cloudInstance?.name ?? instance) (target \(target))")
             }
@@ -207,7 +236,10 @@ struct EndpointScaler {
         }
         do {
             try await cloud.start(prepared, endpoint: endpoint)
-            await log(.info, "launched instance \(prepared.instance.name) at \(prepared.instance.ips.joined(separator: ",")) (target \(target))")
+            await log(
+                .info,
+                "launched instance \(prepared.instance.name) at \(prepared.instance.ips.joined(separator: ",")) (target \(target))"
+            )
         } catch {
             await log(.error, "could not start instance \(prepared.instance.name): \(error)")
             try? await fenced([.delete(path: path("instances/\(prepared.instance.id)"))])
@@ -217,14 +249,17 @@ struct EndpointScaler {
 
     /// Scale-in preference: instances that never registered, then the idlest (fewest `active`
     /// connections reported for their IPs), newest last among equals.
-    func scaleInOrder(_ instances: [String], known: [String: CloudInstance], confirmed: Set<String>) async throws -> [String] {
+    func scaleInOrder(_ instances: [String], known: [String: CloudInstance], confirmed: Set<String>) async throws
+        -> [String]
+    {
         var scored: [(String, Int, Double)] = []
         for instance in instances {
             let ips = known[instance]?.ips ?? []
             let registered = ips.contains(where: confirmed.contains) ? 1 : 0
             var load = 0.0
             for ip in ips {
-                if let sample = try? await store.ipMetrics(id: id, ip: ip), case .array(let pair)? = sample.objectValue?["active"],
+                if let sample = try? await store.ipMetrics(id: id, ip: ip),
+                    case .array(let pair)? = sample.objectValue?["active"],
                     pair.count == 2, let value = pair[1].numberValue
                 {
                     load += value

@@ -25,7 +25,8 @@ extension ReactorStore {
     /// The uuid of the endpoint `ip` is confirmed for.
     /// - Throws: ``StoreError/noEndpointForIP(_:)``.
     public func endpointID(forConfirmedIP ip: String) async throws -> String {
-        guard let id = try await text(at: ZNodeLayout.ipAddress(ip), from: .cache(keepAbsence: false)), !id.isEmpty else {
+        guard let id = try await text(at: ZNodeLayout.ipAddress(ip), from: .cache(keepAbsence: false)), !id.isEmpty
+        else {
             throw StoreError.noEndpointForIP(ip)
         }
         return id

@@ -20,12 +20,14 @@ enum BlockingThread {
     static func run(_ body: @escaping @Sendable () -> Void) {
         let context = Unmanaged.passRetained(Work(body)).toOpaque()
         var thread = pthread_t()
-        let result = pthread_create(&thread, nil, { raw in
-            guard let raw else { return nil }
-            let work = Unmanaged<Work>.fromOpaque(raw).takeRetainedValue()
-            work.body()
-            return nil
-        }, context)
+        let result = pthread_create(
+            &thread, nil,
+            { raw in
+                guard let raw else { return nil }
+                let work = Unmanaged<Work>.fromOpaque(raw).takeRetainedValue()
+                work.body()
+                return nil
+            }, context)
         if result == 0 {
             pthread_detach(thread)
         } else {

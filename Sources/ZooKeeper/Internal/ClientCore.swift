@@ -127,14 +127,16 @@ final class ClientCore: @unchecked Sendable {
                 if !session.established {
                     session.established = true
                     session.publish(.connected)
-                    logger.info("ZooKeeper session established", metadata: ["zk.servers": "\(configuration.connectString)"])
+                    logger.info(
+                        "ZooKeeper session established", metadata: ["zk.servers": "\(configuration.connectString)"])
                 } else if session.state == .suspended {
                     session.publish(.reconnected)
                     logger.info("ZooKeeper connection restored; session survived")
                 }
                 for waiter in session.connectWaiters.values { waiter.resume() }
                 session.connectWaiters.removeAll()
-            } else if state == ZOO_CONNECTING_STATE || state == ZOO_ASSOCIATING_STATE || state == ZOO_NOTCONNECTED_STATE {
+            } else if state == ZOO_CONNECTING_STATE || state == ZOO_ASSOCIATING_STATE || state == ZOO_NOTCONNECTED_STATE
+            {
                 if session.state == .connected || session.state == .reconnected {
                     session.publish(.suspended)
                     logger.warning("ZooKeeper connection lost; reconnecting")
@@ -231,7 +233,8 @@ final class ClientCore: @unchecked Sendable {
                     if Task.isCancelled { return .failure(ZooKeeperError(.connectTimeout, message: "cancelled")) }
                     switch session.state {
                     case .connected, .reconnected: return .success(())
-                    case .closed: return .failure(ZooKeeperError(.clientClosed, message: "the ZooKeeper client is closed"))
+                    case .closed:
+                        return .failure(ZooKeeperError(.clientClosed, message: "the ZooKeeper client is closed"))
                     default:
                         session.connectWaiters[token] = continuation
                         return nil

@@ -139,7 +139,9 @@ enum Callbacks {
             // Session events reach every watcher; only the end of the session concerns one.
             if state == ZOO_EXPIRED_SESSION_STATE {
                 WatchRegistry.complete(
-                    id, with: .failure(ZooKeeperError(.sessionExpired, message: "the session expired before the watch fired")))
+                    id,
+                    with: .failure(
+                        ZooKeeperError(.sessionExpired, message: "the session expired before the watch fired")))
             }
             return
         }
@@ -150,7 +152,8 @@ enum Callbacks {
         case ZOO_CHANGED_EVENT: kind = .dataChanged
         case ZOO_CHILD_EVENT: kind = .childrenChanged
         default:
-            WatchRegistry.complete(id, with: .failure(ZooKeeperError(.apiError, message: "the server dropped the watch")))
+            WatchRegistry.complete(
+                id, with: .failure(ZooKeeperError(.apiError, message: "the server dropped the watch")))
             return
         }
         WatchRegistry.complete(id, with: .success(WatchEvent(kind: kind, path: path.map { String(cString: $0) } ?? "")))

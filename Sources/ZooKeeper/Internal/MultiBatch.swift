@@ -28,7 +28,8 @@ final class MultiBatch {
                     ops + index, copy(path), copy(data), Int32(data.count), reactor_zoo_open_acl_unsafe(),
                     mode.cValue, buffer, Int32(Self.pathBufferSize))
             case .set(let path, let data, let version):
-                let stat = allocate(MemoryLayout<CZooKeeper.Stat>.size).bindMemory(to: CZooKeeper.Stat.self, capacity: 1)
+                let stat = allocate(MemoryLayout<CZooKeeper.Stat>.size).bindMemory(
+                    to: CZooKeeper.Stat.self, capacity: 1)
                 stats[index] = stat
                 zoo_set_op_init(ops + index, copy(path), copy(data), Int32(data.count), version, stat)
             case .delete(let path, let version):
@@ -56,13 +57,19 @@ final class MultiBatch {
     private func copy(_ string: String) -> UnsafeMutablePointer<CChar> {
         let utf8 = Array(string.utf8)
         let pointer = allocate(utf8.count + 1)
-        utf8.withUnsafeBytes { buffer in if let base = buffer.baseAddress { pointer.copyMemory(from: base, byteCount: utf8.count) } }
+        utf8.withUnsafeBytes { buffer in
+            if let base = buffer.baseAddress { pointer.copyMemory(from: base, byteCount: utf8.count) }
+        }
         return pointer.assumingMemoryBound(to: CChar.self)
     }
 
     private func copy(_ bytes: [UInt8]) -> UnsafeMutablePointer<CChar> {
         let pointer = allocate(bytes.count)
-        if !bytes.isEmpty { bytes.withUnsafeBytes { buffer in if let base = buffer.baseAddress { pointer.copyMemory(from: base, byteCount: bytes.count) } } }
+        if !bytes.isEmpty {
+            bytes.withUnsafeBytes { buffer in
+                if let base = buffer.baseAddress { pointer.copyMemory(from: base, byteCount: bytes.count) }
+            }
+        }
         return pointer.assumingMemoryBound(to: CChar.self)
     }
 
@@ -90,7 +97,9 @@ final class MultiBatch {
                 let cause = ZooKeeperError.from(err, path: operations[index].path)
                 return ZooKeeperError(
                     cause.code, path: cause.path, failedStep: index,
-                    message: "batch step \(index) (\(operations[index].verb) \(operations[index].path)): \(cause.message); nothing was applied")
+                    message:
+                        "batch step \(index) (\(operations[index].verb) \(operations[index].path)): \(cause.message); nothing was applied"
+                )
             }
         }
         return ZooKeeperError.from(rc, path: nil)

@@ -2,7 +2,7 @@ import Foundation
 import ReactorCore
 
 #if canImport(FoundationNetworking)
-    import FoundationNetworking
+import FoundationNetworking
 #endif
 
 /// A small client for the Reactor REST API (v1.1): one request per call, JSON in and out, every

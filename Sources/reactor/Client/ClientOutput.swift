@@ -2,7 +2,7 @@ import Foundation
 import ReactorCore
 
 #if canImport(Glibc)
-    import Glibc
+import Glibc
 #endif
 
 /// How client commands print: aligned tables and short lines for people, the API's JSON

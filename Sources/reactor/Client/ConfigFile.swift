@@ -2,7 +2,7 @@ import Foundation
 import ReactorCore
 
 #if canImport(Glibc)
-    import Glibc
+import Glibc
 #endif
 
 /// Configuration files for endpoints and managers: INI or JSON, told apart by content (JSON starts

@@ -3,7 +3,7 @@ import Foundation
 import ReactorCore
 
 #if canImport(Glibc)
-    import Glibc
+import Glibc
 #endif
 
 /// `reactor log NAME`: an endpoint's event log.
