@@ -1,6 +1,10 @@
 import LoadBalancers
 import Testing
 
+#if canImport(Glibc)
+import Glibc
+#endif
+
 /// Where new connections go: weights, algorithms, live backend changes and failed backends.
 @Suite(.serialized) struct TCPBalancerRoutingTests {
     @Test func roundRobinSplitsConnectionsByWeight() async throws {
@@ -101,4 +105,38 @@ import Testing
         await balancer.shutdown()
         await live.stop()
     }
+
+    @Test(.enabled(if: ipv6LoopbackWorks(), "IPv6 loopback is needed"))
+    func ipv6ListenersBackendsAndSessions() async throws {
+        let backend = try await TestBackend.start("six", ip: "::1")
+        let balancer = TCPBalancer()
+        let service = BalancedService(url: "tcp://[::1]:0", backends: [Backend(ip: "::1", port: backend.port)])
+        try await balancer.configure([service])
+        let port = try #require(await balancer.boundPort(for: service.url))
+        let client = try TestClient(port: port, ip: "::1")
+        #expect(try client.readLine() == "six")
+        try client.send("ping\n")
+        #expect(try client.readLine() == "ping")
+        #expect(await balancer.sessions() == [client.localAddress: backend.address])
+        #expect(await balancer.dropSession(client.localAddress))
+        #expect(try client.readLine() == nil, "a dropped session is cut")
+        client.close()
+        await balancer.shutdown()
+        await backend.stop()
+    }
+}
+
+/// Whether a socket can be bound to ::1 here.
+func ipv6LoopbackWorks() -> Bool {
+    let fd = socket(AF_INET6, Int32(SOCK_STREAM.rawValue), 0)
+    guard fd >= 0 else { return false }
+    defer { close(fd) }
+    var address = sockaddr_in6()
+    address.sin6_family = sa_family_t(AF_INET6)
+    inet_pton(AF_INET6, "::1", &address.sin6_addr)
+    return withUnsafePointer(to: &address) {
+        $0.withMemoryRebound(to: sockaddr.self, capacity: 1) {
+            bind(fd, $0, socklen_t(MemoryLayout<sockaddr_in6>.size))
+        }
+    } == 0
 }

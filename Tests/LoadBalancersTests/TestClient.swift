@@ -18,20 +18,32 @@ final class TestClient: @unchecked Sendable {
     private var buffer: [UInt8] = []
     private var closed = false
 
-    /// Connects to `ip:port`; reads give up after `timeout` seconds.
+    /// Connects to `ip:port` (IPv4 or IPv6); reads give up after `timeout` seconds.
     init(port: Int, ip: String = "127.0.0.1", timeout: Int = 3) throws {
-        fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+        let isIPv6 = ip.contains(":")
+        fd = socket(isIPv6 ? AF_INET6 : AF_INET, Int32(SOCK_STREAM.rawValue), 0)
         guard fd >= 0 else { throw Failure(description: "socket() failed: \(errno)") }
         var tv = timeval(tv_sec: timeout, tv_usec: 0)
         setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &tv, socklen_t(MemoryLayout<timeval>.size))
-        var address = sockaddr_in()
-        address.sin_family = sa_family_t(AF_INET)
-        address.sin_port = in_port_t(UInt16(port).bigEndian)
-        inet_pton(AF_INET, ip, &address.sin_addr)
+        var address = sockaddr_storage()
+        let length: Int
+        if isIPv6 {
+            var v6 = sockaddr_in6()
+            v6.sin6_family = sa_family_t(AF_INET6)
+            v6.sin6_port = in_port_t(UInt16(port).bigEndian)
+            inet_pton(AF_INET6, ip, &v6.sin6_addr)
+            withUnsafeMutableBytes(of: &address) { target in withUnsafeBytes(of: v6) { target.copyMemory(from: $0) } }
+            length = MemoryLayout<sockaddr_in6>.size
+        } else {
+            var v4 = sockaddr_in()
+            v4.sin_family = sa_family_t(AF_INET)
+            v4.sin_port = in_port_t(UInt16(port).bigEndian)
+            inet_pton(AF_INET, ip, &v4.sin_addr)
+            withUnsafeMutableBytes(of: &address) { target in withUnsafeBytes(of: v4) { target.copyMemory(from: $0) } }
+            length = MemoryLayout<sockaddr_in>.size
+        }
         let result = withUnsafePointer(to: &address) {
-            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) {
-                Glibc.connect(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size))
-            }
+            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { Glibc.connect(fd, $0, socklen_t(length)) }
         }
         guard result == 0 else {
             Glibc.close(fd)
@@ -45,15 +57,26 @@ final class TestClient: @unchecked Sendable {
 
     /// This end's `ip:port`, which the balancer reports as the session's client.
     var localAddress: String {
-        var address = sockaddr_in()
-        var length = socklen_t(MemoryLayout<sockaddr_in>.size)
+        var address = sockaddr_storage()
+        var length = socklen_t(MemoryLayout<sockaddr_storage>.size)
         _ = withUnsafeMutablePointer(to: &address) {
             $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { getsockname(fd, $0, &length) }
         }
-        var text = [CChar](repeating: 0, count: Int(INET_ADDRSTRLEN))
-        inet_ntop(AF_INET, &address.sin_addr, &text, socklen_t(INET_ADDRSTRLEN))
+        var text = [CChar](repeating: 0, count: Int(INET6_ADDRSTRLEN))
+        let port: UInt16
+        if Int32(address.ss_family) == AF_INET6 {
+            let v6 = withUnsafeBytes(of: address) { $0.load(as: sockaddr_in6.self) }
+            var ip = v6.sin6_addr
+            inet_ntop(AF_INET6, &ip, &text, socklen_t(text.count))
+            port = UInt16(bigEndian: v6.sin6_port)
+        } else {
+            let v4 = withUnsafeBytes(of: address) { $0.load(as: sockaddr_in.self) }
+            var ip = v4.sin_addr
+            inet_ntop(AF_INET, &ip, &text, socklen_t(text.count))
+            port = UInt16(bigEndian: v4.sin_port)
+        }
         let ip = String(decoding: text.prefix { $0 != 0 }.map { UInt8(bitPattern: $0) }, as: UTF8.self)
-        return "\(ip):\(UInt16(bigEndian: address.sin_port))"
+        return "\(ip):\(port)"
     }
 
     func send(_ text: String) throws {
