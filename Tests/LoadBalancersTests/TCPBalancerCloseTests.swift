@@ -51,6 +51,19 @@ import Glibc
         await echo.stop()
     }
 
+    @Test func shuttingDownClosesOpenSessionsAndTheListener() async throws {
+        let backend = try await TestBackend.start("S")
+        let (balancer, port) = try await startBalancer(loopbackService([backend]))
+        let client = try TestClient(port: port)
+        #expect(try client.readLine() == "S")
+        await balancer.shutdown()
+        #expect(try client.readLine() == nil, "the open session ends with the balancer")
+        #expect(throws: TestClient.Failure.self, "nothing listens any more") { try TestClient(port: port) }
+        #expect(await balancer.sessions().isEmpty)
+        client.close()
+        await backend.stop()
+    }
+
     @Test func aBackendThatDoesNotAnswerIsGivenUpAfterTheConnectTimeout() async throws {
         // A listener whose accept queue is full: the kernel drops further connection attempts, so
         // connecting to it neither succeeds nor fails.
