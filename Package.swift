@@ -35,12 +35,14 @@ let package = Package(
             name: "ZooKeeper",
             dependencies: [
                 "CZooKeeper",
+                "ProcessSupport",
                 .product(name: "Logging", package: "swift-log"),
             ],
             swiftSettings: strict
         ),
         .target(
             name: "ProcessSupport",
+            dependencies: ["CLinux"],
             swiftSettings: strict
         ),
         // epoll, eventfd and accept4 for the tcp balancer (glibc only: nothing to link).

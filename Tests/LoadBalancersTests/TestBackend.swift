@@ -54,13 +54,14 @@ final class TestServer<Responder: TestResponder>: Sendable {
     }
 }
 
-final class GreetingEchoHandler: TestResponder {
+class GreetingEchoHandler: TestResponder {
     typealias InboundIn = ByteBuffer
     typealias OutboundOut = ByteBuffer
 
+    class var allowsHalfClosure: Bool { false }
     let name: String
 
-    init(name: String) {
+    required init(name: String) {
         self.name = name
     }
 
@@ -77,42 +78,25 @@ final class GreetingEchoHandler: TestResponder {
         context.flush()
     }
 
+    func userInboundEventTriggered(context: ChannelHandlerContext, event: Any) {
+        context.fireUserInboundEventTriggered(event)
+    }
+
     func errorCaught(context: ChannelHandlerContext, error: any Error) {
         context.close(promise: nil)
     }
 }
 
 /// Greets, echoes, and at the client's end of input answers `end` and closes.
-final class EchoUntilEndHandler: TestResponder {
-    typealias InboundIn = ByteBuffer
-    typealias OutboundOut = ByteBuffer
+final class EchoUntilEndHandler: GreetingEchoHandler {
+    override class var allowsHalfClosure: Bool { true }
 
-    static var allowsHalfClosure: Bool { true }
-    let name: String
-
-    init(name: String) {
-        self.name = name
-    }
-
-    func channelActive(context: ChannelHandlerContext) {
-        context.writeAndFlush(wrapOutboundOut(context.channel.allocator.buffer(string: name + "\n")), promise: nil)
-        context.fireChannelActive()
-    }
-
-    func channelRead(context: ChannelHandlerContext, data: NIOAny) {
-        context.writeAndFlush(data, promise: nil)
-    }
-
-    func userInboundEventTriggered(context: ChannelHandlerContext, event: Any) {
+    override func userInboundEventTriggered(context: ChannelHandlerContext, event: Any) {
         guard let event = event as? ChannelEvent, case .inputClosed = event else { return }
         let channel = context.channel
         context.writeAndFlush(wrapOutboundOut(channel.allocator.buffer(string: "end\n"))).whenComplete { _ in
             channel.close(promise: nil)
         }
-    }
-
-    func errorCaught(context: ChannelHandlerContext, error: any Error) {
-        context.close(promise: nil)
     }
 }
 

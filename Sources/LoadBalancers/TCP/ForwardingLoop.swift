@@ -1,5 +1,6 @@
 import CLinux
 import Logging
+import ProcessSupport
 import Synchronization
 
 #if canImport(Glibc)
@@ -125,7 +126,9 @@ final class ForwardingLoop: @unchecked Sendable {
 
     /// Starts the loop's thread.
     func start() {
-        startThread(name: "reactor-tcp-\(index)") { [self] in run() }
+        guard DetachedThread.start(name: "reactor-tcp-\(index)", { [self] in run() }) else {
+            fatalError("cannot start a thread for the tcp balancer")
+        }
     }
 
     /// Hands `command` to the loop and returns once the loop has carried it out (at once when the
@@ -774,22 +777,24 @@ struct BackendAddress {
         if inet_pton(AF_INET, ip, &v4.sin_addr) == 1 {
             v4.sin_family = sa_family_t(AF_INET)
             v4.sin_port = UInt16(port).bigEndian
-            family = AF_INET
-            length = socklen_t(MemoryLayout<sockaddr_in>.size)
-            withUnsafeMutableBytes(of: &storage) { target in
-                withUnsafeBytes(of: v4) { target.copyMemory(from: $0) }
-            }
+            (family, length) = (AF_INET, Self.store(v4, in: &storage))
         } else if inet_pton(AF_INET6, ip, &v6.sin6_addr) == 1 {
             v6.sin6_family = sa_family_t(AF_INET6)
             v6.sin6_port = UInt16(port).bigEndian
-            family = AF_INET6
-            length = socklen_t(MemoryLayout<sockaddr_in6>.size)
-            withUnsafeMutableBytes(of: &storage) { target in
-                withUnsafeBytes(of: v6) { target.copyMemory(from: $0) }
-            }
+            (family, length) = (AF_INET6, Self.store(v6, in: &storage))
         } else {
             return nil
         }
+    }
+
+    /// Copies a `sockaddr_in` or `sockaddr_in6` into `storage`; returns its length.
+    private static func store<Address>(_ address: Address, in storage: inout sockaddr_storage)
+        -> socklen_t
+    {
+        withUnsafeMutableBytes(of: &storage) { target in
+            withUnsafeBytes(of: address) { target.copyMemory(from: $0) }
+        }
+        return socklen_t(MemoryLayout<Address>.size)
     }
 
     /// Starts a (non-blocking) connect of `fd`; the result of `connect(2)`.
@@ -802,61 +807,33 @@ struct BackendAddress {
 
     /// `ip:port` of an IPv4 or IPv6 socket address (`unknown` for anything else).
     static func describe(_ address: sockaddr_storage) -> String {
-        var address = address
+        let (ip, port): (String?, UInt16) =
+            switch Int32(address.ss_family) {
+            case AF_INET:
+                withUnsafeBytes(of: address) { raw in
+                    let v4 = raw.load(as: sockaddr_in.self)
+                    return (text(of: v4.sin_addr, family: AF_INET), UInt16(bigEndian: v4.sin_port))
+                }
+            case AF_INET6:
+                withUnsafeBytes(of: address) { raw in
+                    let v6 = raw.load(as: sockaddr_in6.self)
+                    return (text(of: v6.sin6_addr, family: AF_INET6), UInt16(bigEndian: v6.sin6_port))
+                }
+            default:
+                (nil, 0)
+            }
+        return ip.map { "\($0):\(port)" } ?? "unknown"
+    }
+
+    /// `inet_ntop` of an `in_addr` or `in6_addr`.
+    private static func text<Address>(of address: Address, family: Int32) -> String? {
         var text = [CChar](repeating: 0, count: Int(INET6_ADDRSTRLEN))
-        switch Int32(address.ss_family) {
-        case AF_INET:
-            return withUnsafePointer(to: &address) {
-                $0.withMemoryRebound(to: sockaddr_in.self, capacity: 1) { v4 in
-                    var ip = v4.pointee.sin_addr
-                    guard inet_ntop(AF_INET, &ip, &text, socklen_t(text.count)) != nil else { return "unknown" }
-                    return "\(Self.string(text)):\(UInt16(bigEndian: v4.pointee.sin_port))"
-                }
-            }
-        case AF_INET6:
-            return withUnsafePointer(to: &address) {
-                $0.withMemoryRebound(to: sockaddr_in6.self, capacity: 1) { v6 in
-                    var ip = v6.pointee.sin6_addr
-                    guard inet_ntop(AF_INET6, &ip, &text, socklen_t(text.count)) != nil else { return "unknown" }
-                    return "\(Self.string(text)):\(UInt16(bigEndian: v6.pointee.sin6_port))"
-                }
-            }
-        default:
-            return "unknown"
-        }
+        let written = withUnsafeBytes(of: address) { inet_ntop(family, $0.baseAddress, &text, socklen_t(text.count)) }
+        return written == nil ? nil : string(text)
     }
 
     /// The text of a NUL-terminated C string buffer.
     private static func string(_ text: [CChar]) -> String {
         String(decoding: text.prefix(while: { $0 != 0 }).map { UInt8(bitPattern: $0) }, as: UTF8.self)
-    }
-}
-
-/// Runs `body` on a new detached thread named `name`.
-private func startThread(name: String, _ body: @escaping @Sendable () -> Void) {
-    final class Start {
-        let name: String
-        let body: @Sendable () -> Void
-        init(name: String, body: @escaping @Sendable () -> Void) {
-            self.name = name
-            self.body = body
-        }
-    }
-    let start = Unmanaged.passRetained(Start(name: name, body: body)).toOpaque()
-    var thread = pthread_t()
-    let created = pthread_create(
-        &thread, nil,
-        { argument in
-            guard let argument else { return nil }
-            let start = Unmanaged<Start>.fromOpaque(argument).takeRetainedValue()
-            _ = reactor_name_thread(String(start.name.prefix(15)))
-            start.body()
-            return nil
-        }, start)
-    if created == 0 {
-        pthread_detach(thread)
-    } else {
-        Unmanaged<Start>.fromOpaque(start).release()
-        fatalError("cannot start a tcp balancer thread: error \(created)")
     }
 }

@@ -1,8 +1,4 @@
-#if canImport(Glibc)
-import Glibc
-#elseif canImport(Darwin)
-import Darwin
-#endif
+import ProcessSupport
 
 /// Runs blocking C calls (`zookeeper_close`, waiting for a second connection) on a thread of
 /// their own.
@@ -11,29 +7,10 @@ import Darwin
 /// global dispatch queues, whose width is the number of cores, so a few blocked closes would
 /// stall every task in the process.
 enum BlockingThread {
-    private final class Work {
-        let body: () -> Void
-        init(_ body: @escaping () -> Void) { self.body = body }
-    }
-
     /// Runs `body` on a new detached thread and returns at once.
     static func run(_ body: @escaping @Sendable () -> Void) {
-        let context = Unmanaged.passRetained(Work(body)).toOpaque()
-        var thread = pthread_t()
-        let result = pthread_create(
-            &thread, nil,
-            { raw in
-                guard let raw else { return nil }
-                let work = Unmanaged<Work>.fromOpaque(raw).takeRetainedValue()
-                work.body()
-                return nil
-            }, context)
-        if result == 0 {
-            pthread_detach(thread)
-        } else {
-            // No thread to be had: run it here rather than not at all.
-            Unmanaged<Work>.fromOpaque(context).takeRetainedValue().body()
-        }
+        // No thread to be had: run it here rather than not at all.
+        if !DetachedThread.start(body) { body() }
     }
 
     /// Runs `body` on its own thread and waits for its result without blocking the caller's thread.
