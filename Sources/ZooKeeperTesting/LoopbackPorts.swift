@@ -1,4 +1,5 @@
 import Foundation
+import ProcessSupport
 
 #if canImport(Glibc)
 import Glibc
@@ -69,6 +70,19 @@ public enum LoopbackPorts {
             return true
         }
         return false
+    }
+
+    /// ``exchange(port:command:timeout:)`` on a thread of its own, so that waiting for the peer
+    /// never holds one of Swift's cooperative threads: a server in this process that answers
+    /// through Swift tasks (the API under test) would otherwise wait for the very threads that
+    /// wait for it, and on a small machine two such waits take them all.
+    public static func exchange(port: Int, command: String, timeout: TimeInterval = 2) async -> String? {
+        await withCheckedContinuation { continuation in
+            let started = DetachedThread.start {
+                continuation.resume(returning: exchange(port: port, command: command, timeout: timeout))
+            }
+            if !started { continuation.resume(returning: exchange(port: port, command: command, timeout: timeout)) }
+        }
     }
 
     /// Sends `command` to 127.0.0.1:`port` and returns everything the peer wrote before closing

@@ -101,7 +101,7 @@ public final class ZooKeeperServer: @unchecked Sendable {
     public func waitUntilServing() async throws {
         let deadline = ContinuousClock.now + options.startTimeout
         while ContinuousClock.now < deadline {
-            if LoopbackPorts.exchange(port: clientPort, command: "ruok") == "imok", isServing {
+            if await LoopbackPorts.exchange(port: clientPort, command: "ruok") == "imok", isServing {
                 return
             }
             if let process, !process.isRunning {

@@ -72,7 +72,7 @@ import ZooKeeperTesting
                 "GET \(state) HTTP/1.1\r\nHost: t\r\nConnection: close\r\n\r\n",
             ]
             let started = ContinuousClock.now
-            let reply = try #require(LoopbackPorts.exchange(port: port, command: requests.joined(), timeout: 10))
+            let reply = try #require(await LoopbackPorts.exchange(port: port, command: requests.joined(), timeout: 10))
             #expect(ContinuousClock.now - started < .seconds(5), "Connection: close is honoured")
             let answers = reply.components(separatedBy: "HTTP/1.1 ").dropFirst().map { answer in
                 (status: String(answer.prefix(3)), body: answer.components(separatedBy: "\r\n\r\n").last ?? "")
@@ -85,6 +85,30 @@ import ZooKeeperTesting
             #expect(answers[3].body.contains("web.example"))
             #expect(answers[4].body.contains("RUNNING") && answers[5].body.contains("RUNNING"))
             #expect(log.requests(answeredFromMemo: true, path: state) >= 1)
+        }
+    }
+
+    @Test func http10ConnectionsCloseAfterTheirAnswerUnlessKeptAlive() async throws {
+        try await withLoggedAPI { api, _ in
+            try await api.makeEndpoint("web")
+            let port = try #require(api.client.port)
+            try await api.request(.get, "/v1.1/endpoints/web/state")  // kept from now on
+            for path in ["/v1.1/endpoints/web/state", "/v1.1/endpoints"] {
+                let started = ContinuousClock.now
+                let reply = try #require(
+                    await LoopbackPorts.exchange(
+                        port: port, command: "GET \(path) HTTP/1.0\r\nHost: t\r\n\r\n", timeout: 10))
+                #expect(reply.hasPrefix("HTTP/1.1 200 OK"), "\(path): \(reply)")
+                #expect(
+                    ContinuousClock.now - started < .seconds(5), "\(path): the connection is closed after the answer")
+            }
+            // HTTP/1.0 with keep-alive: both answers on one connection, which stays open until the
+            // last request asks to close it.
+            let requests =
+                "GET /v1.1/endpoints/web/state HTTP/1.0\r\nConnection: keep-alive\r\n\r\n"
+                + "GET /v1.1/endpoints/web/state HTTP/1.0\r\n\r\n"
+            let reply = try #require(await LoopbackPorts.exchange(port: port, command: requests, timeout: 10))
+            #expect(reply.components(separatedBy: "HTTP/1.1 200 OK").count == 3, "two answers: \(reply)")
         }
     }
 

@@ -533,7 +533,8 @@ final class ForwardingLoop: @unchecked Sendable {
     }
 
     private func drainLingering(_ connection: Connection) {
-        while true {
+        // A bounded turn: a client that keeps sending is closed by its deadline, not served forever.
+        for _ in 0..<16 {
             let count = recv(connection.client, scratch, Self.scratchSize, 0)
             if count > 0 { continue }
             if count < 0 && (errno == EAGAIN || errno == EWOULDBLOCK) { return }

@@ -29,9 +29,7 @@ public func buildApplication(_ configuration: APIConfiguration) async throws -> 
     let logger = configuration.logger
     return Application(
         router: router,
-        server: .http1(
-            configuration: .init(
-                additionalChannelHandlers: memo.map { [MemoAnswerHandler(memo: $0, logger: logger)] } ?? [])),
+        server: .api(memo: memo, logger: logger),
         configuration: .init(
             address: .hostname(configuration.host, port: configuration.port), serverName: APIServer.name),
         services: [ZooKeeperService(client: client, logger: logger)],
