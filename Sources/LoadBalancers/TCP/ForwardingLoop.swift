@@ -108,26 +108,22 @@ final class ForwardingLoop: @unchecked Sendable {
         epollFD = epoll_create1(Int32(EPOLL_CLOEXEC))
         wakeFD = eventfd(0, Int32(EFD_NONBLOCK) | Int32(EFD_CLOEXEC))
         scratch = UnsafeMutableRawPointer.allocate(byteCount: Self.scratchSize, alignment: 16)
-        guard epollFD >= 0, wakeFD >= 0 else {
-            let reason = String(cString: strerror(errno))
-            if epollFD >= 0 { Glibc.close(epollFD) }
-            if wakeFD >= 0 { Glibc.close(wakeFD) }
-            scratch.deallocate()
-            throw .cannotListen(url: "-", reason: "cannot create an event loop: \(reason)")
+        // On failure deinit closes what was opened.
+        guard epollFD >= 0, wakeFD >= 0, register(wakeFD, tag: Self.tag(0, .wake), events: EPOLLIN.rawValue) else {
+            throw .cannotListen(url: "-", reason: "cannot create an event loop: \(String(cString: strerror(errno)))")
         }
-        _ = register(wakeFD, tag: Self.tag(0, .wake), events: EPOLLIN.rawValue)
     }
 
     deinit {
-        Glibc.close(epollFD)
-        Glibc.close(wakeFD)
+        if epollFD >= 0 { Glibc.close(epollFD) }
+        if wakeFD >= 0 { Glibc.close(wakeFD) }
         scratch.deallocate()
     }
 
     /// Starts the loop's thread.
-    func start() {
+    func start() throws(TCPBalancerError) {
         guard DetachedThread.start(name: "reactor-tcp-\(index)", { [self] in run() }) else {
-            fatalError("cannot start a thread for the tcp balancer")
+            throw .cannotListen(url: "-", reason: "cannot start a thread for the tcp balancer")
         }
     }
 

@@ -209,7 +209,7 @@ public actor TCPBalancer: LoadBalancerDriver {
         guard loops.isEmpty else { return }
         for index in 0..<threads {
             let loop = try ForwardingLoop(index: index, router: router, connectTimeout: connectTimeout, logger: logger)
-            loop.start()
+            try loop.start()
             loops.append(loop)
         }
     }
