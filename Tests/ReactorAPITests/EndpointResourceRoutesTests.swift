@@ -99,6 +99,22 @@ import Testing
         }
     }
 
+    @Test func metricsNearTheLargestNumberStayNumbers() async throws {
+        try await withAPI { api in
+            try await api.makeEndpoint("huge")
+            // Found by the fuzzer: Σ(w·v) overflowed and the average was answered as null.
+            #expect(
+                try await api.request(.post, "/v1.1/endpoints/huge/metrics/10.0.0.1", body: #"{"m":[1e300,1e300]}"#)
+                    .status == .ok)
+            #expect(
+                try await api.request(.post, "/v1.1/endpoints/huge/metrics/10.0.0.2", body: #"{"m":[1e300,-1e300]}"#)
+                    .status == .ok)
+            let metrics = try await api.request(.get, "/v1.1/endpoints/huge/metrics")
+            #expect(metrics.status == .ok)
+            #expect(metrics.json == ["m": 0], "\(metrics.text)")
+        }
+    }
+
     @Test func unknownEndpointIs404() async throws {
         try await withAPI { api in
             for path in ["/state", "/log", "/metrics", "/ips", "/sessions", "/instances"] {

@@ -13,6 +13,17 @@ struct WeightedMetricsTests {
         #expect(metrics.rejected.isEmpty, "expected no rejected samples")
     }
 
+    @Test("values near the largest number average without overflowing")
+    func largeValues() {
+        var metrics = WeightedMetrics()
+        metrics.add(["big": [1e307, 1.7e308], "spread": [1, 1.7e308]], from: "10.0.0.1")
+        metrics.add(["big": [1e307, 1.7e308], "spread": [1, -1.7e308]], from: "10.0.0.2")
+        #expect(metrics.averages == ["big": 1.7e308, "spread": 0], "Σ(w·v) would be infinite; the averages are not")
+        metrics.add(["big": [1.7e308, 1]], from: "10.0.0.3")
+        #expect(metrics.averages["big"] == 1.7e308, "weights that cannot be added up leave the average as it was")
+        #expect(metrics.rejected.map(\.reason) == ["the weights of 'big' add up to more than a number can hold"])
+    }
+
     @Test("balancer reports count each backend host once across managers")
     func balancerReports() {
         var metrics = WeightedMetrics()

@@ -2,8 +2,9 @@
 ///
 /// Samples come from load balancers (`{"ip:port": [{metric: [w, v]}, ...]}` per manager), from
 /// per-instance posts (`ip_metrics/<ip>`) and from endpoint-wide custom metrics. Each metric's
-/// average is `Σ(wᵢ·vᵢ) / Σwᵢ` over every valid sample. Malformed entries are skipped and listed in
-/// ``rejected`` so that one bad post does not hide everyone else's metrics.
+/// average is `Σ(wᵢ·vᵢ) / Σwᵢ` over every valid sample (computed another way when that sum would
+/// overflow). Malformed entries are skipped and listed in ``rejected`` so that one bad post does not
+/// hide everyone else's metrics.
 ///
 /// ```swift
 /// var combined = WeightedMetrics()
@@ -16,7 +17,16 @@ public struct WeightedMetrics: Sendable, Hashable {
     private struct Accumulator: Sendable, Hashable {
         var weight = 0.0
         var weightedSum = 0.0
+        /// The weighted average so far, moved towards each new value by its share of the weight:
+        /// used when `Σ(w·v)` overflows for values whose average does not.
+        var mean = 0.0
         var instances: Set<String> = []
+
+        var average: Double? {
+            let exact = weightedSum / weight
+            if exact.isFinite { return exact }
+            return mean.isFinite ? mean : nil
+        }
     }
 
     private var accumulators: [String: Accumulator] = [:]
@@ -29,7 +39,7 @@ public struct WeightedMetrics: Sendable, Hashable {
 
     /// The weighted average of each metric with at least one valid sample.
     public var averages: [String: Double] {
-        accumulators.mapValues { $0.weightedSum / $0.weight }
+        accumulators.compactMapValues(\.average)
     }
 
     /// How many distinct instances reported each metric; metrics only reported without an instance
@@ -110,8 +120,14 @@ public struct WeightedMetrics: Sendable, Hashable {
             return reject(instance, metric, entry, "weight must be greater than 0")
         }
         var accumulator = accumulators[metric] ?? Accumulator()
-        accumulator.weight += weight
+        let total = accumulator.weight + weight
+        guard total.isFinite else {
+            return reject(instance, metric, entry, "the weights of '\(metric)' add up to more than a number can hold")
+        }
+        let share = weight / total
+        accumulator.mean = accumulator.mean * (1 - share) + value * share
         accumulator.weightedSum += weight * value
+        accumulator.weight = total
         if let instance { accumulator.instances.insert(instance) }
         accumulators[metric] = accumulator
     }
