@@ -14,24 +14,14 @@ import Glibc
 struct BalancerEndToEndTests {
     @Test(arguments: ["tcp", "nginx", "haproxy"])
     func theBalancerFollowsTheEndpoint(driver: String) async throws {
-        let namespace = try await SharedZooKeeper.instance.namespace("balancer-\(driver)")
-        let apiPort = try LoopbackPorts.free()
+        let reactor = try await APIAndManager.start("lb-\(driver)", manager: "lb-\(driver)")
+        let namespace = reactor.namespace
+        let logs = reactor.logs
+        let api = reactor.api
+        let manager = reactor.manager
+        let http = reactor.http
         let balancerPort = try LoopbackPorts.free()
         let instancePort = try LoopbackPorts.free()
-        let host = "lb-\(driver)"
-        let logs = NSTemporaryDirectory() + "reactor-lb-\(driver)-\(UUID().uuidString.prefix(6))"
-        try FileManager.default.createDirectory(atPath: logs, withIntermediateDirectories: true)
-        let api = try ManagedProcess(
-            [try reactorExecutable(), "api", "--zookeeper", namespace, "--host", "127.0.0.1", "--port", "\(apiPort)"],
-            logPath: logs + "/api.log")
-        let manager = try ManagedProcess(
-            [
-                try reactorExecutable(), "manager", "--zookeeper", namespace, "--name", host, "--interval", "0.3",
-                "--api", "http://127.0.0.1:\(apiPort)", "--log-level", "info",
-            ],
-            environment: ["TMPDIR": logs + "/"],
-            logPath: logs + "/manager.log")
-        let http = HTTP(base: "http://127.0.0.1:\(apiPort)")
         let scenario = Scenario(
             driver: driver, http: http, namespace: namespace, balancerPort: balancerPort, instancePort: instancePort)
         do {
@@ -42,7 +32,7 @@ struct BalancerEndToEndTests {
             await manager.kill()
             await api.kill()
             Self.endLeftoverNginx(under: logs)
-            killInstanceProcesses(hosts: [host], base: logs + "/reactor-instances")
+            reactor.killInstances()
             throw error
         }
         await scenario.stop()
@@ -54,7 +44,7 @@ struct BalancerEndToEndTests {
         await manager.kill()
         await api.kill()
         Self.endLeftoverNginx(under: logs)
-        killInstanceProcesses(hosts: [host], base: logs + "/reactor-instances")
+        reactor.killInstances()
     }
 
     static func exits(_ process: ManagedProcess, within limit: Duration) async -> Bool {
@@ -86,23 +76,13 @@ struct BalancerEndToEndTests {
     /// DNS round robin: the endpoint's name resolves to its live instances through the
     /// manager's dnsmasq, and follows a scale-in.
     @Test func dnsmasqServesTheLiveInstances() async throws {
-        let namespace = try await SharedZooKeeper.instance.namespace("balancer-dnsmasq")
-        let apiPort = try LoopbackPorts.free()
         let dnsPort = try LoopbackPorts.freeForUDPAndTCP()
-        let logs = NSTemporaryDirectory() + "reactor-lb-dnsmasq-\(UUID().uuidString.prefix(6))"
-        try FileManager.default.createDirectory(atPath: logs, withIntermediateDirectories: true)
-        let api = try ManagedProcess(
-            [try reactorExecutable(), "api", "--zookeeper", namespace, "--host", "127.0.0.1", "--port", "\(apiPort)"],
-            logPath: logs + "/api.log")
-        let manager = try ManagedProcess(
-            [
-                try reactorExecutable(), "manager", "--zookeeper", namespace, "--name", "lb-dns", "--interval", "0.3",
-                "--api", "http://127.0.0.1:\(apiPort)", "--dns-listen", "127.0.0.1", "--dns-port", "\(dnsPort)",
-                "--log-level", "info",
-            ],
-            environment: ["TMPDIR": logs + "/"],
-            logPath: logs + "/manager.log")
-        let http = HTTP(base: "http://127.0.0.1:\(apiPort)")
+        let reactor = try await APIAndManager.start(
+            "lb-dnsmasq", manager: "lb-dns",
+            managerArguments: ["--dns-listen", "127.0.0.1", "--dns-port", "\(dnsPort)"])
+        let api = reactor.api
+        let manager = reactor.manager
+        let http = reactor.http
         func configuration(instances: Int) -> [String: Any] {
             [
                 "endpoint": [
@@ -137,7 +117,7 @@ struct BalancerEndToEndTests {
             _ = try? await http.post("/v1.1/endpoints/dns/state", ["action": "stop"])
             await manager.kill()
             await api.kill()
-            killInstanceProcesses(hosts: ["lb-dns"], base: logs + "/reactor-instances")
+            reactor.killInstances()
             throw error
         }
         _ = try? await http.post("/v1.1/endpoints/dns/state", ["action": "stop"])
@@ -150,7 +130,7 @@ struct BalancerEndToEndTests {
         #expect(late == nil, "its dnsmasq stopped with it")
         await manager.kill()
         await api.kill()
-        killInstanceProcesses(hosts: ["lb-dns"], base: logs + "/reactor-instances")
+        reactor.killInstances()
     }
 
     struct Scenario {

@@ -12,22 +12,12 @@ import Glibc
 @Suite("Deleting an endpoint", .serialized)
 struct DeletedEndpointTests {
     @Test func itsInstancesAreEndedAndForgotten() async throws {
-        let namespace = try await SharedZooKeeper.instance.namespace("deleted-endpoint")
+        let reactor = try await APIAndManager.start("deleted-endpoint", manager: "deleter")
+        let namespace = reactor.namespace
+        let api = reactor.api
+        let manager = reactor.manager
+        let http = reactor.http
         let zk = try await ZooKeeperClient.connect(.init(connectString: namespace))
-        let apiPort = try LoopbackPorts.free()
-        let logs = NSTemporaryDirectory() + "reactor-deleted-\(UUID().uuidString.prefix(6))"
-        try FileManager.default.createDirectory(atPath: logs, withIntermediateDirectories: true)
-        let api = try ManagedProcess(
-            [try reactorExecutable(), "api", "--zookeeper", namespace, "--host", "127.0.0.1", "--port", "\(apiPort)"],
-            logPath: logs + "/api.log")
-        let manager = try ManagedProcess(
-            [
-                try reactorExecutable(), "manager", "--zookeeper", namespace, "--name", "deleter", "--interval", "0.3",
-                "--api", "http://127.0.0.1:\(apiPort)", "--log-level", "info",
-            ],
-            environment: ["TMPDIR": logs + "/"],
-            logPath: logs + "/manager.log")
-        let http = HTTP(base: "http://127.0.0.1:\(apiPort)")
         let records = "\(ZNodeLayout.clouds)/process/instances"
         do {
             try await eventually("the API answers") { (try? await http.get("/"))?.status == 200 }
@@ -68,13 +58,13 @@ struct DeletedEndpointTests {
             Issue.record("manager log:\n\(manager.logTail(30))")
             await manager.kill()
             await api.kill()
-            killInstanceProcesses(hosts: ["deleter"], base: logs + "/reactor-instances")
+            reactor.killInstances()
             await zk.close()
             throw error
         }
         await manager.kill()
         await api.kill()
-        killInstanceProcesses(hosts: ["deleter"], base: logs + "/reactor-instances")
+        reactor.killInstances()
         await zk.close()
     }
 }

@@ -7,22 +7,11 @@ import ZooKeeperTesting
 @Suite("Error marks", .serialized)
 struct ErrorMarksTests {
     @Test func anInstanceTheBalancerCannotReachIsReplaced() async throws {
-        let namespace = try await SharedZooKeeper.instance.namespace("error-marks")
-        let apiPort = try LoopbackPorts.free()
+        let reactor = try await APIAndManager.start("error-marks", manager: "marks")
+        let api = reactor.api
+        let manager = reactor.manager
+        let http = reactor.http
         let balancerPort = try LoopbackPorts.free()
-        let logs = NSTemporaryDirectory() + "reactor-error-marks-\(UUID().uuidString.prefix(6))"
-        try FileManager.default.createDirectory(atPath: logs, withIntermediateDirectories: true)
-        let api = try ManagedProcess(
-            [try reactorExecutable(), "api", "--zookeeper", namespace, "--host", "127.0.0.1", "--port", "\(apiPort)"],
-            logPath: logs + "/api.log")
-        let manager = try ManagedProcess(
-            [
-                try reactorExecutable(), "manager", "--zookeeper", namespace, "--name", "marks", "--interval", "0.3",
-                "--api", "http://127.0.0.1:\(apiPort)", "--log-level", "info",
-            ],
-            environment: ["TMPDIR": logs + "/"],
-            logPath: logs + "/manager.log")
-        let http = HTTP(base: "http://127.0.0.1:\(apiPort)")
         // Registers, but serves nothing: every connection the balancer tries is refused.
         let deaf = #"curl -s --interface "$REACTOR_INSTANCE_IP" -X POST "$REACTOR_API/v1.1/register"; exec sleep 600"#
         let traffic = Task {
@@ -63,7 +52,7 @@ struct ErrorMarksTests {
             _ = try? await http.post("/v1.1/endpoints/deaf/state", ["action": "stop"])
             await manager.kill()
             await api.kill()
-            killInstanceProcesses(hosts: ["marks"], base: logs + "/reactor-instances")
+            reactor.killInstances()
             throw error
         }
         _ = try? await http.post("/v1.1/endpoints/deaf/state", ["action": "stop"])
@@ -72,6 +61,6 @@ struct ErrorMarksTests {
         }
         await manager.kill()
         await api.kill()
-        killInstanceProcesses(hosts: ["marks"], base: logs + "/reactor-instances")
+        reactor.killInstances()
     }
 }

@@ -7,22 +7,11 @@ import ZooKeeperTesting
 @Suite("Launch backoff", .serialized)
 struct LaunchBackoffTests {
     @Test func instancesThatKeepFailingAreRelaunchedLessAndLessOften() async throws {
-        let namespace = try await SharedZooKeeper.instance.namespace("launch-backoff")
-        let apiPort = try LoopbackPorts.free()
-        let logs = NSTemporaryDirectory() + "reactor-backoff-\(UUID().uuidString.prefix(6))"
-        try FileManager.default.createDirectory(atPath: logs, withIntermediateDirectories: true)
-        let api = try ManagedProcess(
-            [try reactorExecutable(), "api", "--zookeeper", namespace, "--host", "127.0.0.1", "--port", "\(apiPort)"],
-            logPath: logs + "/api.log")
-        let manager = try ManagedProcess(
-            [
-                try reactorExecutable(), "manager", "--zookeeper", namespace, "--name", "backoff", "--interval", "0.2",
-                "--api", "http://127.0.0.1:\(apiPort)", "--log-level", "info",
-            ],
-            environment: ["TMPDIR": logs + "/"],
-            logPath: logs + "/manager.log")
-        let http = HTTP(base: "http://127.0.0.1:\(apiPort)")
-        defer { killInstanceProcesses(hosts: ["backoff"], base: logs + "/reactor-instances") }
+        let reactor = try await APIAndManager.start("launch-backoff", manager: "backoff", interval: "0.2")
+        let api = reactor.api
+        let manager = reactor.manager
+        let http = reactor.http
+        defer { reactor.killInstances() }
         do {
             try await eventually("the API answers") { (try? await http.get("/"))?.status == 200 }
             let config: [String: Any] = [

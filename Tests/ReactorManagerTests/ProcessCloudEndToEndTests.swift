@@ -13,33 +13,24 @@ struct ProcessCloudEndToEndTests {
         .appendingPathComponent("examples/instances/http-instance.sh").path
 
     @Test func endpointFollowsItsRulesThroughTheWholeLifecycle() async throws {
-        let namespace = try await SharedZooKeeper.instance.namespace("e2e")
-        let apiPort = try LoopbackPorts.free()
+        let reactor = try await APIAndManager.start("e2e", manager: "host-a", interval: "0.5")
+        let namespace = reactor.namespace
+        let api = reactor.api
+        let manager = reactor.manager
+        let http = reactor.http
         let instancePort = try LoopbackPorts.free()
-        let logs = NSTemporaryDirectory() + "reactor-e2e-\(UUID().uuidString.prefix(6))"
-        try FileManager.default.createDirectory(atPath: logs, withIntermediateDirectories: true)
-        let api = try ManagedProcess(
-            [try reactorExecutable(), "api", "--zookeeper", namespace, "--host", "127.0.0.1", "--port", "\(apiPort)"],
-            logPath: logs + "/api.log")
-        let manager = try ManagedProcess(
-            [
-                try reactorExecutable(), "manager", "--zookeeper", namespace, "--name", "host-a", "--interval", "0.5",
-                "--api", "http://127.0.0.1:\(apiPort)", "--log-level", "info",
-            ],
-            logPath: logs + "/manager.log")
-        let http = HTTP(base: "http://127.0.0.1:\(apiPort)")
         do {
             try await lifecycle(http: http, instancePort: instancePort)
         } catch {
             await stopEverything(http: http, namespace: namespace)
             await manager.kill()
             await api.kill()
-            killInstanceProcesses(hosts: ["host-a"])
+            reactor.killInstances()
             throw error
         }
         await manager.kill()
         await api.kill()
-        killInstanceProcesses(hosts: ["host-a"])
+        reactor.killInstances()
     }
 
     /// Stops the endpoint through the API and, should instances outlive that, ends their

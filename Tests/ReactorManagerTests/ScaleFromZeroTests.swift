@@ -9,22 +9,10 @@ import ZooKeeperTesting
 @Suite("Scale from zero", .serialized)
 struct ScaleFromZeroTests {
     @Test func aHeldConnectionGetsAnInstance() async throws {
-        let namespace = try await SharedZooKeeper.instance.namespace("scale-from-zero")
-        let apiPort = try LoopbackPorts.free()
+        let reactor = try await APIAndManager.start("scale-from-zero", manager: "front-a")
+        let http = reactor.http
         let balancerPort = try LoopbackPorts.free()
         let instancePort = try LoopbackPorts.free()
-        let logs = NSTemporaryDirectory() + "reactor-zero-\(UUID().uuidString.prefix(6))"
-        try FileManager.default.createDirectory(atPath: logs, withIntermediateDirectories: true)
-        let api = try ManagedProcess(
-            [try reactorExecutable(), "api", "--zookeeper", namespace, "--host", "127.0.0.1", "--port", "\(apiPort)"],
-            logPath: logs + "/api.log")
-        let manager = try ManagedProcess(
-            [
-                try reactorExecutable(), "manager", "--zookeeper", namespace, "--name", "front-a", "--interval", "0.3",
-                "--api", "http://127.0.0.1:\(apiPort)", "--log-level", "info",
-            ],
-            logPath: logs + "/manager.log")
-        let http = HTTP(base: "http://127.0.0.1:\(apiPort)")
         do {
             try await eventually("the API answers") { (try? await http.get("/").status) == 200 }
             let config: [String: Any] = [
@@ -67,20 +55,20 @@ struct ScaleFromZeroTests {
                 return metrics?["bytes"] != nil || metrics?["rate"] != nil || metrics?["active"] != nil
             }
         } catch {
-            await cleanUp(http: http, manager: manager, api: api)
+            await cleanUp(reactor)
             throw error
         }
-        await cleanUp(http: http, manager: manager, api: api)
+        await cleanUp(reactor)
     }
 
-    func cleanUp(http: HTTP, manager: ManagedProcess, api: ManagedProcess) async {
-        _ = try? await http.post("/v1.1/endpoints/zero/state", ["action": "stop"])
+    func cleanUp(_ reactor: APIAndManager) async {
+        _ = try? await reactor.http.post("/v1.1/endpoints/zero/state", ["action": "stop"])
         try? await eventually("stopped", timeout: .seconds(10)) {
-            try await http.strings("/v1.1/endpoints/zero/instances").isEmpty
+            try await reactor.http.strings("/v1.1/endpoints/zero/instances").isEmpty
         }
-        await manager.kill()
-        await api.kill()
-        killInstanceProcesses(hosts: ["front-a"])
+        await reactor.manager.kill()
+        await reactor.api.kill()
+        reactor.killInstances()
     }
 
     static func canConnect(port: Int) -> Bool {
