@@ -12,21 +12,30 @@ public enum LoopbackPorts {
         let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
         guard fd >= 0 else { throw TestServerError("socket() failed: errno \(errno)") }
         defer { close(fd) }
+        guard let port = bindLoopback(fd, port: 0) else { throw TestServerError("bind() failed: errno \(errno)") }
+        return port
+    }
+
+    /// Binds `fd` to 127.0.0.1:`port` and returns the port bound, or `nil` when it is taken.
+    static func bindLoopback(_ fd: Int32, port: Int) -> Int? {
+        guard withLoopbackAddress(port: port, { bind(fd, $0, $1) }) == 0 else { return nil }
         var address = sockaddr_in()
-        address.sin_family = sa_family_t(AF_INET)
-        address.sin_port = 0
-        address.sin_addr.s_addr = inet_addr("127.0.0.1")
-        let bound = withUnsafePointer(to: &address) {
-            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) {
-                bind(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size))
-            }
-        }
-        guard bound == 0 else { throw TestServerError("bind() failed: errno \(errno)") }
         var length = socklen_t(MemoryLayout<sockaddr_in>.size)
         _ = withUnsafeMutablePointer(to: &address) {
             $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { getsockname(fd, $0, &length) }
         }
         return Int(UInt16(bigEndian: address.sin_port))
+    }
+
+    /// Runs `body` with the socket address 127.0.0.1:`port` and its length.
+    private static func withLoopbackAddress<R>(port: Int, _ body: (UnsafePointer<sockaddr>, socklen_t) -> R) -> R {
+        var address = sockaddr_in()
+        address.sin_family = sa_family_t(AF_INET)
+        address.sin_port = UInt16(port).bigEndian
+        address.sin_addr.s_addr = inet_addr("127.0.0.1")
+        return withUnsafePointer(to: &address) {
+            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { body($0, socklen_t(MemoryLayout<sockaddr_in>.size)) }
+        }
     }
 
     /// `count` distinct free ports.
@@ -41,16 +50,7 @@ public enum LoopbackPorts {
     public static func connect(port: Int) -> Int32? {
         let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue) | Int32(SOCK_CLOEXEC.rawValue), 0)
         guard fd >= 0 else { return nil }
-        var address = sockaddr_in()
-        address.sin_family = sa_family_t(AF_INET)
-        address.sin_port = UInt16(port).bigEndian
-        address.sin_addr.s_addr = inet_addr("127.0.0.1")
-        let connected = withUnsafePointer(to: &address) {
-            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) {
-                Glibc.connect(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size))
-            }
-        }
-        guard connected == 0 else {
+        guard withLoopbackAddress(port: port, { Glibc.connect(fd, $0, $1) }) == 0 else {
             close(fd)
             return nil
         }
@@ -88,8 +88,7 @@ public enum LoopbackPorts {
     /// Sends `command` to 127.0.0.1:`port` and returns everything the peer wrote before closing
     /// (nil when nothing listens). Used for ZooKeeper's four-letter-word commands.
     public static func exchange(port: Int, command: String, timeout: TimeInterval = 2) -> String? {
-        let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
-        guard fd >= 0 else { return nil }
+        guard let fd = connect(port: port) else { return nil }
         defer { close(fd) }
         // Whole seconds and the microseconds left over: a sub-second timeout must not become
         // zero, which would mean "wait forever".
@@ -97,16 +96,6 @@ public enum LoopbackPorts {
         var tv = timeval(tv_sec: microseconds / 1_000_000, tv_usec: microseconds % 1_000_000)
         setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &tv, socklen_t(MemoryLayout<timeval>.size))
         setsockopt(fd, SOL_SOCKET, SO_SNDTIMEO, &tv, socklen_t(MemoryLayout<timeval>.size))
-        var address = sockaddr_in()
-        address.sin_family = sa_family_t(AF_INET)
-        address.sin_port = UInt16(port).bigEndian
-        address.sin_addr.s_addr = inet_addr("127.0.0.1")
-        let connected = withUnsafePointer(to: &address) {
-            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) {
-                Glibc.connect(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size))
-            }
-        }
-        guard connected == 0 else { return nil }
         let bytes = Array(command.utf8)
         guard send(fd, bytes, bytes.count, 0) == bytes.count else { return nil }
         var reply: [UInt8] = []

@@ -372,8 +372,8 @@ final class ForwardingLoop: @unchecked Sendable {
 
     private func route(_ connection: Connection) {
         switch router.route(connection.url, tried: connection.tried) {
-        case .connect(let backend, let counters):
-            connect(connection, to: backend, counters: counters)
+        case .connect(let backend, let address, let counters):
+            connect(connection, to: backend, at: address, counters: counters)
         case .hold(let timeout):
             hold(connection, for: timeout)
         case .close:
@@ -381,14 +381,12 @@ final class ForwardingLoop: @unchecked Sendable {
         }
     }
 
-    private func connect(_ connection: Connection, to backend: Backend, counters: BackendCounters) {
+    private func connect(
+        _ connection: Connection, to backend: Backend, at address: BackendAddress, counters: BackendCounters
+    ) {
         connection.counters = counters
         connection.backendAddress = backend.address
         connection.attempt += 1
-        guard let address = BackendAddress(ip: backend.ip, port: backend.port) else {
-            connectFailed(connection, reason: "not an IP address")
-            return
-        }
         let fd = socket(address.family, Int32(SOCK_STREAM.rawValue | SOCK_NONBLOCK.rawValue | SOCK_CLOEXEC.rawValue), 0)
         guard fd >= 0 else {
             connectFailed(connection, reason: String(cString: strerror(errno)))

@@ -68,7 +68,11 @@ public actor TCPBalancer: LoadBalancerDriver {
         for service in services {
             addresses[service.url] = try TCPListenAddress(url: service.url)
         }
-        router.update(services.map(withUsableBackends))
+        for (url, backends) in router.update(services) {
+            logger.warning(
+                "ignoring backends that are not IP addresses with a port",
+                metadata: ["lb.url": "\(url)", "lb.backends": "\(backends.map(\.address))"])
+        }
         for loop in loops {
             await loop.post(.servicesChanged)
         }
@@ -90,19 +94,6 @@ public actor TCPBalancer: LoadBalancerDriver {
             logger.info("stopped listening", metadata: ["lb.url": "\(url)"])
         }
         if let failure { throw failure }
-    }
-
-    /// `service` without the backends that cannot be connected to (not an IP address, or a port
-    /// out of range), which are logged.
-    private func withUsableBackends(_ service: BalancedService) -> BalancedService {
-        var service = service
-        let unusable = service.backends.filter { BackendAddress(ip: $0.ip, port: $0.port) == nil }
-        guard !unusable.isEmpty else { return service }
-        logger.warning(
-            "ignoring backends that are not IP addresses with a port",
-            metadata: ["lb.url": "\(service.url)", "lb.backends": "\(unusable.map(\.address))"])
-        service.backends.removeAll { BackendAddress(ip: $0.ip, port: $0.port) == nil }
-        return service
     }
 
     /// The port a service's listener is bound to (useful with port 0), or `nil` when it is not listening.

@@ -18,12 +18,14 @@ final class TCPRouter: Sendable {
         var services: [String: Service] = [:]
         var counters: [String: BackendCounters] = [:]
         var weights: [String: Double] = [:]
+        /// The socket address of every configured backend, made once per configuration.
+        var addresses: [String: BackendAddress] = [:]
     }
 
     /// Where a new connection (or one whose backend failed) goes.
     enum Decision {
         /// To `backend`; its `active` count already includes this connection.
-        case connect(Backend, BackendCounters)
+        case connect(Backend, BackendAddress, BackendCounters)
         /// Nowhere yet: hold it for up to `timeout`, then redirect it (HTTP) or close it.
         case hold(timeout: Duration)
         /// The service is gone, or every backend failed for this connection.
@@ -32,8 +34,26 @@ final class TCPRouter: Sendable {
 
     let state = Mutex(State())
 
-    /// Replaces the services. Services sharing a URL are pooled.
-    func update(_ services: [BalancedService]) {
+    /// Replaces the services. Services sharing a URL are pooled. Backends that cannot be connected
+    /// to (not an IP address, or a port out of range) are left out.
+    ///
+    /// - Returns: the backends left out, by service URL.
+    @discardableResult
+    func update(_ services: [BalancedService]) -> [String: [Backend]] {
+        var unusable: [String: [Backend]] = [:]
+        var addresses: [String: BackendAddress] = [:]
+        let services = services.map { service in
+            var service = service
+            service.backends = service.backends.filter { backend in
+                guard let address = BackendAddress(ip: backend.ip, port: backend.port) else {
+                    unusable[service.url, default: []].append(backend)
+                    return false
+                }
+                addresses[backend.address] = address
+                return true
+            }
+            return service
+        }
         var merged: [String: BalancedService] = [:]
         for service in services {
             if var existing = merged[service.url] {
@@ -65,7 +85,9 @@ final class TCPRouter: Sendable {
                 configured.contains($0.key) || $0.value.active.load(ordering: .relaxed) > 0
             }
             state.weights = state.weights.filter { state.counters[$0.key] != nil }
+            state.addresses = addresses
         }
+        return unusable
     }
 
     /// Picks the backend for a connection to `url`, skipping the backends in `tried`.
@@ -77,10 +99,11 @@ final class TCPRouter: Sendable {
             let picked = state.services[url]?.picker.pick(excluding: tried) {
                 counters[$0]?.active.load(ordering: .relaxed) ?? 0
             }
-            if let picked, let backendCounters = counters[picked.address] {
+            if let picked, let backendCounters = counters[picked.address], let address = state.addresses[picked.address]
+            {
                 // Counted from the connect attempt so that least connections sees bursts.
                 backendCounters.active.wrappingAdd(1, ordering: .relaxed)
-                return .connect(picked, backendCounters)
+                return .connect(picked, address, backendCounters)
             }
             guard state.services[url]?.picker.isEmpty == true else { return .close }  // every backend failed
             return .hold(timeout: state.services[url]?.holdTimeout ?? .zero)

@@ -82,38 +82,23 @@ struct EndpointScaler {
             }
             marks.unknown = 0
             if cloudInstance.status == .failed {
-                try await fenced(
-                    [
-                        .delete(path: path("instances/\(instance)")),
-                        .create(path: path("errored/\(instance)"), data: Array(cloudInstance.name.utf8)),
-                    ]
-                        + unconfirm(cloudInstance, confirmed))
-                await dropMarks(instance)
+                try await replaceErrored(
+                    instance, cloudInstance, confirmed: confirmed,
+                    because: "instance \(cloudInstance.name) failed (the cloud reports it failed); deleting it")
                 active.remove(instance)
-                await log(.error, "instance \(cloudInstance.name) failed (the cloud reports it failed); deleting it")
                 failures += 1
-                try await cloud.delete(instance, of: endpoint)
-                try? await client.delete(path("errored/\(instance)"))
                 continue
             }
             let reported = cloudInstance.ips.reduce(0) { $0 + (errors[$1] ?? 0) }
             marks.error = reported > 0 ? marks.error + 1 : 0
             if config.errorMarks > 0 && marks.error >= Double(config.errorMarks) {
-                try await fenced(
-                    [
-                        .delete(path: path("instances/\(instance)")),
-                        .create(path: path("errored/\(instance)"), data: Array(cloudInstance.name.utf8)),
-                    ]
-                        + unconfirm(cloudInstance, confirmed))
-                await dropMarks(instance)
-                active.remove(instance)
-                await log(
-                    .error,
-                    "instance \(cloudInstance.name) errored: the balancers reported failures in \(Int(marks.error)) passes in a row (error_marks \(config.errorMarks)); deleting it"
+                try await replaceErrored(
+                    instance, cloudInstance, confirmed: confirmed,
+                    because:
+                        "instance \(cloudInstance.name) errored: the balancers reported failures in \(Int(marks.error)) passes in a row (error_marks \(config.errorMarks)); deleting it"
                 )
+                active.remove(instance)
                 failures += 1
-                try await cloud.delete(instance, of: endpoint)
-                try? await client.delete(path("errored/\(instance)"))
                 continue
             }
             if cloudInstance.ips.contains(where: confirmed.contains) {
@@ -268,6 +253,23 @@ struct EndpointScaler {
             scored.append((instance, registered, load))
         }
         return scored.sorted { ($0.1, $0.2, $0.0) < ($1.1, $1.2, $1.0) }.map(\.0)
+    }
+
+    /// Moves `instance` to errored (its confirmed IPs released), says why, and deletes it from the
+    /// cloud; the scaling that follows replaces it.
+    func replaceErrored(
+        _ instance: String, _ cloudInstance: CloudInstance, confirmed: Set<String>, because reason: String
+    ) async throws {
+        try await fenced(
+            [
+                .delete(path: path("instances/\(instance)")),
+                .create(path: path("errored/\(instance)"), data: Array(cloudInstance.name.utf8)),
+            ]
+                + unconfirm(cloudInstance, confirmed))
+        await dropMarks(instance)
+        await log(.error, reason)
+        try await cloud.delete(instance, of: endpoint)
+        try? await client.delete(path("errored/\(instance)"))
     }
 
     func unconfirm(_ instance: CloudInstance, _ confirmed: Set<String>) -> [MultiOperation] {
