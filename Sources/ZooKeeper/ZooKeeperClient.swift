@@ -226,7 +226,7 @@ public final class ZooKeeperClient: Sendable {
     /// Hands one call to the library and waits for its completion.
     func submit<Value>(
         path: String, watchID: UInt = 0, attachment: AnyObject? = nil, isWrite: Bool = false,
-        _ start: (OpaquePointer, UnsafeRawPointer) -> Int32
+        _ start: (OpaquePointer, UnsafeRawPointer?) -> Int32
     ) async throws -> Value {
         if isWrite {
             core.writes.wrappingAdd(1, ordering: .relaxed)
@@ -236,25 +236,29 @@ public final class ZooKeeperClient: Sendable {
         return try await withUnsafeThrowingContinuation { (continuation: UnsafeContinuation<Value, any Error>) in
             let box = Completion(continuation, path: path, watchID: watchID)
             box.attachment = attachment
-            let raw = UnsafeRawPointer(Unmanaged.passRetained(box).toOpaque())
             let rc: Int32
+            var id: UInt = 0
             do throws(ZooKeeperError) {
-                rc = try core.withHandle { zh, _ in start(zh, raw) }
+                // Registered under the handle's lock: a close waits for it, and then finds the
+                // call in the registry if the library drops it.
+                rc = try core.withHandle { zh, generation in
+                    id = CallRegistry.register(box, client: core.id, generation: generation)
+                    return start(zh, UnsafeRawPointer(bitPattern: id))
+                }
             } catch {
-                Unmanaged<Completion<Value>>.fromOpaque(raw).release()
                 if watchID != 0 { WatchRegistry.complete(watchID, with: .failure(error)) }
                 continuation.resume(throwing: error)
                 return
             }
-            if rc != ZOK.rawValue {
-                Unmanaged<Completion<Value>>.fromOpaque(raw).takeRetainedValue().fail(rc)
+            if rc != ZOK.rawValue, let refused = CallRegistry.take(id) as? Completion<Value> {
+                refused.fail(rc)
             }
         }
     }
 
     /// Hands a call that sets a watch to the library; the watch's id is its C context.
     private func watching<Value>(
-        _ path: String, _ start: (OpaquePointer, UnsafeMutableRawPointer?, UnsafeRawPointer) -> Int32
+        _ path: String, _ start: (OpaquePointer, UnsafeMutableRawPointer?, UnsafeRawPointer?) -> Int32
     ) async throws -> (Value, Watch) {
         let box = WatchBox()
         let generation = try core.withHandle { _, generation in generation }

@@ -65,7 +65,9 @@ struct BadUseTests {
         await expectZooKeeperError(.clientClosed) { try await zk.multi([.create(path: "/x")]) }
     }
 
-    @Test func callsInFlightWhenClosingFailCleanly() async throws {
+    /// `zookeeper_close` can drop calls it holds without completing them; each must still end,
+    /// with its answer or `clientClosed`. (`scripts/loop-test` runs this 500 times.)
+    @Test(.timeLimit(.minutes(1))) func callsInFlightWhenClosingFailCleanly() async throws {
         let (zk, _) = try await connectedClient()
         try await zk.create("/n")
         let calls = (0..<50).map { _ in Task { try await zk.get("/n") } }
@@ -75,6 +77,23 @@ struct BadUseTests {
                 _ = try await call.value
             } catch let error as ZooKeeperError {
                 #expect(error.code == .clientClosed, "a call cut short by close says so: \(error)")
+            }
+        }
+    }
+
+    @Test(.timeLimit(.minutes(1))) func callsInFlightAtSessionExpiryFailCleanly() async throws {
+        try await withTestClient(sessionTimeout: .seconds(4)) { zk, _ in
+            try await zk.create("/n")
+            let calls = (0..<50).map { _ in Task { try await zk.get("/n") } }
+            try await zk.injectSessionExpiration()
+            for call in calls {
+                do {
+                    _ = try await call.value
+                } catch let error as ZooKeeperError {
+                    #expect(
+                        [.sessionExpired, .connectionLoss].contains(error.code),
+                        "a call cut short by the expiry says so: \(error)")
+                }
             }
         }
     }

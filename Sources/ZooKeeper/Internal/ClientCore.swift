@@ -94,13 +94,15 @@ final class ClientCore: @unchecked Sendable {
         return Handle(zh: zh, context: context, generation: generation)
     }
 
-    /// Closes a handle on a thread of its own: `zookeeper_close` blocks until the library's
-    /// threads have stopped (and, when connected, the server has acknowledged the close).
-    static func close(_ handle: Handle) async {
+    /// Closes a handle on a thread of its own (`zookeeper_close` blocks until the library's
+    /// threads have stopped and, when connected, the server has acknowledged the close), then
+    /// fails with `error` every call of that handle the library dropped without completing.
+    func close(_ handle: Handle, failingCallsWith error: ZooKeeperError) async {
         await BlockingThread.value {
             zookeeper_close(handle.zh)
             handle.context.release()
         }
+        CallRegistry.abandonAll(client: id, generation: handle.generation, with: error)
     }
 
     /// Runs `body` with the live handle; the handle cannot be closed while `body` runs.
@@ -179,7 +181,8 @@ final class ClientCore: @unchecked Sendable {
         WatchRegistry.failAll(
             client: id, generation: generation,
             with: ZooKeeperError(.sessionExpired, message: "the session expired before the watch fired"))
-        Task { await Self.close(old) }
+        let expired = ZooKeeperError(.sessionExpired, message: "the ZooKeeper session expired")
+        Task { await self.close(old, failingCallsWith: expired) }
     }
 
     // MARK: Observers
@@ -270,7 +273,7 @@ final class ClientCore: @unchecked Sendable {
         let closed = ZooKeeperError(.clientClosed, message: "the ZooKeeper client is closed")
         for waiter in waiters { waiter.resume(throwing: closed) }
         WatchRegistry.failAll(client: id, with: closed)
-        if let handle { await Self.close(handle) }
+        if let handle { await close(handle, failingCallsWith: closed) }
         logger.debug("ZooKeeper client closed")
     }
 

@@ -2,11 +2,13 @@ import CZooKeeper
 
 /// Joins one C completion callback to the continuation of the task that issued the call.
 ///
-/// Passed to the library retained (`Unmanaged.passRetained`) and taken back exactly once,
-/// by the callback, or by the caller when the library refused the call synchronously.
-final class Completion<Value>: @unchecked Sendable {
-    // @unchecked: the continuation is resumed once, by whichever single party takes the box
-    // back; `attachment` is written before the call is submitted and only read afterwards.
+/// The library is given the call's id in ``CallRegistry`` as its `data`; the completion, the
+/// caller (when the library refused the call synchronously) or the close of the handle takes the
+/// entry out, and only the one that does resumes the continuation.
+final class Completion<Value>: PendingCall, @unchecked Sendable {
+    // @unchecked: the continuation is resumed once, by whichever single party takes the entry
+    // out of CallRegistry; `attachment` is written before the call is submitted and only read
+    // afterwards.
     let continuation: UnsafeContinuation<Value, any Error>
     let path: String
     let watchID: UInt
@@ -18,16 +20,24 @@ final class Completion<Value>: @unchecked Sendable {
         self.watchID = watchID
     }
 
+    /// The call whose id the library passed back, if it has not been ended already.
     static func take(_ data: UnsafeRawPointer?) -> Completion<Value>? {
-        guard let data else { return nil }
-        return Unmanaged<Completion<Value>>.fromOpaque(data).takeRetainedValue()
+        let id = UInt(bitPattern: data)
+        guard id != 0 else { return nil }
+        return CallRegistry.take(id) as? Completion<Value>
     }
 
     func fail(_ rc: Int32) {
-        if watchID != 0 {
-            WatchRegistry.complete(watchID, with: .failure(ZooKeeperError.from(rc, path: path)))
-        }
-        continuation.resume(throwing: ZooKeeperError.from(rc, path: path))
+        fail(ZooKeeperError.from(rc, path: path))
+    }
+
+    func abandon(_ error: ZooKeeperError) {
+        fail(ZooKeeperError(error.code, path: path, message: error.message))
+    }
+
+    private func fail(_ error: ZooKeeperError) {
+        if watchID != 0 { WatchRegistry.complete(watchID, with: .failure(error)) }
+        continuation.resume(throwing: error)
     }
 }
 
