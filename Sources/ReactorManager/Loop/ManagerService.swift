@@ -384,12 +384,13 @@ struct ManagerLoop {
             for cloud in clouds.values {
                 guard let (endpointID, instanceID) = try await cloud.owner(ofIP: ip) else { continue }
                 matched = true
-                let active = try await client.exists(ZNodeLayout.endpoint(endpointID, "instances/\(instanceID)")) != nil
-                if active {
-                    let name = endpoints.names[endpointID] ?? endpointID
-                    try await store.confirmIP(ip, id: endpointID, name: name, instance: instanceID)
+                let name = endpoints.names[endpointID] ?? endpointID
+                do {
+                    // Refused in the same batch when the instance is no longer active, so a
+                    // decommission racing this confirmation cannot leave the IP confirmed.
+                    try await store.confirmInstanceIP(ip, id: endpointID, name: name, instance: instanceID)
                     await log(.info, "confirmed \(ip) for instance \(instanceID)", endpoint: endpointID)
-                } else {
+                } catch InstanceConfirmationError.instanceNotActive {
                     await log(.info, "ignored registration from \(ip): its instance \(instanceID) is not active")
                 }
             }

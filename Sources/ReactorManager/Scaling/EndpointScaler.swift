@@ -69,7 +69,7 @@ struct EndpointScaler {
             guard let cloudInstance = known[instance] else {
                 marks.unknown += elapsed
                 if marks.unknown >= Double(config.unknownTimeout) {
-                    try await fenced([.delete(path: path("instances/\(instance)"))])
+                    try await retire(instance, ips: nil)
                     await dropMarks(instance)
                     active.remove(instance)
                     await log(
@@ -83,7 +83,7 @@ struct EndpointScaler {
             marks.unknown = 0
             if cloudInstance.status == .failed {
                 try await replaceErrored(
-                    instance, cloudInstance, confirmed: confirmed,
+                    instance, cloudInstance,
                     because: "instance \(cloudInstance.name) failed (the cloud reports it failed); deleting it")
                 active.remove(instance)
                 failures += 1
@@ -93,7 +93,7 @@ struct EndpointScaler {
             marks.error = reported > 0 ? marks.error + 1 : 0
             if config.errorMarks > 0 && marks.error >= Double(config.errorMarks) {
                 try await replaceErrored(
-                    instance, cloudInstance, confirmed: confirmed,
+                    instance, cloudInstance,
                     because:
                         "instance \(cloudInstance.name) errored: the balancers reported failures in \(Int(marks.error)) passes in a row (error_marks \(config.errorMarks)); deleting it"
                 )
@@ -106,7 +106,7 @@ struct EndpointScaler {
             } else {
                 marks.unregistered += elapsed
                 if marks.unregistered >= Double(config.unregisteredTimeout) {
-                    try await fenced([.delete(path: path("instances/\(instance)"))])
+                    try await retire(instance, ips: cloudInstance.ips)
                     await dropMarks(instance)
                     active.remove(instance)
                     await log(
@@ -176,7 +176,11 @@ struct EndpointScaler {
                 )
                 await dropMarks(instance)
                 for ip in cloudInstance.ips {
-                    try? await store.confirmIP(ip, id: id, name: endpoint.name, instance: instance)
+                    do {
+                        try await store.confirmInstanceIP(ip, id: id, name: endpoint.name, instance: instance)
+                    } catch {
+                        await log(.warning, "could not confirm \(ip) again for \(cloudInstance.name): \(error)")
+                    }
                 }
                 needed -= 1
                 await log(.info, "recommissioned instance \(cloudInstance.name) (target \(target))")
@@ -189,14 +193,7 @@ struct EndpointScaler {
                 min(current - target, limit))
             for instance in victims {
                 let cloudInstance = known[instance]
-                try await fenced(
-                    [
-                        .delete(path: path("instances/\(instance)")),
-                        .create(
-                            path: path("decommissioned/\(instance)"),
-                            data: Array((cloudInstance?.name ?? instance).utf8)),
-                    ]
-                        + (cloudInstance.map { unconfirm($0, confirmed) } ?? []))
+                try await retire(instance, ips: cloudInstance?.ips, movingTo: EndpointNode.decommissioned)
                 await log(.info, "decommissioned instance \(cloudInstance?.name ?? instance) (target \(target))")
             }
         }
@@ -258,23 +255,36 @@ struct EndpointScaler {
     /// Moves `instance` to errored (its confirmed IPs released), says why, and deletes it from the
     /// cloud; the scaling that follows replaces it.
     func replaceErrored(
-        _ instance: String, _ cloudInstance: CloudInstance, confirmed: Set<String>, because reason: String
+        _ instance: String, _ cloudInstance: CloudInstance, because reason: String
     ) async throws {
-        try await fenced(
-            [
-                .delete(path: path("instances/\(instance)")),
-                .create(path: path("errored/\(instance)"), data: Array(cloudInstance.name.utf8)),
-            ]
-                + unconfirm(cloudInstance, confirmed))
+        try await retire(instance, ips: cloudInstance.ips, movingTo: EndpointNode.errored)
         await dropMarks(instance)
         await log(.error, reason)
         try await cloud.delete(instance, of: endpoint)
         try? await client.delete(path("errored/\(instance)"))
     }
 
-    func unconfirm(_ instance: CloudInstance, _ confirmed: Set<String>) -> [MultiOperation] {
-        instance.ips.filter(confirmed.contains).flatMap { ip in
-            [.delete(path: path("\(EndpointNode.confirmedIPs)/\(ip)")), .delete(path: ZNodeLayout.ipAddress(ip))]
+    /// Takes `instance` out of `instances/` together with every IP confirmed for it, in one
+    /// fenced batch (see ``InstanceRetirement``): the confirmed IPs are read again here, not taken
+    /// from the pass's first read, and a registration confirmed between this read and the batch
+    /// makes the batch fail and be read again.
+    /// - Parameters:
+    ///   - ips: the addresses the cloud lists for it; nil when it is not listed (every confirmed
+    ///     IP of the endpoint is checked).
+    ///   - movingTo: where its record goes (decommissioned, errored), nil to drop it.
+    func retire(_ instance: String, ips: [String]?, movingTo directory: String? = nil) async throws {
+        for attempt in 1...5 {
+            guard
+                let retirement = try await store.retirement(of: instance, id: id, ips: ips, movingTo: directory)
+            else { return }  // no record any more: someone retired it already
+            do {
+                try await ownership.fenced(claim, retirement.operations)
+                return
+            } catch let error as ZooKeeperError
+                where [.badVersion, .noNode, .nodeExists].contains(error.code) && attempt < 5
+            {
+                continue  // a registration or cleanup changed the records since the read
+            }
         }
     }
 
