@@ -35,6 +35,8 @@ Options:
   --binary PATH           the reactor executable to install (roles api, manager)
   --api-host ADDR         address the API listens on (default 0.0.0.0)
   --api-port PORT         port the API listens on (default 8080)
+  --admin-key-file FILE   the admin key to install as /etc/reactor/admin.key (role api; default:
+                          a random key is made there once, mode 0600; give every API node the same)
   --name NAME             the manager's name (default: the host name)
   --api-url URL           the API URL given to instances (default http://127.0.0.1:8080)
   --log-level LEVEL       trace, debug, info, notice, warning, error, critical (default warning)
@@ -57,7 +59,7 @@ fail() {
 
 roles="" zookeeper_hosts="" myid="" client_address="" binary="" api_host="" api_port=""
 manager_name="" api_url="" log_level="" api_nodes="" listen="80" server_name="_" root="/"
-root_given=false dry_run=false
+root_given=false dry_run=false admin_key_file=""
 
 while [ $# -gt 0 ]; do
     option=$1
@@ -66,7 +68,8 @@ while [ $# -gt 0 ]; do
         --dry-run) dry_run=true; shift; continue ;;
         --*=*) set -- "${option%%=*}" "${option#*=}" "${@:2}"; continue ;;
         --role | --zookeeper-hosts | --myid | --client-address | --binary | --api-host | --api-port | \
-            --name | --api-url | --log-level | --api-nodes | --listen | --server-name | --root)
+            --name | --api-url | --log-level | --api-nodes | --listen | --server-name | --root | \
+            --admin-key-file)
             [ $# -ge 2 ] || fail "$option needs a value"
             value=$2
             shift 2
@@ -88,6 +91,7 @@ while [ $# -gt 0 ]; do
         --listen) listen=$value ;;
         --server-name) server_name=$value ;;
         --root) root=$value; root_given=true ;;
+        --admin-key-file) admin_key_file=$value ;;
     esac
 done
 
@@ -185,6 +189,10 @@ if has_role lb; then
     [[ $server_name =~ ^[A-Za-z0-9_.*-]+$ ]] || fail "--server-name '$server_name' is not a host name"
 fi
 
+if [ -n "$admin_key_file" ]; then
+    [ -r "$admin_key_file" ] && [ -s "$admin_key_file" ] || fail "--admin-key-file '$admin_key_file' is not a readable, non-empty file"
+fi
+
 if [ "$root" != / ]; then
     $dry_run || fail "--root is for staging files: add --dry-run (the commands cannot act on another root)"
     [ -d "$root" ] || fail "--root '$root' is not a directory"
@@ -241,6 +249,7 @@ write_file() {
 
 # set_env KEY VALUE : sets KEY in /etc/reactor/reactor.env, keeping every other line.
 env_file=/etc/reactor/reactor.env
+admin_key_file_path=/etc/reactor/admin.key
 set_env() {
     local path=$prefix$env_file key=$1 value=$2 line found=false content=""
     if [ ! -f "$path" ]; then
@@ -309,6 +318,15 @@ if has_role api || has_role manager; then
     if has_role api; then
         [ -z "$api_host" ] || set_env REACTOR_API_HOST "$api_host"
         [ -z "$api_port" ] || set_env REACTOR_API_PORT "$api_port"
+        # The API refuses to serve beyond loopback with no admin key: it sets this one at its
+        # first start when none is set. Made once (kept on a re-run), readable by reactor only.
+        if [ -n "$admin_key_file" ]; then
+            (umask 077 && write_file "$admin_key_file_path" 0600 <"$admin_key_file")
+        elif [ ! -s "$prefix$admin_key_file_path" ]; then
+            (umask 077 && head -c 32 /dev/urandom | od -An -tx1 | tr -d ' \n' | write_file "$admin_key_file_path" 0600)
+        fi
+        run chown reactor:reactor "$admin_key_file_path"
+        set_env REACTOR_AUTH_KEY_FILE "$admin_key_file_path"
         install_unit reactor-api.service
         units+=(reactor-api.service)
     fi

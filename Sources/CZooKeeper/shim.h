@@ -17,4 +17,10 @@ static inline struct ACL_vector *reactor_zoo_open_acl_unsafe(void) {
     return &ZOO_OPEN_ACL_UNSAFE;
 }
 
+// The ACL that grants every permission to the identities the creating session authenticated
+// as (ZOO_CREATOR_ALL_ACL: the `auth` scheme).
+static inline struct ACL_vector *reactor_zoo_creator_all_acl(void) {
+    return &ZOO_CREATOR_ALL_ACL;
+}
+
 #endif

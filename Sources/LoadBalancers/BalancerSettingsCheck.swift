@@ -13,6 +13,9 @@ public enum BalancerSettingsCheck {
         case "tcp":
             do { _ = try TCPSettings(section: section) } catch { return problem(error) }
         case "haproxy":
+            if let (key, value) = section.sorted(by: { $0.key < $1.key }).first(where: { $0.value.contains("%") }) {
+                return (key, "'\(value)': \(haproxyPercent)")
+            }
             do { _ = try HAProxySettings(section: section) } catch { return problem(error) }
         case "dnsmasq":
             do { _ = try DNSMasqSettings(section: section) } catch { return problem(error) }
@@ -30,6 +33,14 @@ public enum BalancerSettingsCheck {
         }
         return nil
     }
+
+    /// What is wrong with an endpoint's `redirect` for the balancer `driver` that writes it, or
+    /// nil (the form every balancer needs is checked with the endpoint section itself).
+    public static func redirectProblem(driver: String, redirect: String) -> String? {
+        driver == "haproxy" && redirect.contains("%") ? haproxyPercent : nil
+    }
+
+    static let haproxyPercent = "haproxy reads '%' as the start of a log-format expression; leave it out"
 
     /// The key and message of a settings error (the settings' initialisers throw only `.invalidSetting`).
     private static func problem(_ error: some InvalidSettingError) -> (key: String, message: String) {

@@ -42,6 +42,24 @@ public enum ProcessLaunch {
         return pid
     }
 
+    /// Starts `executable` with `arguments` (the first being its name) and exactly `environment`:
+    /// nothing of this process's own environment reaches the child.
+    ///
+    /// - Returns: the child's pid.
+    public static func spawn(
+        _ executable: String, arguments: [String], environment: [String: String],
+        actions: inout posix_spawn_file_actions_t, attributes: inout posix_spawnattr_t
+    ) throws(Failure) -> pid_t {
+        var pid: pid_t = 0
+        let result = withCStrings(arguments) { argv in
+            withCStrings(environment.map { "\($0.key)=\($0.value)" }) { envp in
+                posix_spawn(&pid, executable, &actions, &attributes, argv, envp)
+            }
+        }
+        guard result == 0 else { throw Failure(executable: executable, code: result) }
+        return pid
+    }
+
     /// This process's environment.
     static func currentEnvironment() -> [String: String] {
         var result: [String: String] = [:]

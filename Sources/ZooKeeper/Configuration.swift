@@ -16,6 +16,9 @@ extension ZooKeeperClient {
         public var maxDataSize: Int
         /// The logger for connection events.
         public var logger: Logger
+        /// Credentials for `digest` authentication; default none (anonymous, and the nodes this
+        /// client creates are open to everyone).
+        public var authentication: DigestCredentials?
 
         public init(
             connectString: String = "127.0.0.1:2181",
@@ -23,7 +26,8 @@ extension ZooKeeperClient {
             connectTimeout: Duration = .seconds(15),
             reconnectAfterExpiry: Bool = true,
             maxDataSize: Int = 1_048_575,
-            logger: Logger = Logger(label: "reactor.zookeeper")
+            logger: Logger = Logger(label: "reactor.zookeeper"),
+            authentication: DigestCredentials? = nil
         ) {
             self.connectString = connectString
             self.sessionTimeout = sessionTimeout
@@ -31,6 +35,7 @@ extension ZooKeeperClient {
             self.reconnectAfterExpiry = reconnectAfterExpiry
             self.maxDataSize = maxDataSize
             self.logger = logger
+            self.authentication = authentication
         }
 
         var sessionTimeoutMilliseconds: Int32 {

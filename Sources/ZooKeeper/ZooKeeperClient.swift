@@ -102,7 +102,7 @@ public final class ZooKeeperClient: Sendable {
                 data.withUnsafeBytes { bytes in
                     zoo_acreate(
                         zh, path, bytes.baseAddress?.assumingMemoryBound(to: CChar.self), Int32(bytes.count),
-                        reactor_zoo_open_acl_unsafe(), mode.cValue, Callbacks.string, box)
+                        core.createACL, mode.cValue, Callbacks.string, box)
                 }
             }
         } catch let error as ZooKeeperError where error.code == .noNode && createParents {
@@ -158,7 +158,7 @@ public final class ZooKeeperClient: Sendable {
                 try ZNodePath.validate(path)
             }
         }
-        let batch = MultiBatch(operations)
+        let batch = MultiBatch(operations, acl: core.createACL)
         return try await submit(path: operations[0].path, attachment: batch, isWrite: true) { zh, box in
             zoo_amulti(zh, Int32(operations.count), batch.ops, batch.results, Callbacks.multi, box)
         }

@@ -19,13 +19,17 @@ struct APICommand: AsyncParsableCommand {
     @Option(help: "Port to listen on.")
     var port: Int = 8080
 
+    @OptionGroup var security: APISecurityOptions
+
     func run() async throws {
         var logger = Logger(label: "reactor.api")
         logger.logLevel = Logger.Level(rawValue: zookeeper.logLevel) ?? .warning
-        let configuration = APIConfiguration(
+        var configuration = APIConfiguration(
             zookeeper: zookeeper.connectString, host: host, port: port,
             sessionTimeout: zookeeper.sessionTimeoutDuration, connectTimeout: zookeeper.connectTimeoutDuration,
             logger: logger)
+        security.apply(to: &configuration)
+        configuration.zookeeperAuth = try zookeeper.credentials()
         let app = try await buildApplication(configuration)
         try await app.runService()
     }

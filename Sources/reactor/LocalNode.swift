@@ -23,6 +23,10 @@ struct LocalNode {
         var manager: ManagerOptions?
         /// The manager's loop interval when `manager` does not say.
         var interval: Duration?
+        /// How the API is protected (`reactor server`); default: no key file, not open.
+        var security: APISecurityOptions?
+        /// ZooKeeper digest credentials of both sessions; default none.
+        var zookeeperAuth: ZooKeeperClient.DigestCredentials?
     }
 
     let managerClient: ZooKeeperClient
@@ -33,10 +37,12 @@ struct LocalNode {
     static func start(_ options: Options) async throws -> LocalNode {
         var apiLogger = Logger(label: "reactor.api")
         apiLogger.logLevel = options.logLevel
-        let app = try await buildApplication(
-            APIConfiguration(
-                zookeeper: options.zookeeper, host: options.host, port: options.port,
-                sessionTimeout: options.sessionTimeout, connectTimeout: options.connectTimeout, logger: apiLogger))
+        var configuration = APIConfiguration(
+            zookeeper: options.zookeeper, host: options.host, port: options.port,
+            sessionTimeout: options.sessionTimeout, connectTimeout: options.connectTimeout, logger: apiLogger)
+        options.security?.apply(to: &configuration)
+        configuration.zookeeperAuth = options.zookeeperAuth
+        let app = try await buildApplication(configuration)
         // Signals are the command's business: the API stops on a graceful shutdown of its group.
         let apiGroup = ServiceGroup(
             configuration: .init(services: [app], gracefulShutdownSignals: [], logger: apiLogger))
@@ -57,7 +63,7 @@ struct LocalNode {
                 .init(
                     connectString: options.zookeeper,
                     sessionTimeout: options.sessionTimeout, connectTimeout: options.connectTimeout,
-                    logger: managerLogger))
+                    logger: managerLogger, authentication: options.zookeeperAuth))
         } catch {
             await apiGroup.triggerGracefulShutdown()
             _ = await api.result
@@ -65,7 +71,7 @@ struct LocalNode {
         }
         let local = options.host == "0.0.0.0" || options.host == "::" ? "127.0.0.1" : options.host
         var settings = (options.manager ?? ManagerOptions.defaults).settings(
-            logger: managerLogger, localAPI: "http://\(local):\(options.port)")
+            logger: managerLogger, localAPI: "\(options.security?.tlsCert == nil ? "http" : "https")://\(local):\(options.port)")
         if settings.interval == nil { settings.interval = options.interval }
         let service = ManagerService(client: client, identity: options.identity, settings: settings)
         let manager = Task { try await service.run() }

@@ -3,6 +3,7 @@ import Foundation
 import Logging
 import ReactorCore
 import ReactorManager
+import ReactorStore
 import ZooKeeper
 
 /// `reactor manager`: the agent that runs on every host.
@@ -28,6 +29,13 @@ struct ManagerCommand: AsyncParsableCommand {
             client = try await zookeeper.connect()
         } catch let error as ZooKeeperError {
             throw ValidationFailure(error.message)
+        }
+        do {
+            // Wrong ZooKeeper credentials do not fail the session: find out now, not call by call.
+            try await ReactorStore(client: client).checkAccess()
+        } catch {
+            await client.close()
+            throw ValidationFailure("\(error)")
         }
         let identity = manager.identity()
         let service = ManagerService(client: client, identity: identity, settings: manager.settings(logger: logger))

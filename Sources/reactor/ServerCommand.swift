@@ -22,6 +22,8 @@ struct ServerCommand: AsyncParsableCommand {
     @Option(help: "Port the API listens on.")
     var port: Int = 8080
 
+    @OptionGroup var security: APISecurityOptions
+
     @OptionGroup var manager: ManagerOptions
 
     func validate() throws {
@@ -36,6 +38,8 @@ struct ServerCommand: AsyncParsableCommand {
         options.port = port
         options.logLevel = Logger.Level(rawValue: zookeeper.logLevel) ?? .warning
         options.manager = manager
+        options.security = security
+        options.zookeeperAuth = try zookeeper.credentials()
         let node = try await LocalNode.start(options)
         print("API listening on \(host):\(port); manager \(options.identity.name) running as \(options.identity.id)")
         fflush(nil)

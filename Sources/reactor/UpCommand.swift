@@ -22,6 +22,13 @@ struct UpCommand: AsyncParsableCommand {
     @Option(name: .customLong("zookeeper"), help: "Use this ZooKeeper ensemble instead of starting a private one.")
     var connectString: String?
 
+    @Option(
+        name: .customLong("zookeeper-auth"),
+        help: ArgumentHelp(
+            "ZooKeeper digest credentials (env REACTOR_ZOOKEEPER_AUTH); every node created is for them alone.",
+            valueName: "user:password"))
+    var zookeeperAuth: String?
+
     @Option(help: "Port for the private ZooKeeper (default: a free port).")
     var zookeeperPort: Int?
 
@@ -55,6 +62,7 @@ struct UpCommand: AsyncParsableCommand {
                 throw ValidationError("--zookeeper-port is for the private ZooKeeper; drop it with --zookeeper")
             }
         }
+        _ = try ZooKeeperOptions.credentials(zookeeperAuth)
         guard interval > 0 else { throw ValidationError("--interval must be a positive number of seconds") }
         guard demoPhase >= 5 else { throw ValidationError("--demo-phase must be at least 5 seconds") }
         if demo && port == demoPort { throw ValidationError("--port and --demo-port must differ") }
@@ -77,6 +85,7 @@ struct UpCommand: AsyncParsableCommand {
         options.port = port
         options.interval = ManagerOptions.interval(interval)
         options.logLevel = Logger.Level(rawValue: logLevel) ?? .warning
+        options.zookeeperAuth = try ZooKeeperOptions.credentials(zookeeperAuth)
         let node: LocalNode
         do {
             node = try await LocalNode.start(options)

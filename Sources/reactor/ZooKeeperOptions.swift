@@ -19,6 +19,34 @@ struct ZooKeeperOptions: ParsableArguments {
     @Option(help: "Log level: trace, debug, info, notice, warning, error, critical.")
     var logLevel: String = "warning"
 
+    @Option(
+        name: .customLong("zookeeper-auth"),
+        help: ArgumentHelp(
+            "ZooKeeper digest credentials (env REACTOR_ZOOKEEPER_AUTH, which keeps them out of the process list): "
+                + "this process authenticates with them and every node it creates is for that identity alone.",
+            valueName: "user:password"))
+    var zookeeperAuth: String?
+
+    func validate() throws {
+        _ = try credentials()
+    }
+
+    /// `--zookeeper-auth`, else `REACTOR_ZOOKEEPER_AUTH`, read; `nil` when neither is given.
+    func credentials() throws(ValidationError) -> ZooKeeperClient.DigestCredentials? {
+        try Self.credentials(zookeeperAuth)
+    }
+
+    /// `text`, else `REACTOR_ZOOKEEPER_AUTH`, read as `USER:PASSWORD`.
+    static func credentials(_ text: String?) throws(ValidationError) -> ZooKeeperClient.DigestCredentials? {
+        guard let text = text ?? ProcessInfo.processInfo.environment["REACTOR_ZOOKEEPER_AUTH"], !text.isEmpty else {
+            return nil
+        }
+        guard let credentials = ZooKeeperClient.DigestCredentials(text) else {
+            throw ValidationError("--zookeeper-auth (REACTOR_ZOOKEEPER_AUTH) must be USER:PASSWORD, both non-empty")
+        }
+        return credentials
+    }
+
     /// `--session-timeout` as a duration (at least 0.1 s).
     var sessionTimeoutDuration: Duration { .milliseconds(Int(max(0.1, sessionTimeout) * 1000)) }
     /// `--connect-timeout` as a duration (at least 0.1 s).
@@ -30,7 +58,7 @@ struct ZooKeeperOptions: ParsableArguments {
         let configuration = ZooKeeperClient.Configuration(
             connectString: connectString,
             sessionTimeout: sessionTimeoutDuration, connectTimeout: connectTimeoutDuration,
-            logger: logger)
+            logger: logger, authentication: try credentials())
         return try await ZooKeeperClient.connect(configuration)
     }
 }

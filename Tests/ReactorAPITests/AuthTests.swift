@@ -42,7 +42,9 @@ import Testing
                 #expect(try await api.request(.get, "/v1.1/endpoints").status == .unauthorized)
             }
             try await api.zk.set(ZNodeLayout.auth, data: [])
-            #expect(try await api.request(.get, "/v1.1/endpoints").status == .ok, "an empty node means no key")
+            let empty = try await api.request(.get, "/v1.1/endpoints")
+            #expect(empty.status == .unauthorized, "an empty node is a damaged key, not an open API")
+            #expect(empty.text.contains("/reactor/auth"), "the answer says what to repair: \(empty.text)")
         }
     }
 
@@ -50,9 +52,10 @@ import Testing
         async throws
     {
         try await withAPI("endpointKeys-\(algorithm)") { api in
-            let hash = KeyDigest.hex(algorithm, of: "pepper" + "epkey")
             let config =
-                #"{"endpoint": {"auth_hash": "\#(hash)", "auth_salt": "pepper", "auth_algo": "\#(algorithm)"}}"#
+                algorithm == .pbkdf2SHA256
+                ? #"{"endpoint": {"auth_hash": "\#(AdminKeyHash(key: "epkey", iterations: 1000).stored)", "auth_algo": "pbkdf2-sha256"}}"#
+                : #"{"endpoint": {"auth_hash": "\#(KeyDigest.hex(algorithm, of: "pepper" + "epkey"))", "auth_salt": "pepper", "auth_algo": "\#(algorithm)"}}"#
             try await api.makeEndpoint("secure", config: config, confirming: ["10.0.0.9"])
             try await api.makeEndpoint("plain")
             try await api.request(.post, "/v1.1/auth_key", body: #"{"auth_key": "admin"}"#)

@@ -21,8 +21,10 @@ struct APIAndManager {
     ///   - name: the manager's `--name`.
     ///   - interval: the manager's `--interval`; default `0.3` (seconds).
     ///   - managerArguments: further options of the manager.
+    ///   - environment: added to both processes' environments; default none.
     static func start(
-        _ label: String, manager name: String, interval: String = "0.3", managerArguments: [String] = []
+        _ label: String, manager name: String, interval: String = "0.3", managerArguments: [String] = [],
+        environment: [String: String] = [:]
     ) async throws -> APIAndManager {
         let namespace = try await SharedZooKeeper.instance.namespace(label)
         let apiPort = try LoopbackPorts.free()
@@ -31,13 +33,13 @@ struct APIAndManager {
         let binary = try reactorExecutable()
         let api = try ManagedProcess(
             [binary, "api", "--zookeeper", namespace, "--host", "127.0.0.1", "--port", "\(apiPort)"],
-            logPath: logs + "/api.log")
+            environment: environment, logPath: logs + "/api.log")
         let manager = try ManagedProcess(
             [
                 binary, "manager", "--zookeeper", namespace, "--name", name, "--interval", interval,
                 "--api", "http://127.0.0.1:\(apiPort)", "--log-level", "info",
             ] + managerArguments,
-            environment: ["TMPDIR": logs + "/"],
+            environment: environment.merging(["TMPDIR": logs + "/"]) { _, folder in folder },
             logPath: logs + "/manager.log")
         return APIAndManager(
             namespace: namespace, logs: logs, managerName: name, api: api, manager: manager,

@@ -78,8 +78,10 @@ struct HAProxyConfiguration: Sendable {
             }
             let weights = IntegerWeights.scale(service.backends.map(\.weight), maximum: 256)
             if weights.allSatisfy({ $0 == 0 }), mode == .http, let redirect = service.redirect {
-                guard redirect.allSatisfy({ $0.isASCII && !$0.isWhitespace && !"\"'\\".contains($0) }) else {
-                    throw .invalidSetting(key: "redirect", value: redirect, expected: "a URL without quotes or spaces")
+                // `http-request redirect location` takes a log-format string: '%' starts an expression.
+                guard redirect.allSatisfy({ $0.isASCII && !$0.isWhitespace && !"\"'\\%".contains($0) }) else {
+                    throw .invalidSetting(
+                        key: "redirect", value: redirect, expected: "a URL without quotes, spaces or '%'")
                 }
                 text += "    http-request redirect location \(redirect) code 302\n"
             }

@@ -63,10 +63,10 @@ public struct HAProxySettings: Sendable, Hashable {
         stickySessions = try reader.bool("sticky_sessions") ?? stickySessions
         mode = try reader.choice("mode", expected: "tcp or http") ?? mode
         checkURL =
-            try reader.value("check_url", expected: "a path such as /health (no spaces or quotes)") { text in
+            try reader.value("check_url", expected: "a path such as /health (no spaces, quotes or %)") { text in
                 let plain =
                     text.hasPrefix("/")
-                    && text.allSatisfy { $0.isASCII && ($0.isLetter || $0.isNumber || "/-._~%+,=:@?&".contains($0)) }
+                    && text.allSatisfy { $0.isASCII && ($0.isLetter || $0.isNumber || "/-._~+,=:@?&".contains($0)) }
                 return plain ? text : nil
             } ?? checkURL
         checkInterval = try reader.seconds("check_interval", within: 0.1...3600) ?? checkInterval

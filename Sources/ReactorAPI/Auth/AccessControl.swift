@@ -13,7 +13,9 @@ struct AccessControl: Sendable {
     /// - Throws: ``APIError/unauthorized`` unless no admin key is set or the request carries it.
     func requireAdmin(_ request: Request) async throws {
         guard let admin = try await store.adminKeyHash() else { return }
+        try refuseUnusable(admin)
         guard let key = PresentedKey.from(request), admin.verifies(key) else { throw APIError.unauthorized }
+        try await upgrade(admin, key: key)
     }
 
     /// - Throws: ``APIError/unauthorized`` unless the request may act on the endpoint.
@@ -22,8 +24,28 @@ struct AccessControl: Sendable {
         let own = try await endpointAuth(target)
         if admin == nil && own == nil { return }
         guard let key = PresentedKey.from(request) else { throw APIError.unauthorized }
-        if admin?.verifies(key) == true || own?.verifies(key) == true { return }
+        if let admin, admin.verifies(key) {
+            try await upgrade(admin, key: key)
+            return
+        }
+        if own?.verifies(key) == true { return }
+        if let admin { try refuseUnusable(admin) }
         throw APIError.unauthorized
+    }
+
+    /// A `/reactor/auth` that holds no key hash (empty, damaged) is no key anyone has: the
+    /// request is refused, saying why, so that the operator knows what to repair.
+    private func refuseUnusable(_ admin: AdminKeyHash) throws {
+        guard admin.isUnusable else { return }
+        throw APIError.unauthorizedBecause(
+            "the stored admin key (/reactor/auth) is empty or damaged, so no key opens admin routes; "
+                + "remove it (reactor zk rm /reactor/auth) and set a key again")
+    }
+
+    /// Rewrites a key stored in an older, fast form as a derivation after its first successful use.
+    private func upgrade(_ admin: AdminKeyHash, key: String) async throws {
+        guard admin.needsUpgrade else { return }
+        try await store.upgradeAdminKey(key, from: admin)
     }
 
     /// The endpoint's own key, read from its stored configuration.

@@ -16,12 +16,16 @@ import ZooKeeper
 ///
 /// What may change an answer besides the znodes is in its ``Key``: the request target as sent
 /// (path and query), the presented key headers, `X-Forwarded-For`, and the peer's address.
-/// Refusals and errors are never kept. At most `capacity` answers are kept; when full, stale
-/// answers are dropped, and when at least half are still fresh, all are (they are cheap to make
-/// again, and a stream of requests that all differ must not make each request sweep the memo).
+/// Refusals and errors are never kept. At most `capacity` answers, of at most `byteCapacity`
+/// bytes in all, are kept (an answer larger than an eighth of that is not kept at all); when
+/// full, stale answers are dropped, and when at least half are still fresh, all are (they are
+/// cheap to make again, and a stream of requests that all differ must not make each request
+/// sweep the memo).
 public final class ResponseMemo: Sendable {
     /// The default number of answers kept: 10 000.
     public static let defaultCapacity = 10_000
+    /// The default bound of the bytes kept (bodies and keys): 64 MiB.
+    public static let defaultByteCapacity = 64 << 20
 
     /// Everything besides znodes that a reusable route's answer may depend on.
     struct Key: Hashable, Sendable {
@@ -51,24 +55,46 @@ public final class ResponseMemo: Sendable {
         var isFresh: Bool { watches.allSatisfy { !$0.hasFired } }
     }
 
+    /// The answers and the bytes they take.
+    private struct Kept {
+        var answers: [Key: Answer] = [:]
+        var bytes = 0
+    }
+
     private let client: ZooKeeperClient
     private let capacity: Int
-    private let answers = Mutex<[Key: Answer]>([:])
+    private let byteCapacity: Int
+    private let kept = Mutex(Kept())
 
     /// - Parameters:
     ///   - client: the session whose watches the answers depend on.
     ///   - capacity: the most answers kept; default ``defaultCapacity``.
-    public init(client: ZooKeeperClient, capacity: Int = ResponseMemo.defaultCapacity) {
+    ///   - byteCapacity: the most bytes kept (bodies, headers and keys); default ``defaultByteCapacity``.
+    public init(
+        client: ZooKeeperClient, capacity: Int = ResponseMemo.defaultCapacity,
+        byteCapacity: Int = ResponseMemo.defaultByteCapacity
+    ) {
         self.client = client
         self.capacity = max(1, capacity)
+        self.byteCapacity = max(1024, byteCapacity)
     }
 
     /// The number of answers kept (fresh or stale), for tests and diagnostics.
-    public var count: Int { answers.withLock { $0.count } }
+    public var count: Int { kept.withLock { $0.answers.count } }
+
+    /// The bytes the kept answers take, for tests and diagnostics.
+    public var bytes: Int { kept.withLock { $0.bytes } }
+
+    /// What keeping `answer` under `key` costs, in bytes.
+    private static func size(of answer: Answer, key: Key) -> Int {
+        let fields = answer.head.headerFields.reduce(0) { $0 + $1.name.rawName.utf8.count + $1.value.utf8.count }
+        let keyBytes = key.target.utf8.count + (key.presentedKeys + key.forwardedFor).reduce(0) { $0 + $1.utf8.count }
+        return answer.body.readableBytes + fields + keyBytes + (key.peer?.utf8.count ?? 0) + 64
+    }
 
     /// The kept answer for `key`, if it still holds.
     func answer(for key: Key) -> Answer? {
-        guard let answer = answers.withLock({ $0[key] }), answer.isFresh else { return nil }
+        guard let answer = kept.withLock({ $0.answers[key] }), answer.isFresh else { return nil }
         switch client.state {
         case .connected, .reconnected: return answer
         default: return nil
@@ -80,14 +106,22 @@ public final class ResponseMemo: Sendable {
         guard head.status == .ok, let watches = log.watches else { return }
         let answer = Answer(head: head, body: body, watches: watches)
         guard answer.isFresh else { return }
-        answers.withLock { answers in
-            if answers[key] == nil && answers.count >= capacity {
-                answers = answers.filter { $0.value.isFresh }
+        let size = Self.size(of: answer, key: key)
+        guard size <= byteCapacity / 8 else { return }
+        kept.withLock { kept in
+            if let old = kept.answers[key] { kept.bytes -= Self.size(of: old, key: key) }
+            if (kept.answers[key] == nil && kept.answers.count >= capacity) || kept.bytes + size > byteCapacity {
+                kept.answers = kept.answers.filter { $0.value.isFresh }
+                kept.bytes = kept.answers.reduce(0) { $0 + Self.size(of: $1.value, key: $1.key) }
                 // Mostly fresh: start over rather than sweep again at the next answer, so that
                 // requests that all differ cannot make every request pay for a full sweep.
-                if answers.count >= capacity / 2 { answers.removeAll(keepingCapacity: true) }
+                if kept.answers.count >= capacity / 2 || kept.bytes + size > byteCapacity / 2 {
+                    kept.answers.removeAll(keepingCapacity: true)
+                    kept.bytes = 0
+                }
             }
-            answers[key] = answer
+            kept.answers[key] = answer
+            kept.bytes += size
         }
     }
 }

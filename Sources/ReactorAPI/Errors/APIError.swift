@@ -9,6 +9,9 @@ public enum APIError: Error, Sendable, Hashable, CustomStringConvertible {
     case invalidConfiguration(ConfigErrors)
     /// 401: a key is required and was missing or wrong.
     case unauthorized
+    /// 401 for a reason the operator must know (the stored admin key is damaged, say); the body is
+    /// `unauthorized: <reason>`.
+    case unauthorizedBecause(String)
     /// 404: the thing addressed does not exist.
     case notFound(String)
     /// 405: the path exists but not with this method.
@@ -17,12 +20,16 @@ public enum APIError: Error, Sendable, Hashable, CustomStringConvertible {
     case conflict(String)
     /// 413: the body is larger than the API accepts.
     case payloadTooLarge(limit: Int)
+    /// 429: the caller sent more than a limit allows; the message says which.
+    case tooManyRequests(String)
 
     public var description: String {
         switch self {
-        case .badRequest(let message), .notFound(let message), .conflict(let message): message
+        case .badRequest(let message), .notFound(let message), .conflict(let message), .tooManyRequests(let message):
+            message
         case .invalidConfiguration(let errors): "invalid configuration: \(errors)"
         case .unauthorized: "unauthorized"
+        case .unauthorizedBecause(let reason): "unauthorized: \(reason)"
         case .methodNotAllowed(let method, let allowed):
             "method \(method) is not allowed here; allowed: \(allowed.joined(separator: ", "))"
         case .payloadTooLarge(let limit): "request body is larger than \(limit) bytes"

@@ -32,6 +32,8 @@ enum ErrorResponse {
         case .badRequest(let message): JSONResponse.message(message, status: .badRequest)
         case .invalidConfiguration(let errors): JSONResponse.json(errors.jsonValue, status: .badRequest)
         case .unauthorized: JSONResponse.unauthorized()
+        case .unauthorizedBecause(let reason): JSONResponse.unauthorized(reason: reason)
+        case .tooManyRequests(let message): JSONResponse.message(message, status: .tooManyRequests)
         case .notFound(let message): JSONResponse.message(message, status: .notFound)
         case .conflict(let message): JSONResponse.message(message, status: .conflict)
         case .payloadTooLarge: JSONResponse.message(error.description, status: .contentTooLarge)

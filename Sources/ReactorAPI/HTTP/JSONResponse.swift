@@ -21,10 +21,12 @@ enum JSONResponse {
     }
 
     /// 401 with the plain-text body `unauthorized` the contract shows.
-    static func unauthorized() -> Response {
+    ///
+    /// - Parameter reason: appended as `unauthorized: <reason>` when given; default none.
+    static func unauthorized(reason: String? = nil) -> Response {
         Response(
             status: .unauthorized, headers: [.contentType: "text/plain; charset=utf-8"],
-            body: .init(byteBuffer: ByteBuffer(string: "unauthorized")))
+            body: .init(byteBuffer: ByteBuffer(string: reason.map { "unauthorized: \($0)" } ?? "unauthorized")))
     }
 
     /// A JSON array of strings.

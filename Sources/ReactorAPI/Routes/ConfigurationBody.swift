@@ -24,6 +24,18 @@ enum ConfigurationBody {
                 errors.add(message, section: "loadbalancer:\(driver)", key: key)
             }
         }
+        if let driver = config.loadBalancer?.rawValue, let redirect = config.redirect,
+            let message = BalancerSettingsCheck.redirectProblem(driver: driver, redirect: redirect)
+        {
+            errors.add(message, section: EndpointConfig.section, key: "redirect")
+        }
+        if let text = config.drivers.clouds[CloudDriverKind.process.rawValue]?[ProcessEnvironment.key] {
+            do {
+                _ = try ProcessEnvironment.parse(text)
+            } catch {
+                errors.add(error.description, section: "cloud:process", key: ProcessEnvironment.key)
+            }
+        }
         guard errors.isEmpty else { throw APIError.invalidConfiguration(errors) }
         return config.jsonValue
     }

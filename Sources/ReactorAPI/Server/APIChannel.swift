@@ -24,11 +24,13 @@ struct APIChannel: HTTPChannelHandler {
     ///   - responder: Hummingbird's responder (the router).
     ///   - memo: where kept answers come from; `nil` for none.
     ///   - logger: logs requests answered from the memo.
-    init(responder: @escaping Responder, memo: ResponseMemo?, logger: Logger) {
+    ///   - idleTimeout: how long a connection may stay idle before it is closed; `nil` for ever.
+    init(responder: @escaping Responder, memo: ResponseMemo?, logger: Logger, idleTimeout: Duration?) {
         http1 = HTTP1Channel(
             responder: responder,
             configuration: .init(
-                additionalChannelHandlers: memo.map { [MemoAnswerHandler(memo: $0, logger: logger)] } ?? []))
+                additionalChannelHandlers: memo.map { [MemoAnswerHandler(memo: $0, logger: logger)] } ?? [],
+                idleTimeout: idleTimeout.map { TimeAmount($0) }))
     }
 
     var responder: Responder { http1.responder }
@@ -49,8 +51,13 @@ struct APIChannel: HTTPChannelHandler {
 
 extension HTTPServerBuilder {
     /// The API's HTTP/1 server (see ``APIChannel``).
-    static func api(memo: ResponseMemo?, logger: Logger) -> HTTPServerBuilder {
-        HTTPServerBuilder { responder in APIChannel(responder: responder, memo: memo, logger: logger) }
+    ///
+    /// - Parameter idleTimeout: how long a connection may stay idle before it is closed; default
+    ///   60 s, `nil` for ever.
+    static func api(memo: ResponseMemo?, logger: Logger, idleTimeout: Duration? = .seconds(60)) -> HTTPServerBuilder {
+        HTTPServerBuilder { responder in
+            APIChannel(responder: responder, memo: memo, logger: logger, idleTimeout: idleTimeout)
+        }
     }
 }
 

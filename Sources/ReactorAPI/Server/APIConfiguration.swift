@@ -1,5 +1,6 @@
 import Logging
 import ReactorStore
+import ZooKeeper
 
 /// How `reactor api` runs.
 public struct APIConfiguration: Sendable {
@@ -20,6 +21,20 @@ public struct APIConfiguration: Sendable {
     public var readCacheCapacity: Int
     /// The logger for requests and the server; default label `reactor.api` at `info`.
     public var logger: Logger
+    /// A file holding the admin key (readable by its owner only), set as the key at start when
+    /// none is set (`--auth-key-file`); default none.
+    public var authKeyFile: String?
+    /// Serve on a non-loopback address with no admin key set (`--allow-open`); default `false`:
+    /// such a start is refused.
+    public var allowOpen = false
+    /// ZooKeeper digest credentials (`--zookeeper-auth`); default none.
+    public var zookeeperAuth: ZooKeeperClient.DigestCredentials?
+    /// How long a connection may stay idle (no request read, no answer written) before it is
+    /// closed (`--idle-timeout`); default 60 s.
+    public var idleTimeout: Duration = .seconds(60)
+    /// The certificate and key to serve HTTPS with (`--tls-cert`, `--tls-key`); default none
+    /// (plain HTTP).
+    public var tls: TLSFiles?
 
     /// See the properties for the meaning and default of each parameter.
     public init(
@@ -42,5 +57,21 @@ public struct APIConfiguration: Sendable {
                 logger.logLevel = .info
                 return logger
             }()
+    }
+}
+
+/// The PEM files the API serves HTTPS with.
+public struct TLSFiles: Sendable, Hashable {
+    /// The certificate chain (PEM), the server's certificate first.
+    public var certificate: String
+    /// The private key (PEM).
+    public var key: String
+
+    /// - Parameters:
+    ///   - certificate: path of the PEM certificate chain.
+    ///   - key: path of the PEM private key.
+    public init(certificate: String, key: String) {
+        self.certificate = certificate
+        self.key = key
     }
 }

@@ -1,4 +1,5 @@
 import Hummingbird
+import HummingbirdCore
 import Logging
 import ReactorStore
 import ZooKeeper
@@ -13,13 +14,15 @@ public func buildApplication(_ configuration: APIConfiguration) async throws -> 
     let client = try await ZooKeeperClient.connect(
         .init(
             connectString: configuration.zookeeper, sessionTimeout: configuration.sessionTimeout,
-            connectTimeout: configuration.connectTimeout, logger: configuration.logger))
+            connectTimeout: configuration.connectTimeout, logger: configuration.logger,
+            authentication: configuration.zookeeperAuth))
     let cache =
         configuration.readCacheCapacity > 0
         ? WatchedNodeCache(client: client, capacity: configuration.readCacheCapacity) : nil
     let store = ReactorStore(client: client, limits: configuration.limits, cache: cache)
     do {
         try await store.prepareLayout()
+        try await OpenAccessGuard.check(configuration, store: store)
     } catch {
         await client.close()
         throw error
@@ -27,9 +30,17 @@ public func buildApplication(_ configuration: APIConfiguration) async throws -> 
     let memo = cache == nil ? nil : ResponseMemo(client: client)
     let router = buildRouter(store: store, memo: memo)
     let logger = configuration.logger
+    let server: HTTPServerBuilder
+    do {
+        server = try APITLS.server(
+            .api(memo: memo, logger: logger, idleTimeout: configuration.idleTimeout), tls: configuration.tls)
+    } catch {
+        await client.close()
+        throw error
+    }
     return Application(
         router: router,
-        server: .api(memo: memo, logger: logger),
+        server: server,
         configuration: .init(
             address: .hostname(configuration.host, port: configuration.port), serverName: APIServer.name),
         services: [ZooKeeperService(client: client, logger: logger)],

@@ -46,8 +46,12 @@ extension EndpointConfig {
             }
         }
         redirect = reader.string("redirect")
-        if let redirect, EndpointURL(redirect)?.isHTTP(allowingTLS: true) != true {
-            errors.add("must be an http:// or https:// URL, got '\(redirect)'", section: section, key: "redirect")
+        if let redirect, !ValueSyntax.hasControlCharacter(redirect) {
+            if let problem = ValueSyntax.redirectProblem(redirect) {
+                errors.add(problem, section: section, key: "redirect")
+            } else if EndpointURL(redirect)?.isHTTP(allowingTLS: true) != true {
+                errors.add("must be an http:// or https:// URL, got '\(redirect)'", section: section, key: "redirect")
+            }
         }
     }
 
@@ -60,7 +64,10 @@ extension EndpointConfig {
             }
             return
         }
-        if let loadBalancer {
+        if ValueSyntax.hasControlCharacter(url) { return }
+        if let path = EndpointURL(url)?.path, let problem = ValueSyntax.pathProblem(path) {
+            errors.add(problem, section: reader.section, key: "url")
+        } else if let loadBalancer {
             if let problem = EndpointURL.problem(with: url, for: loadBalancer) {
                 errors.add(problem, section: reader.section, key: "url")
             }

@@ -66,6 +66,7 @@ public struct EndpointConfig: Sendable, Hashable {
                 "unknown section; expected [endpoint], [scaling], [cloud:<driver>] or [loadbalancer:<driver>]",
                 section: section)
         }
+        ValueSyntax.rejectControlCharacters(in: document, into: &errors)
         drivers = DriverSettings(document, errors: &errors)
         scaling = ScalingConfig(document, errors: &errors)
         readEndpointSection(document, errors: &errors)

@@ -35,6 +35,7 @@ public struct ManagerConfig: Sendable, Hashable {
                 "unknown section; expected [manager], [cloud:<driver>] or [loadbalancer:<driver>]",
                 section: section)
         }
+        ValueSyntax.rejectControlCharacters(in: document, into: &errors)
         drivers = DriverSettings(document, errors: &errors)
         let reader = SectionReader(Self.section, in: document)
         reader.rejectUnknownKeys(Self.keys, into: &errors)

@@ -83,6 +83,12 @@ struct FrontDoor {
                 await reportOnce(id, "endpoint \(endpoints.names[id] ?? id) is not balanced: \(problem)")
                 continue
             }
+            if let redirect = config.redirect,
+                let problem = BalancerSettingsCheck.redirectProblem(driver: driver, redirect: redirect)
+            {
+                await reportOnce(id, "endpoint \(endpoints.names[id] ?? id) is not balanced: redirect: \(problem)")
+                continue
+            }
             // `instances_source`: the endpoint is served by another endpoint's instances.
             var source = id
             if let name = config.instancesSource, !name.isEmpty {

@@ -118,10 +118,13 @@ public struct ProcessCloud: CloudDriver {
         // The global URL is stored as a JSON string (POST /v1.1/url).
         let url = (try? await ReactorStore(client: client).apiURL()).flatMap { $0.isEmpty ? nil : $0 } ?? apiURL
         try FileManager.default.createDirectory(atPath: logDirectory, withIntermediateDirectories: true)
-        let environment = [
-            "REACTOR_INSTANCE_IP": ip, "REACTOR_INSTANCE_ID": launch.instance.id,
-            "REACTOR_PORT": endpoint.port.map(String.init) ?? "", "REACTOR_API": url, "REACTOR_ENDPOINT": endpoint.name,
-        ]
+        let environment = try instanceEnvironment(
+            endpoint: endpoint,
+            reactor: [
+                "REACTOR_INSTANCE_IP": ip, "REACTOR_INSTANCE_ID": launch.instance.id,
+                "REACTOR_PORT": endpoint.port.map(String.init) ?? "", "REACTOR_API": url,
+                "REACTOR_ENDPOINT": endpoint.name,
+            ])
         let pid = try ProcessSpawner.spawn(
             command: command, environment: environment, logPath: "\(logDirectory)/\(launch.instance.name).log")
         let started = ProcessSpawner.startTime(pid) ?? 0
@@ -260,6 +263,24 @@ public struct ProcessCloud: CloudDriver {
     }
 
     // MARK: Helpers
+
+    /// What an instance's environment is: `PATH` (the manager's, else the usual system one), the
+    /// endpoint's `[cloud:process] environment`, then the `reactor` variables. Nothing else of
+    /// the manager's environment (keys, ZooKeeper credentials) reaches an instance.
+    func instanceEnvironment(endpoint: CloudEndpoint, reactor: [String: String]) throws -> [String: String] {
+        var environment = ["PATH": ProcessInfo.processInfo.environment["PATH"] ?? Self.systemPath]
+        if let text = endpoint.settings[ProcessEnvironment.key] {
+            do {
+                environment.merge(try ProcessEnvironment.parse(text)) { _, configured in configured }
+            } catch {
+                throw CloudError("[cloud:process] environment: \(error)")
+            }
+        }
+        environment.merge(reactor) { _, set in set }
+        return environment
+    }
+
+    static let systemPath = "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin"
 
     private func forget(_ endpoint: String, _ id: String, ip: String) async throws {
         for path in [recordPath(endpoint, id), "\(Self.ipsRoot)/\(ip)"] {

@@ -8,12 +8,13 @@ import Glibc
 /// Starts instance processes in their own session (so they outlive a manager restart and can be
 /// ended as a group) with a clean signal mask, and ends them.
 enum ProcessSpawner {
+    /// Starts `command` through `/bin/sh` with exactly `environment` (never the manager's own).
     static func spawn(command: String, environment: [String: String], logPath: String) throws -> Int32 {
         var actions = posix_spawn_file_actions_t()
         posix_spawn_file_actions_init(&actions)
         defer { posix_spawn_file_actions_destroy(&actions) }
         posix_spawn_file_actions_addopen(&actions, 0, "/dev/null", O_RDONLY, 0)
-        posix_spawn_file_actions_addopen(&actions, 1, logPath, O_WRONLY | O_CREAT | O_APPEND, 0o644)
+        posix_spawn_file_actions_addopen(&actions, 1, logPath, O_WRONLY | O_CREAT | O_APPEND | O_NOFOLLOW, 0o600)
         posix_spawn_file_actions_adddup2(&actions, 1, 2)
         // Nothing else of the manager's (ZooKeeper and balancer sockets, client connections)
         // reaches the instance: an inherited socket would outlive its connection.
@@ -27,7 +28,7 @@ enum ProcessSpawner {
 
         do {
             return try ProcessLaunch.spawn(
-                "/bin/sh", arguments: ["/bin/sh", "-c", command], adding: environment, actions: &actions,
+                "/bin/sh", arguments: ["/bin/sh", "-c", command], environment: environment, actions: &actions,
                 attributes: &attributes)
         } catch {
             throw CloudError("cannot start the instance command: \(error.reason)")

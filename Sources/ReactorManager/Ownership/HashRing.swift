@@ -1,3 +1,4 @@
+import Crypto
 import ReactorStore
 
 /// The consistent-hash ring every manager computes the same way (DESIGN.md §4).
@@ -44,7 +45,7 @@ public struct HashRing: Sendable, Hashable {
 
     /// The position of a name on the ring: the first 64 bits of its SHA-1, big-endian.
     public static func position(of name: String) -> UInt64 {
-        SHA1.hash(Array(name.utf8)).prefix(8).reduce(0) { $0 << 8 | UInt64($1) }
+        Insecure.SHA1.hash(data: Array(name.utf8)).prefix(8).reduce(0) { $0 << 8 | UInt64($1) }
     }
 
     /// The id of the manager that owns `name` (an endpoint uuid, or an IP for the registration

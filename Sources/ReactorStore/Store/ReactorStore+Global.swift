@@ -20,24 +20,74 @@ extension ReactorStore {
         }
     }
 
-    /// The admin key's stored hash, when an admin key is set.
+    /// The admin key's stored hash, when an admin key is set (`/reactor/auth` exists).
     ///
-    /// A stored value that is not a key hash (written by hand, damaged) counts as a key nobody
-    /// has: admin routes are refused rather than left open. Remove `/reactor/auth` to recover.
+    /// A stored value that is not a key hash (written by hand, damaged) and an empty node count as
+    /// a key nobody has (``AdminKeyHash/unusable``): admin routes are refused rather than left
+    /// open. Remove `/reactor/auth` to recover (then set a key again).
     public func adminKeyHash() async throws -> AdminKeyHash? {
-        guard let value = try await json(at: ZNodeLayout.auth, from: .cache(keepAbsence: true)) else { return nil }
-        guard case .string(let stored) = value, let hash = AdminKeyHash(stored: stored) else { return .unusable }
-        return hash
+        try await read(ZNodeLayout.auth, from: .cache(keepAbsence: true)) { bytes in
+            guard let bytes else { return nil }
+            let text = String(decoding: bytes, as: UTF8.self)
+            // The original Reactor and this one store a JSON string; hand-written bare text is read too.
+            let value = (try? JSONValue(parsing: text)) ?? .string(text)
+            guard case .string(let stored) = value, let hash = AdminKeyHash(stored: stored) else { return .unusable }
+            return hash
+        }
     }
 
-    /// Sets the admin key (stored as a fresh salted hash); `nil` or empty removes it.
+    /// Sets the admin key (stored as a fresh PBKDF2 derivation); `nil` or empty removes it.
     public func setAdminKey(_ key: String?) async throws {
         guard let key, !key.isEmpty else {
             try await deleteIfPresent(ZNodeLayout.auth)
             return
         }
         let hash = AdminKeyHash(key: key)
+        hash.rememberVerified(key)
         try await upsert(ZNodeLayout.auth, data: Array(JSONValue.string(hash.stored).encoded()))
+    }
+
+    /// Sets the admin key only when none is set (`/reactor/auth` does not exist), as
+    /// `--auth-key-file` does at start; several servers starting at once set it once.
+    ///
+    /// - Returns: whether this call set it.
+    public func setAdminKeyIfAbsent(_ key: String) async throws -> Bool {
+        let hash = AdminKeyHash(key: key)
+        hash.rememberVerified(key)
+        do {
+            try await client.create(ZNodeLayout.auth, data: Array(JSONValue.string(hash.stored).encoded()))
+            return true
+        } catch let error as ZooKeeperError where error.code == .nodeExists {
+            return false
+        }
+    }
+
+    /// Rewrites an admin key stored in an older, fast form (``AdminKeyHash/needsUpgrade``) as a
+    /// PBKDF2 derivation, now that `key` is known to be it. Nothing happens when the stored value
+    /// changed meanwhile.
+    ///
+    /// - Returns: whether the stored form was rewritten.
+    @discardableResult
+    public func upgradeAdminKey(_ key: String, from old: AdminKeyHash) async throws -> Bool {
+        guard old.needsUpgrade, old.verifies(key) else { return false }
+        let current: NodeData
+        do {
+            current = try await client.get(ZNodeLayout.auth)
+        } catch let error as ZooKeeperError where error.code == .noNode {
+            return false
+        }
+        let text = String(decoding: current.bytes, as: UTF8.self)
+        let value = (try? JSONValue(parsing: text)) ?? .string(text)
+        guard case .string(let stored) = value, stored == old.stored else { return false }
+        let hash = AdminKeyHash(key: key)
+        hash.rememberVerified(key)
+        do {
+            _ = try await client.set(
+                ZNodeLayout.auth, data: Array(JSONValue.string(hash.stored).encoded()), version: current.stat.version)
+        } catch let error as ZooKeeperError where error.code == .badVersion || error.code == .noNode {
+            return false
+        }
+        return true
     }
 
     /// The snapshot of `GET /v1.1/info`.

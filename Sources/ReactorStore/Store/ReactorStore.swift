@@ -47,9 +47,17 @@ public struct ReactorStore: Sendable {
 
     /// Creates the base nodes of the layout that do not exist yet. Safe to call from several
     /// processes at once.
+    ///
+    /// - Throws: ``StoreAccessError`` when the nodes' ACL is for other ZooKeeper credentials.
     public func prepareLayout() async throws {
+        try await checkAccess()
         for path in ZNodeLayout.basePaths {
-            try await createIfAbsent(path, createParents: true)
+            do {
+                try await createIfAbsent(path, createParents: true)
+            } catch let error as ZooKeeperError where error.code == .noAuth {
+                throw StoreAccessError(path: path)
+            }
         }
+        try await checkAccess()
     }
 }

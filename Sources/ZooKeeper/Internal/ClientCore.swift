@@ -91,6 +91,21 @@ final class ClientCore: @unchecked Sendable {
                 message: "cannot open a ZooKeeper connection to '\(configuration.connectString)' "
                     + "(check the host:port list and that the names resolve)")
         }
+        if let credentials = configuration.authentication {
+            // Queued before the session is up and sent again by the library on every reconnect.
+            let certificate = Array(credentials.certificate.utf8)
+            let result = certificate.withUnsafeBufferPointer { bytes in
+                bytes.withMemoryRebound(to: CChar.self) { chars in
+                    zoo_add_auth(zh, "digest", chars.baseAddress, Int32(chars.count), nil, nil)
+                }
+            }
+            if result != ZOK.rawValue {
+                zookeeper_close(zh)
+                context.release()
+                throw ZooKeeperError(
+                    .authFailed, message: "cannot hand the ZooKeeper credentials of \(credentials) to the client")
+            }
+        }
         return Handle(zh: zh, context: context, generation: generation)
     }
 
@@ -275,6 +290,12 @@ final class ClientCore: @unchecked Sendable {
         WatchRegistry.failAll(client: id, with: closed)
         if let handle { await close(handle, failingCallsWith: closed) }
         logger.debug("ZooKeeper client closed")
+    }
+
+    /// The ACL of every node this client creates: the creator alone when it authenticates,
+    /// else open to everyone.
+    var createACL: UnsafeMutablePointer<ACL_vector> {
+        configuration.authentication == nil ? reactor_zoo_open_acl_unsafe() : reactor_zoo_creator_all_acl()
     }
 
     // MARK: Diagnostics

@@ -14,7 +14,10 @@ final class MultiBatch {
     private var stats: [Int: UnsafeMutablePointer<CZooKeeper.Stat>] = [:]
     private static let pathBufferSize = 1024
 
-    init(_ operations: [MultiOperation]) {
+    /// - Parameters:
+    ///   - operations: the operations, in order.
+    ///   - acl: the ACL of the nodes created.
+    init(_ operations: [MultiOperation], acl: UnsafeMutablePointer<ACL_vector>) {
         self.operations = operations
         ops = .allocate(capacity: operations.count)
         ops.initialize(repeating: zoo_op_t(), count: operations.count)
@@ -25,7 +28,7 @@ final class MultiBatch {
             case .create(let path, let data, let mode):
                 let buffer = allocate(Self.pathBufferSize).assumingMemoryBound(to: CChar.self)
                 zoo_create_op_init(
-                    ops + index, copy(path), copy(data), Int32(data.count), reactor_zoo_open_acl_unsafe(),
+                    ops + index, copy(path), copy(data), Int32(data.count), acl,
                     mode.cValue, buffer, Int32(Self.pathBufferSize))
             case .set(let path, let data, let version):
                 let stat = allocate(MemoryLayout<CZooKeeper.Stat>.size).bindMemory(
