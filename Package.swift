@@ -47,9 +47,16 @@ let package = Package(
         ),
         // epoll, eventfd and accept4 for the tcp balancer (glibc only: nothing to link).
         .target(name: "CLinux"),
+        // Private ZooKeeper servers and processes that cannot outlive their owner: `reactor up`,
+        // `reactor zookeeper run`, tests and benchmarks.
+        .target(
+            name: "LocalServices",
+            dependencies: ["ProcessSupport"],
+            swiftSettings: strict
+        ),
         .target(
             name: "ZooKeeperTesting",
-            dependencies: ["ZooKeeper", "ProcessSupport"],
+            dependencies: ["ZooKeeper", "LocalServices", "ProcessSupport"],
             swiftSettings: strict
         ),
         .target(
@@ -109,7 +116,7 @@ let package = Package(
             name: "reactor",
             dependencies: [
                 "ZooKeeper",
-                "ZooKeeperTesting",
+                "LocalServices",
                 "ReactorCore",
                 "ReactorStore",
                 "ReactorAPI",

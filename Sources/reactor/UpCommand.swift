@@ -1,11 +1,11 @@
 import ArgumentParser
 import Foundation
+import LocalServices
 import Logging
 import ReactorCore
 import ReactorManager
 import ReactorStore
 import ZooKeeper
-import ZooKeeperTesting
 
 /// `reactor up`: a complete local Reactor for a first run.
 struct UpCommand: AsyncParsableCommand {
