@@ -26,7 +26,12 @@ struct APICommand: AsyncParsableCommand {
             zookeeper: zookeeper.connectString, host: host, port: port,
             sessionTimeout: zookeeper.sessionTimeoutDuration, connectTimeout: zookeeper.connectTimeoutDuration,
             logger: logger)
-        let app = try await buildApplication(configuration)
+        // One ServiceGroup (Hummingbird's runService): the ZooKeeper session first, HTTP last;
+        // SIGTERM/SIGINT stops HTTP, then closes the session.
+        let announce = logger
+        let app = try await buildApplication(configuration) { address in
+            announce.notice("API listening on \(address)")
+        }
         try await app.runService()
     }
 }

@@ -2,14 +2,16 @@ import Foundation
 import Logging
 import ReactorCore
 import ReactorStore
+import ServiceLifecycle
 import ZooKeeper
 
 /// The manager agent (DESIGN.md §4): registers, takes its share of the endpoints on the ring,
 /// and runs the loop for the endpoints it owns.
 ///
-/// `run()` is the manager's life: it returns when its task is cancelled, after giving up its
-/// endpoints and unregistering so the others take over at once.
-public struct ManagerService: Sendable {
+/// A `Service`: `run()` is the manager's life. It returns on graceful shutdown (SIGTERM/SIGINT
+/// through its `ServiceGroup`) or when its task is cancelled, after giving up its endpoints and
+/// unregistering so the others take over at once.
+public struct ManagerService: Service, Sendable {
     public let client: ZooKeeperClient
     public let store: ReactorStore
     public let identity: ManagerIdentity
@@ -31,7 +33,7 @@ public struct ManagerService: Sendable {
                 "manager.name": "\(identity.name)", "manager.id": "\(identity.id)",
                 "manager.clouds": "\(identity.clouds)", "manager.loadbalancers": "\(identity.loadBalancers)",
             ])
-        while !Task.isCancelled {
+        while !Task.isCancelled && !Task.isShuttingDownGracefully {
             let started = ContinuousClock.now
             let before = client.operationCounts
             do {
@@ -413,7 +415,8 @@ struct ManagerLoop {
     /// unregisters, or the configuration changes. When only balanced backends changed, reconfigures the balancers
     /// at once and goes back to sleep.
     mutating func waitForNextPass() async {
-        let deadline = ContinuousClock.now + interval
+        let clock = service.settings.clock
+        let wakeAt = clock.elapsed() + interval
         let queued = try? await client.childrenWatching(ZNodeLayout.newIPs)
         let unqueued = try? await client.childrenWatching(ZNodeLayout.dropIPs)
         // Registrations that arrived during the pass (after its read of the queues) are not
@@ -424,12 +427,17 @@ struct ManagerLoop {
         enum Wake { case pass, backends }
         var waits: [@Sendable () async -> Wake] = [
             {
-                try? await Task.sleep(until: deadline)
+                try? await clock.sleep(wakeAt - clock.elapsed())
                 return .pass
             },
             {
                 await backends.wait()
                 return .backends
+            },
+            {
+                // The pass that follows sees the shutdown and ends the loop.
+                try? await gracefulShutdown()
+                return .pass
             },
         ]
         // Any of these changes calls for a pass.
