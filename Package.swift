@@ -107,8 +107,7 @@ let package = Package(
             dependencies: [
                 "ProcessSupport",
                 "CLinux",
-                .product(name: "NIOCore", package: "swift-nio"),
-                .product(name: "NIOPosix", package: "swift-nio"),
+                "ReactorCore",
                 .product(name: "Logging", package: "swift-log"),
             ],
             swiftSettings: strict
@@ -183,6 +182,7 @@ let package = Package(
             dependencies: [
                 "LoadBalancers",
                 "ZooKeeperTesting",
+                "ProcessSupport",
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOEmbedded", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),

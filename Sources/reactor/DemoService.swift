@@ -31,7 +31,16 @@ struct DemoService: Service {
         say("demo: rules '\(DemoEndpoint.rules)', \(DemoEndpoint.minInstances)–\(DemoEndpoint.maxInstances) instances")
         say("Press Ctrl-C to stop.")
         let phase = phase
-        await cancelWhenGracefulShutdown { await endpoint.run(phase: phase) }
+        let load = Task { await endpoint.run(phase: phase) }
+        await withTaskCancellationHandler {
+            await withGracefulShutdownHandler {
+                await load.value
+            } onGracefulShutdown: {
+                load.cancel()
+            }
+        } onCancel: {
+            load.cancel()
+        }
         if keepsEndpoint { await stopDemo() }
     }
 

@@ -16,6 +16,8 @@ public struct ManagerService: Service, Sendable {
     public let store: ReactorStore
     public let identity: ManagerIdentity
     public let settings: ManagerSettings
+    /// Rung on graceful shutdown; the loop's wait between passes ends on it.
+    let shutdownBell = Doorbell()
 
     public init(client: ZooKeeperClient, identity: ManagerIdentity, settings: ManagerSettings) {
         self.client = client
@@ -33,29 +35,35 @@ public struct ManagerService: Service, Sendable {
                 "manager.name": "\(identity.name)", "manager.id": "\(identity.id)",
                 "manager.clouds": "\(identity.clouds)", "manager.loadbalancers": "\(identity.loadBalancers)",
             ])
-        while !Task.isCancelled && !Task.isShuttingDownGracefully {
-            let started = ContinuousClock.now
-            let before = client.operationCounts
-            do {
-                try await loop.pass()
-            } catch is CancellationError {
-                break
-            } catch {
-                settings.logger.warning("manager pass failed: \(error)")
+        // ServiceLifecycle's `gracefulShutdown()` is not among the loop's waits: a wait on it that
+        // is cancelled as it starts can miss the cancellation, and the wait would never end.
+        await withGracefulShutdownHandler {
+            while !Task.isCancelled && !Task.isShuttingDownGracefully {
+                let started = ContinuousClock.now
+                let before = client.operationCounts
+                do {
+                    try await loop.pass()
+                } catch is CancellationError {
+                    break
+                } catch {
+                    settings.logger.warning("manager pass failed: \(error)")
+                }
+                if let next = loop.registrationChange {
+                    // Ring keys or drivers changed: hand everything over and join again as a new
+                    // member (a registration never changes under its uuid).
+                    await loop.shutdown()
+                    loop = ManagerLoop(service: self, identity: next)
+                    continue
+                }
+                loop.lastPassDuration = ContinuousClock.now - started
+                let after = client.operationCounts
+                settings.logger.debug(
+                    "pass: \(Int(ManagerLoop.seconds(loop.lastPassDuration) * 1000)) ms, \(after.reads - before.reads) reads, \(after.writes - before.writes) writes, owns \(loop.claims.count) of \(loop.endpoints.entries.count) endpoints"
+                )
+                await loop.waitForNextPass()
             }
-            if let next = loop.registrationChange {
-                // Ring keys or drivers changed: hand everything over and join again as a new
-                // member (a registration never changes under its uuid).
-                await loop.shutdown()
-                loop = ManagerLoop(service: self, identity: next)
-                continue
-            }
-            loop.lastPassDuration = ContinuousClock.now - started
-            let after = client.operationCounts
-            settings.logger.debug(
-                "pass: \(Int(ManagerLoop.seconds(loop.lastPassDuration) * 1000)) ms, \(after.reads - before.reads) reads, \(after.writes - before.writes) writes, owns \(loop.claims.count) of \(loop.endpoints.entries.count) endpoints"
-            )
-            await loop.waitForNextPass()
+        } onGracefulShutdown: { [shutdownBell] in
+            shutdownBell.ring()
         }
         await loop.shutdown()
     }
@@ -424,6 +432,7 @@ struct ManagerLoop {
         let waiting = (queued?.0 ?? []) + (unqueued?.0 ?? [])
         if waiting.contains(where: { ownsRegistration(of: $0) }) { return }
         let backends = frontDoor.changes
+        let shutdown = service.shutdownBell
         enum Wake { case pass, backends }
         var waits: [@Sendable () async -> Wake] = [
             {
@@ -436,7 +445,7 @@ struct ManagerLoop {
             },
             {
                 // The pass that follows sees the shutdown and ends the loop.
-                try? await gracefulShutdown()
+                await shutdown.wait()
                 return .pass
             },
         ]
