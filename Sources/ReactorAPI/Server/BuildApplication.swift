@@ -62,6 +62,7 @@ func buildRouter(
     ManagerRoutes.register(routes)
     EndpointRoutes.register(routes)
     EndpointResourceRoutes.register(routes)
+    ScalingRoutes.register(routes)
     return router
 }
 
