@@ -118,5 +118,13 @@ public struct MetricSeriesError: Error, Sendable, Hashable, CustomStringConverti
     /// What was wrong.
     public var reason: String
 
+    /// - Parameters:
+    ///   - line: 1-based line number, 0 for the whole file.
+    ///   - reason: what was wrong.
+    public init(line: Int, reason: String) {
+        self.line = line
+        self.reason = reason
+    }
+
     public var description: String { line == 0 ? reason : "line \(line): \(reason)" }
 }
