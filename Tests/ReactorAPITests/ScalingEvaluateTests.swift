@@ -46,7 +46,8 @@ import Testing
         try await withAPI { api in
             let stopped = try await api.request(
                 .post, "/v1.1/scaling/evaluate",
-                body: #"{"scaling": {"min_instances": 2, "max_instances": 9, "ramp_limit": 1}, "instances": 6, "state": "STOPPED"}"#
+                body:
+                    #"{"scaling": {"min_instances": 2, "max_instances": 9, "ramp_limit": 1}, "instances": 6, "state": "STOPPED"}"#
             )
             #expect(stopped.json?.objectValue?["target"] == 0, "\(stopped.text)")
             #expect(stopped.json?.objectValue?["actions"] == 6, "no ramp limit when stopped: \(stopped.text)")

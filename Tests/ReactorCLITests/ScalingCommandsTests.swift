@@ -56,7 +56,8 @@ import ZooKeeper
         try await LiveAPI.with("cli-explain") { api in
             #expect(try await api.run("endpoints", "create", "web").status == 0)
             var result = try await api.run("explain", "web")
-            #expect(result.lines == ["no decision recorded for 'web' yet: its owner records one each pass"], "\(result)")
+            #expect(
+                result.lines == ["no decision recorded for 'web' yet: its owner records one each pass"], "\(result)")
             result = try await api.run("explain", "web", "--json")
             #expect(result.stdout == "null\n", "\(result)")
 

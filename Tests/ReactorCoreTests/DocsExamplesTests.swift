@@ -51,7 +51,9 @@ struct DocsExamplesTests {
                 let outcomes = answer["steps"]?.arrayValue?.map { $0.objectValue?["outcome"] ?? .null }
                 #expect(outcomes.map(JSONValue.array) == value, "outcomes: answered \(answer)")
             } else {
-                #expect(answer[key] == value, "\(key): documented \(value.jsonText), answered \(answer[key]?.jsonText ?? "-")")
+                #expect(
+                    answer[key] == value,
+                    "\(key): documented \(value.jsonText), answered \(answer[key]?.jsonText ?? "-")")
             }
         }
     }

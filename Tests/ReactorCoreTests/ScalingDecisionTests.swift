@@ -70,7 +70,8 @@ struct ScalingDecisionTests {
         let decision = ScalingDecision.evaluate(
             rules: rules, metrics: ["load": 20], reportingInstances: 3, current: 3, minInstances: 1,
             maxInstances: 10)
-        #expect(decision.steps.map(\.outcome) == [.applied, .collapsed, .applied], "expected applied, collapsed, applied")
+        #expect(
+            decision.steps.map(\.outcome) == [.applied, .collapsed, .applied], "expected applied, collapsed, applied")
         let load = decision.steps[1]
         #expect(load.load == 60 && load.average == 20 && load.reporting == 3, "expected load 20 × 3 = 60")
         #expect(load.wanted == RuleRange(lower: 12), "expected 'load <= 5' to want 12…∞")

@@ -38,7 +38,8 @@ struct ScalingEvaluationTests {
         .init(body: ["scaling": "x", "instances": 1], field: "scaling", message: "must be an object"),
         .init(body: ["scaling": [:]], field: "instances", message: "required"),
         .init(body: ["scaling": [:], "instances": -1], field: "instances", message: "must not be negative, got -1"),
-        .init(body: ["scaling": [:], "instances": 2.5], field: "instances", message: "must be a whole number, got 2.5"),
+        .init(
+            body: ["scaling": [:], "instances": 2.5], field: "instances", message: "must be a whole number, got 2.5"),
         .init(body: ["scaling": [:], "instances": "3"], field: "instances", message: "must be a whole number"),
         .init(body: ["scaling": [:], "instances": 1e12], field: "instances", message: "must be at most 1000000"),
         .init(
@@ -52,7 +53,8 @@ struct ScalingEvaluationTests {
             body: ["scaling": ["ramp_limit": 0], "instances": 1], field: "scaling.ramp_limit",
             message: "must be at least 1, got 0"),
         .init(body: ["scaling": ["max": 3], "instances": 1], field: "scaling.max", message: "unknown key"),
-        .init(body: ["scaling": ["dry_run": "yes"], "instances": 1], field: "scaling.dry_run", message: "true or false"),
+        .init(
+            body: ["scaling": ["dry_run": "yes"], "instances": 1], field: "scaling.dry_run", message: "true or false"),
         .init(body: ["scaling": [:], "instances": 1, "extra": 1], field: "extra", message: "unknown field"),
         .init(body: ["scaling": [:], "instances": 1, "metrics": [1]], field: "metrics", message: "must be an object"),
         .init(

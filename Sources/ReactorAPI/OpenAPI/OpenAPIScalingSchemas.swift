@@ -21,7 +21,9 @@ enum OpenAPIScalingSchemas {
                     "type": "object", "description": "{metric: per-instance average}",
                     "additionalProperties": ["type": "number"],
                 ],
-                "state": ["type": "string", "enum": ["RUNNING", "STOPPED", "PAUSED"], "description": "default RUNNING"],
+                "state": [
+                    "type": "string", "enum": ["RUNNING", "STOPPED", "PAUSED"], "description": "default RUNNING",
+                ],
             ],
         ],
         "ScalingDecision": [

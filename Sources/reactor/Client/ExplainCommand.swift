@@ -40,14 +40,22 @@ struct ExplainCommand: AsyncParsableCommand {
             return "\(name) \(average) (\(reporting) reporting)"
         }
         fields.append(("metrics", metrics.isEmpty ? "(none reported)" : metrics.joined(separator: ", ")))
-        fields.append(("range", "\(range(record["range"])) (clamp \(text("clamp")); min \(text("min_instances")), max \(text("max_instances")))"))
+        fields.append(
+            (
+                "range",
+                "\(range(record["range"])) (clamp \(text("clamp")); min \(text("min_instances")), max \(text("max_instances")))"
+            ))
         let decided = record["decided_target"] ?? record["target"] ?? .null
         var target = "\(text("target")) (\(text("actions")) action(s) this pass)"
         if decided != record["target"] { target += "; the rules decided \(ClientOutput.text(decided))" }
         fields.append(("target", target))
         for hold in record["held"]?.arrayValue ?? [] {
             let members = hold.objectValue ?? [:]
-            fields.append(("held back", "\(ClientOutput.text(members["by"] ?? .null)): \(ClientOutput.text(members["why"] ?? .null))"))
+            fields.append(
+                (
+                    "held back",
+                    "\(ClientOutput.text(members["by"] ?? .null)): \(ClientOutput.text(members["why"] ?? .null))"
+                ))
         }
         for note in record["notes"]?.arrayValue ?? [] { fields.append(("note", ClientOutput.text(note))) }
         fields.append(("why", text("explanation")))

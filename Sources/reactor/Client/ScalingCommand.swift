@@ -89,7 +89,9 @@ struct ScalingReplayCommand: AsyncParsableCommand {
         lines.append("changes: \(changes.count)")
         for pass in changes {
             let verb = pass.change > 0 ? "launch \(pass.change)" : "decommission \(-pass.change)"
-            lines.append("  at \(NumberText.plain(pass.time)): \(verb) (\(pass.count) → \(pass.after)): \(pass.decision.explanation)")
+            lines.append(
+                "  at \(NumberText.plain(pass.time)): \(verb) (\(pass.count) → \(pass.after)): \(pass.decision.explanation)"
+            )
         }
         return lines
     }
