@@ -57,7 +57,7 @@ struct EndpointScaler {
     ) async throws -> Outcome {
         guard state != .paused else {
             let pass = await plan(
-                state: state, metrics: metrics, current: try await children("instances").count, pending: pending,
+                state: state, metrics: metrics, current: try await store.instances(id: id).count, pending: pending,
                 launchesHeld: launchesHeld, recommissionable: 0)
             return Outcome(failures: 0, record: pass.record, dryRunLog: [])
         }
