@@ -79,6 +79,18 @@ struct ScalingEvaluationTests {
         }
     }
 
+    @Test("an overflowing load stays a finite number and wants max_instances")
+    func overflowingLoad() throws {
+        let evaluation = try ScalingEvaluation(json: [
+            "scaling": ["rules": "active <= 1", "max_instances": 7], "instances": 1_000_000,
+            "metrics": ["active": 1e308],
+        ])
+        let answer = evaluation.answer.objectValue ?? [:]
+        #expect(answer["target"] == 7, "expected the most instances allowed: \(answer)")
+        let load = answer["steps"]?.arrayValue?.first?.objectValue?["load"]?.numberValue
+        #expect(load.map(\.isFinite) == true, "expected a finite load in the answer, got \(String(describing: load))")
+    }
+
     @Test("every bad field is reported at once")
     func allAtOnce() {
         do {

@@ -125,7 +125,9 @@ public struct ScalingDecision: Sendable, Hashable {
                 zeroReason = "no instance reported '\(rule.metric)'"
             }
             average = value
-            let total = value * Double(reporting)
+            // A huge average times many reporters may overflow: the largest finite load wants as
+            // many instances as any (and keeps the decision's JSON free of infinities).
+            let total = min(value * Double(reporting), .greatestFiniteMagnitude)
             load = total
             wanted = RuleEvaluation.range(for: rule, load: total)
         }
