@@ -31,6 +31,7 @@ enum ErrorResponse {
         switch error {
         case .badRequest(let message): JSONResponse.message(message, status: .badRequest)
         case .invalidConfiguration(let errors): JSONResponse.json(errors.jsonValue, status: .badRequest)
+        case .invalidFields(let errors): JSONResponse.json(errors.jsonValue, status: .badRequest)
         case .unauthorized: JSONResponse.unauthorized()
         case .notFound(let message): JSONResponse.message(message, status: .notFound)
         case .conflict(let message): JSONResponse.message(message, status: .conflict)

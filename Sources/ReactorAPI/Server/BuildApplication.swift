@@ -73,6 +73,7 @@ func buildRouter(
     ManagerRoutes.register(routes)
     EndpointRoutes.register(routes)
     EndpointResourceRoutes.register(routes)
+    ScalingRoutes.register(routes)
     return router
 }
 

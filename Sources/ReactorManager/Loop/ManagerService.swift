@@ -91,6 +91,8 @@ struct ManagerLoop {
     var claims: [String: OwnershipClaim] = [:]
     var publishedMetrics: [String: JSONValue] = [:]
     var publishedActive: [String: [String]] = [:]
+    /// Per endpoint: the decision recorded last, so that only changes are written.
+    var recordedDecisions: [String: JSONValue] = [:]
     /// Per endpoint: instances failing in a row hold its launches back, longer each time.
     var launchBackoff: [String: LaunchBackoff] = [:]
     var session: Int64 = 0
@@ -175,6 +177,7 @@ struct ManagerLoop {
                     client: client, store: store, ownership: ownership, claim: claim, entry: endpoints.entries[id],
                     name: endpoints.names[id] ?? id, nameToID: endpoints.ids, clouds: clouds,
                     previousMetrics: publishedMetrics[id], previousActive: publishedActive[id],
+                    previousDecision: recordedDecisions[id],
                     elapsed: Self.seconds(elapsed), reports: reports,
                     log: managerLog, launchesHeld: (launchBackoff[id]?.until).map { $0 > now } ?? false))
         }
@@ -186,6 +189,7 @@ struct ManagerLoop {
                 if result.failures > 0 { await holdLaunches(id, after: result.failures) }
                 publishedMetrics[id] = result.published
                 publishedActive[id] = result.activeBackends
+                recordedDecisions[id] = result.decision
                 for problem in result.problems { await report(id, problem) }
             case .failure(let lost as OwnershipLost):
                 forget(id)
@@ -367,6 +371,7 @@ struct ManagerLoop {
         claims[id] = nil
         publishedMetrics[id] = nil
         publishedActive[id] = nil
+        recordedDecisions[id] = nil
         lastWorked[id] = nil
         launchBackoff[id] = nil
     }
