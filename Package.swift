@@ -49,9 +49,16 @@ let package = Package(
         ),
         // epoll, eventfd and accept4 for the tcp balancer (glibc only: nothing to link).
         .target(name: "CLinux"),
+        // Private ZooKeeper servers and processes that cannot outlive their owner: `reactor up`,
+        // `reactor zookeeper run`, tests and benchmarks.
+        .target(
+            name: "LocalServices",
+            dependencies: ["ProcessSupport"],
+            swiftSettings: strict
+        ),
         .target(
             name: "ZooKeeperTesting",
-            dependencies: ["ZooKeeper", "ProcessSupport"],
+            dependencies: ["ZooKeeper", "LocalServices", "ProcessSupport"],
             swiftSettings: strict
         ),
         .target(
@@ -98,6 +105,7 @@ let package = Package(
                 "ProcessSupport",
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             ],
             swiftSettings: strict
         ),
@@ -106,8 +114,7 @@ let package = Package(
             dependencies: [
                 "ProcessSupport",
                 "CLinux",
-                .product(name: "NIOCore", package: "swift-nio"),
-                .product(name: "NIOPosix", package: "swift-nio"),
+                "ReactorCore",
                 .product(name: "Logging", package: "swift-log"),
             ],
             swiftSettings: strict
@@ -116,7 +123,7 @@ let package = Package(
             name: "reactor",
             dependencies: [
                 "ZooKeeper",
-                "ZooKeeperTesting",
+                "LocalServices",
                 "ReactorCore",
                 "ReactorStore",
                 "ReactorAPI",
@@ -124,6 +131,7 @@ let package = Package(
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+                .product(name: "UnixSignals", package: "swift-service-lifecycle"),
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
@@ -167,6 +175,7 @@ let package = Package(
             name: "ReactorManagerTests",
             dependencies: [
                 "ReactorManager", "ReactorStore", "ReactorCore", "ZooKeeper", "ZooKeeperTesting", "LoadBalancers",
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             ],
             swiftSettings: strict
         ),
@@ -180,6 +189,7 @@ let package = Package(
             dependencies: [
                 "LoadBalancers",
                 "ZooKeeperTesting",
+                "ProcessSupport",
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOEmbedded", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),

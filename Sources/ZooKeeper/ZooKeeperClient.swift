@@ -1,4 +1,3 @@
-import CZooKeeper
 import Logging
 import Synchronization
 
@@ -98,13 +97,7 @@ public final class ZooKeeperClient: Sendable {
         try ZNodePath.validate(path, allowTrailingSlash: mode.isSequential)
         try checkSize(data, path: path)
         do {
-            return try await submit(path: path, isWrite: true) { zh, box in
-                data.withUnsafeBytes { bytes in
-                    zoo_acreate(
-                        zh, path, bytes.baseAddress?.assumingMemoryBound(to: CChar.self), Int32(bytes.count),
-                        core.createACL, mode.cValue, Callbacks.string, box)
-                }
-            }
+            return try await requestCreate(path, data: data, mode: mode)
         } catch let error as ZooKeeperError where error.code == .noNode && createParents {
             try await createAncestors(of: path)
             return try await create(path, data: data, mode: mode, createParents: false)
@@ -121,13 +114,7 @@ public final class ZooKeeperClient: Sendable {
     public func set(_ path: String, data: [UInt8], version: Int32 = -1) async throws -> NodeStat {
         try ZNodePath.validate(path)
         try checkSize(data, path: path)
-        return try await submit(path: path, isWrite: true) { zh, box in
-            data.withUnsafeBytes { bytes in
-                zoo_aset(
-                    zh, path, bytes.baseAddress?.assumingMemoryBound(to: CChar.self), Int32(bytes.count), version,
-                    Callbacks.stat, box)
-            }
-        }
+        return try await requestSet(path, data: data, version: version)
     }
 
     /// Deletes a node that has no children.
@@ -135,8 +122,7 @@ public final class ZooKeeperClient: Sendable {
     /// - Parameter version: the version the node must be at; -1 (default) for any.
     public func delete(_ path: String, version: Int32 = -1) async throws {
         try ZNodePath.validate(path)
-        try await submit(path: path, isWrite: true) { zh, box in zoo_adelete(zh, path, version, Callbacks.void, box) }
-            as Void
+        try await requestDelete(path, version: version)
     }
 
     /// Applies all the operations or none of them.
@@ -158,10 +144,7 @@ public final class ZooKeeperClient: Sendable {
                 try ZNodePath.validate(path)
             }
         }
-        let batch = MultiBatch(operations, acl: core.createACL)
-        return try await submit(path: operations[0].path, attachment: batch, isWrite: true) { zh, box in
-            zoo_amulti(zh, Int32(operations.count), batch.ops, batch.results, Callbacks.multi, box)
-        }
+        return try await requestMulti(operations)
     }
 
     // MARK: Reads
@@ -170,46 +153,38 @@ public final class ZooKeeperClient: Sendable {
     /// - Throws: ``ZooKeeperError`` `noNode` when the node does not exist.
     public func get(_ path: String) async throws -> NodeData {
         try ZNodePath.validate(path)
-        return try await submit(path: path) { zh, box in zoo_aget(zh, path, 0, Callbacks.data, box) }
+        return try await requestGet(path)
     }
 
     /// Reads a node and sets a watch on its data (fires on change or deletion).
     public func getWatching(_ path: String) async throws -> (NodeData, Watch) {
         try ZNodePath.validate(path)
-        return try await watching(path) { zh, watchContext, box in
-            zoo_awget(zh, path, Callbacks.watch, watchContext, Callbacks.data, box)
-        }
+        return try await requestGetWatching(path)
     }
 
     /// The node's metadata, or nil when it does not exist.
     public func exists(_ path: String) async throws -> NodeStat? {
         try ZNodePath.validate(path)
-        return try await submit(path: path) { zh, box in zoo_aexists(zh, path, 0, Callbacks.optionalStat, box) }
+        return try await requestExists(path)
     }
 
     /// Checks a node and sets a watch on it: fires when it is created, changed or deleted.
     public func existsWatching(_ path: String) async throws -> (NodeStat?, Watch) {
         try ZNodePath.validate(path)
-        return try await watching(path) { zh, watchContext, box in
-            zoo_awexists(zh, path, Callbacks.watch, watchContext, Callbacks.optionalStat, box)
-        }
+        return try await requestExistsWatching(path)
     }
 
     /// The names of a node's children (unsorted, as the server returns them).
     public func children(_ path: String) async throws -> [String] {
         try ZNodePath.validate(path)
-        return try await submit(path: path) { zh, box in
-            zoo_aget_children2(zh, path, 0, Callbacks.children, box)
-        }
+        return try await requestChildren(path)
     }
 
     /// The names of a node's children, and a watch that fires when the list changes or the node
     /// is deleted.
     public func childrenWatching(_ path: String) async throws -> ([String], Watch) {
         try ZNodePath.validate(path)
-        return try await watching(path) { zh, watchContext, box in
-            zoo_awget_children2(zh, path, Callbacks.watch, watchContext, Callbacks.children, box)
-        }
+        return try await requestChildrenWatching(path)
     }
 
     // MARK: Plumbing
@@ -221,52 +196,6 @@ public final class ZooKeeperClient: Sendable {
                 .dataTooLarge, path: path,
                 message: "\(data.count) bytes is more than the \(limit) bytes a ZooKeeper node can hold")
         }
-    }
-
-    /// Hands one call to the library and waits for its completion.
-    func submit<Value>(
-        path: String, watchID: UInt = 0, attachment: AnyObject? = nil, isWrite: Bool = false,
-        _ start: (OpaquePointer, UnsafeRawPointer?) -> Int32
-    ) async throws -> Value {
-        if isWrite {
-            core.writes.wrappingAdd(1, ordering: .relaxed)
-        } else {
-            core.reads.wrappingAdd(1, ordering: .relaxed)
-        }
-        return try await withUnsafeThrowingContinuation { (continuation: UnsafeContinuation<Value, any Error>) in
-            let box = Completion(continuation, path: path, watchID: watchID)
-            box.attachment = attachment
-            let rc: Int32
-            var id: UInt = 0
-            do throws(ZooKeeperError) {
-                // Registered under the handle's lock: a close waits for it, and then finds the
-                // call in the registry if the library drops it.
-                rc = try core.withHandle { zh, generation in
-                    id = CallRegistry.register(box, client: core.id, generation: generation)
-                    return start(zh, UnsafeRawPointer(bitPattern: id))
-                }
-            } catch {
-                if watchID != 0 { WatchRegistry.complete(watchID, with: .failure(error)) }
-                continuation.resume(throwing: error)
-                return
-            }
-            if rc != ZOK.rawValue, let refused = CallRegistry.take(id) as? Completion<Value> {
-                refused.fail(rc)
-            }
-        }
-    }
-
-    /// Hands a call that sets a watch to the library; the watch's id is its C context.
-    private func watching<Value>(
-        _ path: String, _ start: (OpaquePointer, UnsafeMutableRawPointer?, UnsafeRawPointer?) -> Int32
-    ) async throws -> (Value, Watch) {
-        let box = WatchBox()
-        let generation = try core.withHandle { _, generation in generation }
-        let id = WatchRegistry.register(box, client: core.id, generation: generation)
-        let value: Value = try await submit(path: path, watchID: id) { zh, completion in
-            start(zh, UnsafeMutableRawPointer(bitPattern: id), completion)
-        }
-        return (value, Watch(box: box))
     }
 
     private func createAncestors(of path: String) async throws {

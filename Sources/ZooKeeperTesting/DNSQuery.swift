@@ -1,3 +1,5 @@
+import LocalServices
+
 #if canImport(Glibc)
 import Glibc
 #endif
@@ -18,7 +20,7 @@ public enum DNSQuery {
 
     public static func query(_ name: String, port: Int, timeout: Duration = .seconds(2)) async throws -> Reply {
         let fd = socket(AF_INET, Int32(SOCK_DGRAM.rawValue), 0)
-        guard fd >= 0 else { throw TestServerError("socket() failed: \(errno)") }
+        guard fd >= 0 else { throw LocalServiceError("socket() failed: \(errno)") }
         defer { close(fd) }
         _ = fcntl(fd, F_SETFL, fcntl(fd, F_GETFL) | O_NONBLOCK)
         var server = sockaddr_in()
@@ -49,7 +51,7 @@ public enum DNSQuery {
             if count > 0, let reply = parse(Array(buffer[..<count]), id: id) { return reply }
             try await Task.sleep(for: .milliseconds(5))
         }
-        throw TestServerError("no DNS answer for \(name) on 127.0.0.1:\(port) within \(timeout)")
+        throw LocalServiceError("no DNS answer for \(name) on 127.0.0.1:\(port) within \(timeout)")
     }
 
     /// The reply to question `id`, or `nil` for another packet or one cut short.
@@ -103,7 +105,7 @@ public enum DNSQuery {
             last = reply
             try await Task.sleep(for: .milliseconds(10))
         }
-        throw TestServerError("\(name) still answered \(String(describing: last)) after \(within)")
+        throw LocalServiceError("\(name) still answered \(String(describing: last)) after \(within)")
     }
 }
 
@@ -114,14 +116,14 @@ extension LoopbackPorts {
     public static func freeForUDPAndTCP() throws -> Int {
         for _ in 0..<50 {
             let udp = socket(AF_INET, Int32(SOCK_DGRAM.rawValue), 0)
-            guard udp >= 0 else { throw TestServerError("socket() failed: \(errno)") }
+            guard udp >= 0 else { throw LocalServiceError("socket() failed: \(errno)") }
             defer { close(udp) }
-            guard let port = bindLoopback(udp, port: 0) else { throw TestServerError("bind() failed: \(errno)") }
+            guard let port = bindLoopback(udp, port: 0) else { throw LocalServiceError("bind() failed: \(errno)") }
             let tcp = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
-            guard tcp >= 0 else { throw TestServerError("socket() failed: \(errno)") }
+            guard tcp >= 0 else { throw LocalServiceError("socket() failed: \(errno)") }
             defer { close(tcp) }
             if bindLoopback(tcp, port: port) != nil { return port }
         }
-        throw TestServerError("no port free for both UDP and TCP on 127.0.0.1 in 50 tries")
+        throw LocalServiceError("no port free for both UDP and TCP on 127.0.0.1 in 50 tries")
     }
 }

@@ -1,8 +1,9 @@
 import Foundation
+import LocalServices
 
 /// Waits until `condition` holds, polling every 50 ms.
 ///
-/// - Throws: ``TestServerError`` naming `what` after `timeout` (default 20 s).
+/// - Throws: ``LocalServiceError`` naming `what` after `timeout` (default 20 s).
 public func eventually(
     _ what: String, timeout: Duration = .seconds(20), _ condition: () async throws -> Bool
 ) async throws {
@@ -16,7 +17,7 @@ public func eventually(
         }
         try await Task.sleep(for: .milliseconds(50))
     }
-    throw TestServerError(
+    throw LocalServiceError(
         "timed out after \(timeout) waiting for: \(what)\(lastError.map { " (last error: \($0))" } ?? "")")
 }
 
@@ -31,5 +32,5 @@ public func reactorExecutable() throws -> String {
     }
     let fallback = FileManager.default.currentDirectoryPath + "/.build/debug/reactor"
     if FileManager.default.isExecutableFile(atPath: fallback) { return fallback }
-    throw TestServerError("the reactor executable was not built (run `swift build` first, or set REACTOR_BIN)")
+    throw LocalServiceError("the reactor executable was not built (run `swift build` first, or set REACTOR_BIN)")
 }

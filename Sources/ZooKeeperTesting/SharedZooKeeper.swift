@@ -1,4 +1,5 @@
 import Foundation
+import LocalServices
 import ZooKeeper
 
 /// One ZooKeeper server shared by the tests of a process, and a private namespace (chroot) per

@@ -30,7 +30,12 @@ struct APICommand: AsyncParsableCommand {
             logger: logger)
         security.apply(to: &configuration)
         configuration.zookeeperAuth = try zookeeper.credentials()
-        let app = try await buildApplication(configuration)
+        // One ServiceGroup (Hummingbird's runService): the ZooKeeper session first, HTTP last;
+        // SIGTERM/SIGINT stops HTTP, then closes the session.
+        let announce = logger
+        let app = try await buildApplication(configuration) { address in
+            announce.notice("API listening on \(address)")
+        }
         try await app.runService()
     }
 }

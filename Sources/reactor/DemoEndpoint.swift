@@ -1,8 +1,8 @@
 import Foundation
+import LocalServices
 import ReactorCore
 import ReactorStore
 import ZooKeeper
-import ZooKeeperTesting
 
 #if canImport(Glibc)
 import Glibc

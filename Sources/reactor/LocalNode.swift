@@ -6,10 +6,13 @@ import ReactorCore
 import ReactorManager
 import ServiceLifecycle
 import Synchronization
+import UnixSignals
 import ZooKeeper
 
-/// The REST API and a manager running in this process (`reactor server`, `reactor up`), each
-/// with its own ZooKeeper session, as `reactor api` and `reactor manager` would run them.
+/// The REST API and a manager in this process (`reactor server`, `reactor up`), each with its own
+/// ZooKeeper session, as `reactor api` and `reactor manager` would run them: the services of one
+/// `ServiceGroup`, ZooKeeper first and HTTP last, so that SIGTERM/SIGINT stops the API first,
+/// then the manager (it hands its endpoints over and unregisters), then the manager's session.
 struct LocalNode {
     struct Options {
         var zookeeper: String
@@ -29,12 +32,24 @@ struct LocalNode {
         var zookeeperAuth: ZooKeeperClient.DigestCredentials?
     }
 
+    /// The manager's session (open once ``make(_:onListening:)`` returns).
     let managerClient: ZooKeeperClient
-    private let apiGroup: ServiceGroup
-    private let api: Task<Void, any Error>
-    private let manager: Task<Void, any Error>
+    /// In start order: the manager's session, the manager, the API.
+    let services: [any Service]
 
-    static func start(_ options: Options) async throws -> LocalNode {
+    /// Connects the manager's and the API's sessions and builds the services; nothing serves
+    /// until they run.
+    /// - Parameter onListening: called once the API listens, with its address.
+    static func make(_ options: Options, onListening: @escaping @Sendable (String) async -> Void) async throws
+        -> LocalNode
+    {
+        var managerLogger = Logger(label: "reactor.manager")
+        managerLogger.logLevel = options.logLevel
+        let client = try await ZooKeeperClient.connect(
+            .init(
+                connectString: options.zookeeper, sessionTimeout: options.sessionTimeout,
+                connectTimeout: options.connectTimeout, logger: managerLogger,
+                authentication: options.zookeeperAuth))
         var apiLogger = Logger(label: "reactor.api")
         apiLogger.logLevel = options.logLevel
         var configuration = APIConfiguration(
@@ -42,96 +57,71 @@ struct LocalNode {
             sessionTimeout: options.sessionTimeout, connectTimeout: options.connectTimeout, logger: apiLogger)
         options.security?.apply(to: &configuration)
         configuration.zookeeperAuth = options.zookeeperAuth
-        let app = try await buildApplication(configuration)
-        // Signals are the command's business: the API stops on a graceful shutdown of its group.
-        let apiGroup = ServiceGroup(
-            configuration: .init(services: [app], gracefulShutdownSignals: [], logger: apiLogger))
-        let api = Task { try await apiGroup.run() }
+        let app: any Service
         do {
-            try await waitUntilListening(options, api: api)
+            app = try await buildApplication(configuration, onServerRunning: onListening)
         } catch {
-            await apiGroup.triggerGracefulShutdown()
-            _ = await api.result
-            throw error
-        }
-
-        var managerLogger = Logger(label: "reactor.manager")
-        managerLogger.logLevel = options.logLevel
-        let client: ZooKeeperClient
-        do {
-            client = try await ZooKeeperClient.connect(
-                .init(
-                    connectString: options.zookeeper,
-                    sessionTimeout: options.sessionTimeout, connectTimeout: options.connectTimeout,
-                    logger: managerLogger, authentication: options.zookeeperAuth))
-        } catch {
-            await apiGroup.triggerGracefulShutdown()
-            _ = await api.result
+            await client.close()
             throw error
         }
         let local = options.host == "0.0.0.0" || options.host == "::" ? "127.0.0.1" : options.host
         var settings = (options.manager ?? ManagerOptions.defaults).settings(
             logger: managerLogger, localAPI: "\(options.security?.tlsCert == nil ? "http" : "https")://\(local):\(options.port)")
         if settings.interval == nil { settings.interval = options.interval }
-        let service = ManagerService(client: client, identity: options.identity, settings: settings)
-        let manager = Task { try await service.run() }
-        return LocalNode(managerClient: client, apiGroup: apiGroup, api: api, manager: manager)
+        let manager = ManagerService(client: client, identity: options.identity, settings: settings)
+        return LocalNode(
+            managerClient: client,
+            services: [
+                ZooKeeperSession(client: client, logger: managerLogger), manager,
+                APIServerService(app: app, address: "\(options.host):\(options.port)"),
+            ])
     }
+}
 
-    /// Returns once the API accepts connections; throws when it stopped instead (its port is
-    /// taken, say), so that a command never reports an API that is not there.
-    private static func waitUntilListening(_ options: Options, api: Task<Void, any Error>) async throws {
-        let ended = Mutex(false)
-        let watcher = Task {
-            _ = await api.result
-            ended.withLock { $0 = true }
-        }
-        defer { watcher.cancel() }
-        let deadline = ContinuousClock.now + options.connectTimeout
-        while ContinuousClock.now < deadline {
-            if ended.withLock({ $0 }) {
-                if case .failure(let error) = await api.result {
-                    throw ValidationFailure("the API cannot serve on \(options.host):\(options.port): \(error)")
-                }
-                throw ValidationFailure("the API stopped before serving on \(options.host):\(options.port)")
-            }
-            if listensHere(port: options.port) { return }
-            try await Task.sleep(for: .milliseconds(20))
-        }
-        throw ValidationFailure(
-            "the API did not start serving on \(options.host):\(options.port) within \(options.connectTimeout)")
-    }
+/// Keeps a ZooKeeper session open for the life of its `ServiceGroup` and closes it on graceful
+/// shutdown, after the services started after it have stopped.
+struct ZooKeeperSession: Service {
+    let client: ZooKeeperClient
+    let logger: Logger
 
-    /// Whether this process has a socket listening on `port` (another process's listener on the
-    /// same port, which makes our bind fail, does not count).
-    private static func listensHere(port: Int) -> Bool {
-        var inodes: Set<String> = []
-        let wanted = String(format: ":%04X", port)
-        for table in ["/proc/net/tcp", "/proc/net/tcp6"] {
-            let text = (try? String(contentsOfFile: table, encoding: .utf8)) ?? ""
-            for line in text.split(separator: "\n").dropFirst() {
-                let fields = line.split(separator: " ")
-                // sl local_address rem_address st … inode (field 10); st 0A is LISTEN.
-                guard fields.count > 9, fields[3] == "0A", fields[1].hasSuffix(wanted) else { continue }
-                inodes.insert(String(fields[9]))
-            }
-        }
-        guard !inodes.isEmpty, let descriptors = try? FileManager.default.contentsOfDirectory(atPath: "/proc/self/fd")
-        else { return false }
-        return descriptors.contains { fd in
-            guard let target = try? FileManager.default.destinationOfSymbolicLink(atPath: "/proc/self/fd/\(fd)") else {
-                return false
-            }
-            return target.hasPrefix("socket:[") && inodes.contains(String(target.dropFirst(8).dropLast()))
-        }
+    func run() async throws {
+        try? await gracefulShutdown()
+        logger.info("closing the ZooKeeper session")
+        await client.close()
     }
+}
 
-    /// Stops the manager first (it hands its endpoints over and unregisters), then the API.
-    func stop() async {
-        manager.cancel()
-        _ = await manager.result
-        await managerClient.close()
-        await apiGroup.triggerGracefulShutdown()
-        _ = await api.result
+/// The API application as a service whose failure to start says where it could not serve.
+struct APIServerService: Service {
+    let app: any Service
+    /// `host:port`, for the message.
+    let address: String
+
+    func run() async throws {
+        do {
+            try await app.run()
+        } catch {
+            throw ValidationFailure("the API cannot serve on \(address): \(error)")
+        }
     }
+}
+
+/// Runs `services` in one `ServiceGroup` that shuts down gracefully on SIGTERM and SIGINT, in the
+/// reverse of their order; the first failure shuts the rest down the same way and is rethrown.
+func runServiceGroup(_ services: [any Service], logger: Logger) async throws {
+    let group = ServiceGroup(
+        configuration: .init(
+            services: services.map {
+                .init(
+                    service: $0, successTerminationBehavior: .gracefullyShutdownGroup,
+                    failureTerminationBehavior: .gracefullyShutdownGroup)
+            },
+            gracefulShutdownSignals: [.sigterm, .sigint], logger: logger))
+    try await group.run()
+}
+
+/// Returns when SIGTERM or SIGINT arrives (for the client commands that hold until stopped; the
+/// long-running ones get them through their `ServiceGroup`).
+func waitForTerminationSignal() async {
+    for await _ in await UnixSignalsSequence(trapping: .sigterm, .sigint) { return }
 }

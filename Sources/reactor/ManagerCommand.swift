@@ -41,10 +41,7 @@ struct ManagerCommand: AsyncParsableCommand {
         let service = ManagerService(client: client, identity: identity, settings: manager.settings(logger: logger))
         print("manager \(identity.name) running as \(identity.id)")
         fflush(nil)
-        let running = Task { try await service.run() }
-        await Signals.waitForTermination()
-        running.cancel()
-        _ = await running.result
-        await client.close()
+        // SIGTERM/SIGINT: the manager hands its endpoints over and unregisters, then the session closes.
+        try await runServiceGroup([ZooKeeperSession(client: client, logger: logger), service], logger: logger)
     }
 }

@@ -13,7 +13,10 @@ struct Reactor: AsyncParsableCommand {
             (host:port[,host:port…][/chroot], default 127.0.0.1:2181).
             """,
         version: ReactorVersion.current,
-        subcommands: [UpCommand.self, ServerCommand.self, APICommand.self, ManagerCommand.self, ZKCommand.self]
+        subcommands: [
+            UpCommand.self, ServerCommand.self, APICommand.self, ManagerCommand.self, ZKCommand.self,
+            ZooKeeperCommand.self,
+        ]
             + ClientCommands.all
     )
 

@@ -40,12 +40,13 @@ struct ServerCommand: AsyncParsableCommand {
         options.manager = manager
         options.security = security
         options.zookeeperAuth = try zookeeper.credentials()
-        let node = try await LocalNode.start(options)
-        print("API listening on \(host):\(port); manager \(options.identity.name) running as \(options.identity.id)")
-        fflush(nil)
-        await Signals.waitForTermination()
-        print("stopping …")
-        fflush(nil)
-        await node.stop()
+        let identity = options.identity
+        let node = try await LocalNode.make(options) { address in
+            print("API listening on \(address); manager \(identity.name) running as \(identity.id)")
+            fflush(nil)
+        }
+        var logger = Logger(label: "reactor.server")
+        logger.logLevel = options.logLevel
+        try await runServiceGroup(node.services + [StoppingNotice()], logger: logger)
     }
 }

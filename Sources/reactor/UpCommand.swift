@@ -1,11 +1,12 @@
 import ArgumentParser
 import Foundation
+import LocalServices
 import Logging
 import ReactorCore
 import ReactorManager
 import ReactorStore
+import ServiceLifecycle
 import ZooKeeper
-import ZooKeeperTesting
 
 /// `reactor up`: a complete local Reactor for a first run.
 struct UpCommand: AsyncParsableCommand {
@@ -69,15 +70,17 @@ struct UpCommand: AsyncParsableCommand {
     }
 
     func run() async throws {
-        var zookeeperServer: ZooKeeperServer?
+        var services: [any Service] = []
         let hosts: String
+        var privateServer = false
         if let connectString {
             hosts = connectString
         } else {
             say("starting a private ZooKeeper …")
             let started = try await ZooKeeperServer.start(options: .init(), port: zookeeperPort)
-            zookeeperServer = started
+            privateServer = true
             hosts = started.connectString
+            services.append(PrivateZooKeeper(server: started))
             say("ZooKeeper serves on \(hosts) (data in \(started.dataDirectory))")
         }
         var options = LocalNode.Options(zookeeper: hosts, identity: ManagerOptions.identity(name: "local", keys: nil))
@@ -86,72 +89,68 @@ struct UpCommand: AsyncParsableCommand {
         options.interval = ManagerOptions.interval(interval)
         options.logLevel = Logger.Level(rawValue: logLevel) ?? .warning
         options.zookeeperAuth = try ZooKeeperOptions.credentials(zookeeperAuth)
+        let api = "http://127.0.0.1:\(port)"
+        let identity = options.identity
+        let demo = demo
         let node: LocalNode
         do {
-            node = try await LocalNode.start(options)
+            node = try await LocalNode.make(options) { _ in
+                say("API on \(api)   manager \(identity.name) (\(identity.id))")
+                say("try: curl \(api)/v1.1/endpoints   or   reactor zk ls /reactor --zookeeper \(hosts)")
+                if !demo { say("Press Ctrl-C to stop.") }
+            }
         } catch {
-            await zookeeperServer?.destroy()
+            for service in services { await (service as? PrivateZooKeeper)?.server.destroy() }
             throw error
         }
-        let api = "http://127.0.0.1:\(port)"
-        say("API on \(api)   manager \(options.identity.name) (\(options.identity.id))")
-        say("try: curl \(api)/v1.1/endpoints   or   reactor zk ls /reactor --zookeeper \(hosts)")
-
-        var demoRun: Task<Void, Never>?
-        var demoScript: String?
+        if privateServer {
+            // Shut down after the manager: the instances it leaves behind are ended, then ZooKeeper goes.
+            services.append(LocalInstancesCleanup(client: node.managerClient, host: identity.name))
+        }
+        services += node.services.dropLast()
         if demo {
-            do {
-                let script = try DemoEndpoint.writeInstanceScript()
-                demoScript = script
-                let endpoint = DemoEndpoint(client: node.managerClient, balancerPort: demoPort, instanceScript: script)
-                try await endpoint.create()
-                say("demo: endpoint 'demo' on the process cloud, balanced on tcp://127.0.0.1:\(demoPort)")
-                say(
-                    "demo: rules '\(DemoEndpoint.rules)', \(DemoEndpoint.minInstances)–\(DemoEndpoint.maxInstances) instances"
-                )
-                let phase = demoPhase
-                demoRun = Task { await endpoint.run(phase: .milliseconds(Int(phase * 1000))) }
-            } catch {
-                say("demo: could not set up the demo endpoint: \(error)")
-            }
+            services.append(
+                DemoService(
+                    client: node.managerClient, balancerPort: demoPort, phase: .milliseconds(Int(demoPhase * 1000)),
+                    keepsEndpoint: !privateServer))
         }
-        say("Press Ctrl-C to stop.")
-        await Signals.waitForTermination()
-        say("stopping …")
-        demoRun?.cancel()
-        await demoRun?.value
-        if zookeeperServer == nil && demo {
-            // A shared ZooKeeper keeps the demo endpoint: leave it stopped, with no instance.
-            await stopDemo(node.managerClient)
-        }
-        await node.stop()
-        if zookeeperServer != nil {
-            // The manager's pid files are kept per name and ensemble, hence its (closed) client.
-            let cloud = ProcessCloud(
-                client: node.managerClient, host: options.identity.name, apiURL: "",
-                logger: Logger(label: "reactor.up"),
-                liveHosts: { [] })
-            let ended = await cloud.endLocalInstances()
-            if ended > 0 { say("ended \(ended) instance process(es)") }
-        }
-        if let demoScript { try? FileManager.default.removeItem(atPath: demoScript) }
-        await zookeeperServer?.destroy()
+        services.append(contentsOf: node.services.suffix(1))
+        services.append(StoppingNotice())
+        var logger = Logger(label: "reactor.up")
+        logger.logLevel = options.logLevel
+        try await runServiceGroup(services, logger: logger)
         say("stopped")
     }
+}
 
-    /// Sets the demo endpoint STOPPED and waits (up to 20 s) until its instances are gone.
-    private func stopDemo(_ client: ZooKeeperClient) async {
-        let store = ReactorStore(client: client)
-        guard let id = try? await store.endpointID(named: DemoEndpoint.name) else { return }
-        try? await store.setEndpointState(.stopped, id: id, name: DemoEndpoint.name)
-        let deadline = ContinuousClock.now + .seconds(20)
-        while ContinuousClock.now < deadline, ((try? await store.instances(id: id).count) ?? 0) > 0 {
-            try? await Task.sleep(for: .milliseconds(250))
-        }
+/// Prints a line of `reactor up`'s progress at once.
+func say(_ line: String) {
+    print(line)
+    fflush(nil)
+}
+
+/// The private ZooKeeper of `reactor up`: deleted with its data once everything else has stopped.
+struct PrivateZooKeeper: Service {
+    let server: ZooKeeperServer
+
+    func run() async throws {
+        try? await gracefulShutdown()
+        await server.destroy()
     }
+}
 
-    private func say(_ line: String) {
-        print(line)
-        fflush(nil)
+/// Ends the instance processes the local manager leaves behind (with a private ZooKeeper nothing
+/// would ever adopt them), after the manager has stopped.
+struct LocalInstancesCleanup: Service {
+    /// The manager's (by then closed) client: the pid files are kept per name and ensemble.
+    let client: ZooKeeperClient
+    let host: String
+
+    func run() async throws {
+        try? await gracefulShutdown()
+        let cloud = ProcessCloud(
+            client: client, host: host, apiURL: "", logger: Logger(label: "reactor.up"), liveHosts: { [] })
+        let ended = await cloud.endLocalInstances()
+        if ended > 0 { say("ended \(ended) instance process(es)") }
     }
 }

@@ -72,7 +72,7 @@ struct ZKCommand: AsyncParsableCommand {
                 print(created)
                 if hold {
                     fflush(nil)
-                    await Signals.waitForTermination()
+                    await waitForTerminationSignal()
                 }
             }
         }

@@ -1,3 +1,5 @@
+import ProcessSupport
+
 #if canImport(Glibc)
 import Glibc
 #elseif canImport(Darwin)
@@ -62,21 +64,7 @@ final class TestClient: @unchecked Sendable {
         _ = withUnsafeMutablePointer(to: &address) {
             $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { getsockname(fd, $0, &length) }
         }
-        var text = [CChar](repeating: 0, count: Int(INET6_ADDRSTRLEN))
-        let port: UInt16
-        if Int32(address.ss_family) == AF_INET6 {
-            let v6 = withUnsafeBytes(of: address) { $0.load(as: sockaddr_in6.self) }
-            var ip = v6.sin6_addr
-            inet_ntop(AF_INET6, &ip, &text, socklen_t(text.count))
-            port = UInt16(bigEndian: v6.sin6_port)
-        } else {
-            let v4 = withUnsafeBytes(of: address) { $0.load(as: sockaddr_in.self) }
-            var ip = v4.sin_addr
-            inet_ntop(AF_INET, &ip, &text, socklen_t(text.count))
-            port = UInt16(bigEndian: v4.sin_port)
-        }
-        let ip = String(decoding: text.prefix { $0 != 0 }.map { UInt8(bitPattern: $0) }, as: UTF8.self)
-        return "\(ip):\(port)"
+        return SocketAddress.describe(address)
     }
 
     func send(_ text: String) throws {

@@ -33,7 +33,7 @@ struct ReactorProcess: Sendable {
     /// Waits (at most `timeout`) until the command listens on `port`.
     func waitListening(port: Int, timeout: Duration = .seconds(60)) async throws {
         try await eventually("`reactor \(arguments.joined(separator: " "))` listens on \(port)", timeout: timeout) {
-            guard process.isRunning else { throw TestServerError("it exited:\n\(log)") }
+            guard process.isRunning else { throw LocalServiceError("it exited:\n\(log)") }
             return LoopbackPorts.isListening(port: port)
         }
     }
@@ -68,6 +68,6 @@ func securityFile(_ name: String, _ text: String, mode: mode_t) throws -> String
     try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
     let path = directory + "/" + name
     try Data(text.utf8).write(to: URL(fileURLWithPath: path))
-    guard chmod(path, mode) == 0 else { throw TestServerError("chmod \(path) failed: errno \(errno)") }
+    guard chmod(path, mode) == 0 else { throw LocalServiceError("chmod \(path) failed: errno \(errno)") }
     return path
 }

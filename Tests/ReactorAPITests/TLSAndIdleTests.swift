@@ -22,7 +22,7 @@ struct TLSAndIdleTests {
                 "-days", "2", "-subj", "/CN=127.0.0.1", "-addext", "subjectAltName=IP:127.0.0.1,DNS:localhost",
             ], logPath: directory + "/openssl.log")
         try await eventually("openssl makes a certificate", timeout: .seconds(60)) { !openssl.isRunning }
-        guard openssl.terminationStatus == 0 else { throw TestServerError("openssl failed:\n\(openssl.logTail())") }
+        guard openssl.terminationStatus == 0 else { throw LocalServiceError("openssl failed:\n\(openssl.logTail())") }
         return (certificate, key)
     }
 

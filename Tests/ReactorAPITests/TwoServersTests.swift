@@ -74,12 +74,12 @@ import Glibc
         while ContinuousClock.now < deadline {
             if !server.isRunning {
                 Issue.record("reactor api exited early:\n\(server.logTail())")
-                throw TestServerError("reactor api exited early")
+                throw LocalServiceError("reactor api exited early")
             }
             if let reply = try? await send(.get, "/", port: port), reply.status == .ok { return }
             try await Task.sleep(for: .milliseconds(100))
         }
         Issue.record("reactor api did not answer on port \(port):\n\(server.logTail())")
-        throw TestServerError("reactor api did not start")
+        throw LocalServiceError("reactor api did not start")
     }
 }

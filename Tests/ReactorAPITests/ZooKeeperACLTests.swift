@@ -86,7 +86,7 @@ struct ZooKeeperACLTests {
         let good = try ReactorProcess.start(
             ["manager", "--zookeeper", namespace, "--name", "m-acl", "--zookeeper-auth", "reactor:zk-secret"])
         try await eventually("the manager with the credentials registers") {
-            guard good.process.isRunning else { throw TestServerError("it exited:\n\(good.log)") }
+            guard good.process.isRunning else { throw LocalServiceError("it exited:\n\(good.log)") }
             let check = try await ZooKeeperClient.connect(
                 .init(connectString: namespace, authentication: Self.credentials))
             defer { Task { await check.close() } }

@@ -97,7 +97,8 @@ final class CLIProcess: Sendable {
             if ContinuousClock.now > deadline {
                 Glibc.kill(pid, SIGKILL)
                 while terminationStatus == nil { try await Task.sleep(for: .milliseconds(10)) }
-                throw TestServerError("`reactor \(arguments.joined(separator: " "))` did not finish within \(timeout)")
+                throw LocalServiceError(
+                    "`reactor \(arguments.joined(separator: " "))` did not finish within \(timeout)")
             }
             try await Task.sleep(for: .milliseconds(10))
         }

@@ -24,7 +24,7 @@ struct LiveAPI: Sendable {
         let api = LiveAPI(url: "http://127.0.0.1:\(port)", store: ReactorStore(client: zk))
         do {
             try await eventually("reactor api listens on port \(port)", timeout: .seconds(60)) {
-                guard server.isRunning else { throw TestServerError("reactor api exited:\n\(server.logTail())") }
+                guard server.isRunning else { throw LocalServiceError("reactor api exited:\n\(server.logTail())") }
                 return LoopbackPorts.isListening(port: port)
             }
             try await body(api)

@@ -74,6 +74,10 @@ struct EndpointConfigTests {
         #expect(json.objectValue?["scaling"] == scaling, "expected defaults written out and canonical rules")
         #expect(json.objectValue?["endpoint"]?.objectValue?["static_instances"] == "10.0.0.2,10.0.0.1")
         #expect(json.objectValue?["loadbalancer:nginx"] == ["ssl": "false"])
+        let dryRun = try EndpointConfig(json: ["scaling": ["dry_run": true]])
+        #expect(dryRun.scaling.dryRun, "expected a JSON true to set dry_run")
+        #expect(dryRun.jsonValue.objectValue?["scaling"]?.objectValue?["dry_run"] == true, "expected dry_run stored")
+        #expect(try EndpointConfig(json: ["scaling": ["dry_run": "FALSE"]]).scaling.dryRun == false)
         let decoded = try EndpointConfig(json: try JSONValue(parsing: json.encoded()))
         #expect(decoded == config, "expected the stored JSON to decode to the same configuration")
     }
@@ -87,7 +91,7 @@ struct EndpointConfigTests {
             message: "unknown key in [endpoint]; known keys: " + EndpointConfig.keys.joined(separator: ", ")),
         .init(
             sections: ["scaling": ["max": "3"]], section: "scaling", key: "max",
-            message: "unknown key in [scaling]; known keys: min_instances, max_instances, rules, ramp_limit"),
+            message: "unknown key in [scaling]; known keys: min_instances, max_instances, rules, ramp_limit, dry_run"),
         .init(
             sections: ["scaling": ["min_instances": "two"]], section: "scaling", key: "min_instances",
             message: "must be a whole number, got 'two'"),
@@ -103,6 +107,9 @@ struct EndpointConfigTests {
         .init(
             sections: ["scaling": ["ramp_limit": "0"]], section: "scaling", key: "ramp_limit",
             message: "must be at least 1, got 0"),
+        .init(
+            sections: ["scaling": ["dry_run": "yes"]], section: "scaling", key: "dry_run",
+            message: "must be true or false, got 'yes'"),
         .init(
             sections: ["scaling": ["rules": "10 <= active <= 30, active <="]], section: "scaling", key: "rules",
             message: "rule 2 'active <=': expected a number after '<='"),

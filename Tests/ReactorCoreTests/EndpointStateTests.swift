@@ -26,19 +26,16 @@ struct EndpointStateTests {
         #expect(EndpointState(action: "restart") == nil, "expected unknown actions to be rejected")
     }
 
-    @Test("plans: RUNNING scales, STOPPED targets 0, PAUSED holds without deciding")
-    func plans() {
-        let decision = ScalingDecision.evaluate(
-            rules: ScalingRules(), metrics: [:], reportingInstances: 0, current: 0, minInstances: 2, maxInstances: 2)
-        #expect(EndpointState.running.plan { decision } == .scale(decision))
-        #expect(EndpointState.running.plan { decision }.target == 2, "expected RUNNING to follow the decision")
-        #expect(EndpointState.stopped.plan { decision }.target == 0, "expected STOPPED to target 0")
-        var decided = false
-        let held = EndpointState.paused.plan {
-            decided = true
-            return decision
+    @Test("decisions: RUNNING follows the rules, STOPPED targets 0, PAUSED keeps the count")
+    func decisionsByState() {
+        func decide(_ state: EndpointState) -> ScalingDecision {
+            ScalingDecision.evaluate(
+                rules: ScalingRules(), metrics: [:], reportingInstances: 0, current: 3, minInstances: 2,
+                maxInstances: 2, state: state)
         }
-        #expect(held == .hold && held.target == nil, "expected PAUSED to take no action")
-        #expect(!decided, "expected PAUSED not to evaluate rules")
+        #expect(decide(.running).target == 2, "expected RUNNING to follow min_instances without rules")
+        #expect(decide(.stopped).target == 0, "expected STOPPED to target 0")
+        #expect(decide(.paused).target == 3 && decide(.paused).actions(rampLimit: 5) == 0, "expected PAUSED to hold")
+        #expect(decide(.paused).explanation.hasPrefix("endpoint is PAUSED"), "expected PAUSED to say so")
     }
 }

@@ -11,13 +11,6 @@ struct InstanceRangeTests {
         #expect(InstanceRange.all.intersection(a) == a, "expected 0…∞ to be neutral")
     }
 
-    @Test("clamping collapses out-of-limit ranges onto the nearest limit")
-    func clamping() {
-        #expect(InstanceRange(lower: 0, upper: 0).clamped(minimum: 1, maximum: 5) == 1...1)
-        #expect(InstanceRange(lower: 9).clamped(minimum: 1, maximum: 5) == 5...5)
-        #expect(InstanceRange(lower: 2).clamped(minimum: 1, maximum: 5) == 2...5, "expected ∞ to become max")
-    }
-
     @Test("description spells unbounded ranges with ∞")
     func description() {
         #expect(InstanceRange(lower: 4, upper: 10).description == "4…10")

@@ -39,7 +39,8 @@ struct BalancerEndToEndTests {
         // A graceful stop: the manager stops the balancers it started (nginx outlives a kill -9,
         // to keep serving across a manager restart).
         manager.signal(SIGTERM)
-        #expect(await Self.exits(manager, within: .seconds(15)), "the manager stops on SIGTERM")
+        let exited = await Self.exits(manager, within: .seconds(15))
+        #expect(exited, "the manager stops on SIGTERM:\n\(manager.logTail(40))")
         #expect(Self.leftoverNginx(under: logs).isEmpty, "the manager's nginx stopped with it")
         await manager.kill()
         await api.kill()
@@ -125,7 +126,8 @@ struct BalancerEndToEndTests {
             try await http.strings("/v1.1/endpoints/dns/instances").isEmpty
         }
         manager.signal(SIGTERM)
-        #expect(await Self.exits(manager, within: .seconds(15)), "the manager stops on SIGTERM")
+        let exited = await Self.exits(manager, within: .seconds(15))
+        #expect(exited, "the manager stops on SIGTERM:\n\(manager.logTail(40))")
         let late = try? await DNSQuery.query("web.reactor.test", port: dnsPort, timeout: .milliseconds(500))
         #expect(late == nil, "its dnsmasq stopped with it")
         await manager.kill()

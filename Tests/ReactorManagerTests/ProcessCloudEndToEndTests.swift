@@ -65,12 +65,13 @@ struct ProcessCloudEndToEndTests {
         #expect(try await http.post("/v1.1/endpoints/web", config).status == 200)
         #expect(try await http.post("/v1.1/endpoints/web/state", ["action": "start"]).status == 200)
 
-        // No metric yet, so only [min, max] = [2, 5] bounds the count: 0 is outside, and the
-        // target is the range's midpoint, 3. They launch, register from their own addresses and serve.
-        try await eventually("three instances registered", timeout: .seconds(30)) {
+        // No metric yet: `active` counts as 0, and `5 <= active` allows no instance (0…0), fewer
+        // than min_instances: the range is [2, 2]. They launch, register from their own addresses
+        // and serve.
+        try await eventually("two instances registered", timeout: .seconds(30)) {
             let ips = try await http.strings("/v1.1/endpoints/web/ips")
             let instances = try await http.strings("/v1.1/endpoints/web/instances")
-            return ips.count == 3 && instances.count == 3
+            return ips.count == 2 && instances.count == 2
         }
         let firstIPs = try await http.strings("/v1.1/endpoints/web/ips")
         for ip in firstIPs {
@@ -83,7 +84,7 @@ struct ProcessCloudEndToEndTests {
         let owner = try #require(state?["manager"] as? String, "the state names the owning manager")
         #expect(try await http.strings("/v1.1/managers/active") == [owner])
 
-        // Load above the rule: 3 instances at 30 active each (90) want 9…18 → clamped to max 5.
+        // Load above the rule: 2 instances at 30 active each (60) want 6…12, more than max 5 → 5.
         for ip in firstIPs {
             #expect(try await http.post("/v1.1/endpoints/web/metrics/\(ip)", ["active": [1, 30]]).status == 200)
         }

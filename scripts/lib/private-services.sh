@@ -4,7 +4,7 @@
 #
 #   source scripts/lib/private-services.sh
 #   port=$(free_port)
-#   start_zookeeper "$work"          # sets zk_pid and zk_hosts (127.0.0.1:PORT)
+#   start_zookeeper "$work"          # needs $reactor; sets zk_pid and zk_hosts (127.0.0.1:PORT)
 #   wait_for_http "http://127.0.0.1:$port/" 30 || exit 1
 
 # A TCP port nobody listens on right now.
@@ -12,24 +12,13 @@ free_port() {
     python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'
 }
 
-# Starts ZooKeeper with its data and log under DIR; waits until it serves (up to 30 s).
+# Starts ZooKeeper with its data and log under DIR (`reactor zookeeper run`, which writes its
+# zoo.cfg; $reactor must name the reactor binary); waits until it serves (up to 30 s).
 # Sets zk_pid and zk_hosts; returns non-zero (after printing the log tail) if it did not start.
 start_zookeeper() {
     local dir=$1 port ready=""
     port=$(free_port)
-    mkdir -p "$dir/zk-data"
-    cat > "$dir/zoo.cfg" <<CFG
-tickTime=2000
-dataDir=$dir/zk-data
-clientPort=$port
-clientPortAddress=127.0.0.1
-admin.enableServer=false
-4lw.commands.whitelist=*
-maxClientCnxns=0
-forceSync=no
-CFG
-    java -Xmx512m -cp /usr/share/java/zookeeper.jar org.apache.zookeeper.server.quorum.QuorumPeerMain \
-        "$dir/zoo.cfg" > "$dir/zk.log" 2>&1 &
+    "$reactor" zookeeper run --dir "$dir/zk" --port "$port" --no-fsync > "$dir/zk.log" 2>&1 &
     zk_pid=$!
     zk_hosts="127.0.0.1:$port"
     for _ in $(seq 1 300); do

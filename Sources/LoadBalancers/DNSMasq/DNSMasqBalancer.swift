@@ -1,4 +1,5 @@
 import Logging
+import ProcessSupport
 
 #if canImport(Glibc)
 import Glibc
@@ -203,14 +204,14 @@ public actor DNSMasqBalancer: LoadBalancerDriver {
         kill(pid, SIGTERM)
         let deadline = ContinuousClock.now + stopTimeout
         while Self.isRunning(pid) && ContinuousClock.now < deadline {
-            try? await Task.sleep(for: .milliseconds(10))
+            await Pause.ignoringCancellation(.milliseconds(10))
         }
         guard Self.isRunning(pid) else { return }
         kill(pid, SIGKILL)
         // Gone only once the kernel has closed its sockets: until then it holds the port the new one binds.
         let killed = ContinuousClock.now + .seconds(2)
         while Self.isRunning(pid) && ContinuousClock.now < killed {
-            try? await Task.sleep(for: .milliseconds(10))
+            await Pause.ignoringCancellation(.milliseconds(10))
         }
     }
 
@@ -237,13 +238,9 @@ public actor DNSMasqBalancer: LoadBalancerDriver {
 
     /// Stops dnsmasq: SIGTERM, and SIGKILL after `stopTimeout`. Returns once it has exited.
     public func shutdown() async {
-        // The caller may be a cancelled task (a manager whose loop ended), where Task.sleep returns at once
-        // and the waits for dnsmasq to exit would spin; a task of its own does not inherit the cancellation.
-        await Task {
-            await configurations.settle()
-            guard let child else { return }
-            await stop(child)
-        }.value
+        await configurations.settle()
+        guard let child else { return }
+        await stop(child)
     }
 
     /// Whether `pid` has a SIGHUP handler installed (`SigCgt` in /proc/<pid>/status).

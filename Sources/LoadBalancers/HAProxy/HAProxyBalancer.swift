@@ -260,12 +260,6 @@ public actor HAProxyBalancer: LoadBalancerDriver, MasterDriver {
     /// Stops haproxy at once (SIGTERM to the master, which stops its workers and closes every connection);
     /// after 5 s the whole process group is killed. Returns once the master has exited.
     public func shutdown() async {
-        // The caller may be a cancelled task (a manager whose loop ended), where Task.sleep returns at once
-        // and the waits for haproxy to exit would spin; a task of its own does not inherit the cancellation.
-        await Task { await stop() }.value
-    }
-
-    private func stop() async {
         await configurations.settle()
         guard let master else { return }
         self.master = nil

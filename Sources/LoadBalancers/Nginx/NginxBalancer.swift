@@ -187,12 +187,6 @@ public actor NginxBalancer: LoadBalancerDriver, MasterDriver {
     /// Stops nginx: SIGQUIT lets workers finish their requests; after `quitTimeout` the master and its
     /// workers are killed. Returns once the master has exited.
     public func shutdown() async {
-        // The caller may be a cancelled task (a manager whose loop ended), where Task.sleep returns at once
-        // and the waits for nginx to exit would spin; a task of its own does not inherit the cancellation.
-        await Task { await stop() }.value
-    }
-
-    private func stop() async {
         await configurations.settle()
         guard let master else { return }
         self.master = nil

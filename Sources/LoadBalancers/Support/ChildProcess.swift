@@ -70,8 +70,8 @@ final class ChildProcess: Sendable {
         if isRunning { kill(pid, signal) }
     }
 
-    /// Waits up to `timeout` for the process to exit. It sleeps between looks, so a cancelled task (where
-    /// `Task.sleep` returns at once) would poll without pause until the deadline.
+    /// Waits up to `timeout` for the process to exit, sleeping between looks (also in a cancelled
+    /// task, see ``Pause``).
     ///
     /// - Returns: the exit status, or `nil` when it is still running.
     @discardableResult
@@ -81,7 +81,7 @@ final class ChildProcess: Sendable {
         while true {
             if let status = terminationStatus { return status }
             if ContinuousClock.now >= deadline { return nil }
-            try? await Task.sleep(for: pause)
+            await Pause.ignoringCancellation(pause)
             pause = min(pause * 2, .milliseconds(50))
         }
     }

@@ -1,26 +1,20 @@
-#if canImport(Glibc)
-import Glibc
-#elseif canImport(Darwin)
-import Darwin
-#endif
+import ReactorCore
 
-/// IP address literals as the system reads them (`inet_pton`): what the drivers accept where a
-/// configuration needs an address, never a name to resolve.
+/// IP address literals where a balancer configuration needs an address, never a name to
+/// resolve: the one check of ReactorCore's ``IPAddress`` (what the API accepts too).
 enum IPLiteral {
     /// A dotted-quad IPv4 address.
     static func isIPv4(_ text: some StringProtocol) -> Bool {
-        var address = in_addr()
-        return inet_pton(AF_INET, String(text), &address) == 1
+        IPAddress(String(text))?.isIPv4 == true
     }
 
     /// An IPv6 address (without brackets or zone).
     static func isIPv6(_ text: some StringProtocol) -> Bool {
-        var address = in6_addr()
-        return inet_pton(AF_INET6, String(text), &address) == 1
+        IPAddress(String(text))?.isIPv4 == false
     }
 
     /// An IPv4 or IPv6 address.
     static func isAddress(_ text: some StringProtocol) -> Bool {
-        isIPv4(text) || isIPv6(text)
+        IPAddress.isValid(String(text))
     }
 }

@@ -1,4 +1,5 @@
 import Logging
+import ProcessSupport
 
 #if canImport(Glibc)
 import Glibc
@@ -148,7 +149,7 @@ struct MasterProgram<Failure: ProgramDriverError>: Sendable {
         let deadline = ContinuousClock.now + timeout
         while master.isRunning {
             guard ContinuousClock.now < deadline else { return false }
-            try? await Task.sleep(for: .milliseconds(10))
+            await Pause.ignoringCancellation(.milliseconds(10))
         }
         return true
     }

@@ -51,7 +51,7 @@ final class ForwardingLoop: @unchecked Sendable {
         let backend: String
 
         /// `ip:port` of the client.
-        var client: String { BackendAddress.describe(clientAddress) }
+        var client: String { SocketAddress.describe(clientAddress) }
     }
 
     let index: Int
@@ -382,7 +382,7 @@ final class ForwardingLoop: @unchecked Sendable {
     }
 
     private func connect(
-        _ connection: Connection, to backend: Backend, at address: BackendAddress, counters: BackendCounters
+        _ connection: Connection, to backend: Backend, at address: SocketAddress, counters: BackendCounters
     ) {
         connection.counters = counters
         connection.backendAddress = backend.address
@@ -755,80 +755,6 @@ final class Connection {
 
     /// `ip:port` of the client, the form used in sessions.
     var clientDescription: String {
-        BackendAddress.describe(clientAddress)
-    }
-}
-
-/// A backend's socket address, made from its IP text.
-struct BackendAddress {
-    private var storage = sockaddr_storage()
-    let family: Int32
-    private let length: socklen_t
-
-    init?(ip: String, port: Int) {
-        guard (0...65535).contains(port) else { return nil }
-        var v4 = sockaddr_in()
-        var v6 = sockaddr_in6()
-        if inet_pton(AF_INET, ip, &v4.sin_addr) == 1 {
-            v4.sin_family = sa_family_t(AF_INET)
-            v4.sin_port = UInt16(port).bigEndian
-            (family, length) = (AF_INET, Self.store(v4, in: &storage))
-        } else if inet_pton(AF_INET6, ip, &v6.sin6_addr) == 1 {
-            v6.sin6_family = sa_family_t(AF_INET6)
-            v6.sin6_port = UInt16(port).bigEndian
-            (family, length) = (AF_INET6, Self.store(v6, in: &storage))
-        } else {
-            return nil
-        }
-    }
-
-    /// Copies a `sockaddr_in` or `sockaddr_in6` into `storage`; returns its length.
-    private static func store<Address>(_ address: Address, in storage: inout sockaddr_storage)
-        -> socklen_t
-    {
-        withUnsafeMutableBytes(of: &storage) { target in
-            withUnsafeBytes(of: address) { target.copyMemory(from: $0) }
-        }
-        return socklen_t(MemoryLayout<Address>.size)
-    }
-
-    /// Starts a (non-blocking) connect of `fd`; the result of `connect(2)`.
-    func connect(_ fd: Int32) -> Int32 {
-        var storage = storage
-        return withUnsafePointer(to: &storage) {
-            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { Glibc.connect(fd, $0, length) }
-        }
-    }
-
-    /// `ip:port` of an IPv4 or IPv6 socket address (`unknown` for anything else).
-    static func describe(_ address: sockaddr_storage) -> String {
-        let (ip, port): (String?, UInt16) =
-            switch Int32(address.ss_family) {
-            case AF_INET:
-                withUnsafeBytes(of: address) { raw in
-                    let v4 = raw.load(as: sockaddr_in.self)
-                    return (text(of: v4.sin_addr, family: AF_INET), UInt16(bigEndian: v4.sin_port))
-                }
-            case AF_INET6:
-                withUnsafeBytes(of: address) { raw in
-                    let v6 = raw.load(as: sockaddr_in6.self)
-                    return (text(of: v6.sin6_addr, family: AF_INET6), UInt16(bigEndian: v6.sin6_port))
-                }
-            default:
-                (nil, 0)
-            }
-        return ip.map { "\($0):\(port)" } ?? "unknown"
-    }
-
-    /// `inet_ntop` of an `in_addr` or `in6_addr`.
-    private static func text<Address>(of address: Address, family: Int32) -> String? {
-        var text = [CChar](repeating: 0, count: Int(INET6_ADDRSTRLEN))
-        let written = withUnsafeBytes(of: address) { inet_ntop(family, $0.baseAddress, &text, socklen_t(text.count)) }
-        return written == nil ? nil : string(text)
-    }
-
-    /// The text of a NUL-terminated C string buffer.
-    private static func string(_ text: [CChar]) -> String {
-        String(decoding: text.prefix(while: { $0 != 0 }).map { UInt8(bitPattern: $0) }, as: UTF8.self)
+        SocketAddress.describe(clientAddress)
     }
 }

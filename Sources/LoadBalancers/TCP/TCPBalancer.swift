@@ -1,5 +1,6 @@
 import CLinux
 import Logging
+import ProcessSupport
 
 #if canImport(Glibc)
 import Glibc
@@ -240,7 +241,7 @@ enum ListeningSocket {
         _ = withUnsafeMutablePointer(to: &bound) {
             $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { getsockname(fd, $0, &length) }
         }
-        let description = BackendAddress.describe(bound)
+        let description = SocketAddress.describe(bound)
         let boundPort = description.split(separator: ":").last.flatMap { Int($0) } ?? port
         return (fd, boundPort)
     }

@@ -1,3 +1,4 @@
+import ProcessSupport
 import Synchronization
 
 /// The routing table of a ``TCPBalancer``: services with their backend pickers, and the counters of
@@ -19,13 +20,13 @@ final class TCPRouter: Sendable {
         var counters: [String: BackendCounters] = [:]
         var weights: [String: Double] = [:]
         /// The socket address of every configured backend, made once per configuration.
-        var addresses: [String: BackendAddress] = [:]
+        var addresses: [String: SocketAddress] = [:]
     }
 
     /// Where a new connection (or one whose backend failed) goes.
     enum Decision {
         /// To `backend`; its `active` count already includes this connection.
-        case connect(Backend, BackendAddress, BackendCounters)
+        case connect(Backend, SocketAddress, BackendCounters)
         /// Nowhere yet: hold it for up to `timeout`, then redirect it (HTTP) or close it.
         case hold(timeout: Duration)
         /// The service is gone, or every backend failed for this connection.
@@ -41,11 +42,11 @@ final class TCPRouter: Sendable {
     @discardableResult
     func update(_ services: [BalancedService]) -> [String: [Backend]] {
         var unusable: [String: [Backend]] = [:]
-        var addresses: [String: BackendAddress] = [:]
+        var addresses: [String: SocketAddress] = [:]
         let services = services.map { service in
             var service = service
             service.backends = service.backends.filter { backend in
-                guard let address = BackendAddress(ip: backend.ip, port: backend.port) else {
+                guard let address = SocketAddress(ip: backend.ip, port: backend.port) else {
                     unusable[service.url, default: []].append(backend)
                     return false
                 }

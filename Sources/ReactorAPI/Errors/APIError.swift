@@ -7,6 +7,8 @@ public enum APIError: Error, Sendable, Hashable, CustomStringConvertible {
     case badRequest(String)
     /// 400: a configuration failed validation; the body is `{"section": {"key": "message"}}`.
     case invalidConfiguration(ConfigErrors)
+    /// 400: fields of a JSON body are wrong; the body is `{"message": ..., "errors": {field: message}}`.
+    case invalidFields(FieldErrors)
     /// 401: a key is required and was missing or wrong.
     case unauthorized
     /// 401 for a reason the operator must know (the stored admin key is damaged, say); the body is
@@ -28,6 +30,7 @@ public enum APIError: Error, Sendable, Hashable, CustomStringConvertible {
         case .badRequest(let message), .notFound(let message), .conflict(let message), .tooManyRequests(let message):
             message
         case .invalidConfiguration(let errors): "invalid configuration: \(errors)"
+        case .invalidFields(let errors): errors.summary
         case .unauthorized: "unauthorized"
         case .unauthorizedBecause(let reason): "unauthorized: \(reason)"
         case .methodNotAllowed(let method, let allowed):

@@ -31,6 +31,7 @@ enum ErrorResponse {
         switch error {
         case .badRequest(let message): JSONResponse.message(message, status: .badRequest)
         case .invalidConfiguration(let errors): JSONResponse.json(errors.jsonValue, status: .badRequest)
+        case .invalidFields(let errors): JSONResponse.json(errors.jsonValue, status: .badRequest)
         case .unauthorized: JSONResponse.unauthorized()
         case .unauthorizedBecause(let reason): JSONResponse.unauthorized(reason: reason)
         case .tooManyRequests(let message): JSONResponse.message(message, status: .tooManyRequests)

@@ -37,6 +37,11 @@ enum OpenAPIOperations {
             "put": operation("Create an endpoint (409 if it exists)", parameters: [path("name")], body: configBody),
             "delete": operation("Delete a name; the last name deletes the endpoint", parameters: [path("name")]),
         ],
+        "/scaling/evaluate": [
+            "post": operation(
+                "Compute a scaling decision without acting (DESIGN.md §4)", body: ref("ScalingEvaluation"),
+                ok: ref("ScalingDecision"), errors: [400, 401, 405, 413])
+        ],
         "/endpoints/{name}/alias": [
             "post": operation("Add an alias (409 if taken)", parameters: [path("name")], body: ref("Alias"))
         ],
@@ -65,6 +70,11 @@ enum OpenAPIOperations {
             "/state": [
                 "get": operation("State, active backends and owning manager", parameters: base, ok: ref("State")),
                 "post": operation("Start, stop or pause", parameters: base, body: ref("Action")),
+            ],
+            "/decision": [
+                "get": operation(
+                    "The owner's last scaling decision (null before the first)", parameters: base,
+                    ok: ref("DecisionRecord"))
             ],
             "/sessions": ["get": operation("Live sessions", parameters: base, ok: ref("Sessions"))],
             "/sessions/{session}": [

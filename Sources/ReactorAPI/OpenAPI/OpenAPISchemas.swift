@@ -7,7 +7,13 @@ enum OpenAPISchemas {
         "queryKey": ["type": "apiKey", "in": "query", "name": "auth_key"],
     ]
 
-    static let all: JSONValue = [
+    static var all: JSONValue {
+        var schemas = base.objectValue ?? [:]
+        schemas.merge(OpenAPIScalingSchemas.all) { first, _ in first }
+        return .object(schemas)
+    }
+
+    static let base: JSONValue = [
         "Message": [
             "type": "object", "required": ["message"],
             "properties": ["message": ["type": "string"]],

@@ -91,6 +91,10 @@ enum EndpointResourceRoutes {
                 "manager": manager.map(JSONValue.string) ?? .null,
             ]
         }
+        // The owner's last scaling decision; null before the first.
+        addReusable("/decision") { _, _, target in
+            try await store.endpointDecision(id: target.id) ?? .null
+        }
         add(.post, "/state") { request, _, target in
             let body = try await RequestBodyReader.object(of: request, describing: "the state body")
             guard let action = body["action"]?.stringValue else {

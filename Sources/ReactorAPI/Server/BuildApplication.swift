@@ -1,16 +1,23 @@
 import Hummingbird
 import HummingbirdCore
 import Logging
+import NIOCore
 import ReactorStore
 import ZooKeeper
 
 /// Builds the API application: connects to ZooKeeper, makes sure the base znodes exist and wires
 /// every route. `reactor api` and the tests build the very same application through this function.
 ///
-/// - Parameter configuration: where ZooKeeper is and where to listen.
+/// - Parameters:
+///   - configuration: where ZooKeeper is and where to listen.
+///   - onServerRunning: called once the server listens, with its local address (`host:port`);
+///     default nothing.
 /// - Returns: the application; run it with `runService()` (graceful shutdown on SIGTERM/SIGINT,
-///   closing the ZooKeeper session last) or test it with HummingbirdTesting.
-public func buildApplication(_ configuration: APIConfiguration) async throws -> some ApplicationProtocol {
+///   closing the ZooKeeper session last), as one service of a `ServiceGroup`, or test it with
+///   HummingbirdTesting.
+public func buildApplication(
+    _ configuration: APIConfiguration, onServerRunning: @escaping @Sendable (String) async -> Void = { _ in }
+) async throws -> some ApplicationProtocol {
     let client = try await ZooKeeperClient.connect(
         .init(
             connectString: configuration.zookeeper, sessionTimeout: configuration.sessionTimeout,
@@ -44,6 +51,10 @@ public func buildApplication(_ configuration: APIConfiguration) async throws -> 
         configuration: .init(
             address: .hostname(configuration.host, port: configuration.port), serverName: APIServer.name),
         services: [ZooKeeperService(client: client, logger: logger)],
+        onServerRunning: { channel in
+            let address = channel.localAddress.map { "\($0.ipAddress ?? configuration.host):\($0.port ?? 0)" }
+            await onServerRunning(address ?? "\(configuration.host):\(configuration.port)")
+        },
         logger: logger)
 }
 
@@ -73,6 +84,7 @@ func buildRouter(
     ManagerRoutes.register(routes)
     EndpointRoutes.register(routes)
     EndpointResourceRoutes.register(routes)
+    ScalingRoutes.register(routes)
     return router
 }
 

@@ -3,7 +3,7 @@ public struct ScalingConfig: Sendable, Hashable {
     /// Section name.
     public static let section = "scaling"
     /// Keys accepted in the section.
-    public static let keys = ["min_instances", "max_instances", "rules", "ramp_limit"]
+    public static let keys = ["min_instances", "max_instances", "rules", "ramp_limit", "dry_run"]
 
     /// `min_instances`: fewest instances to run; default 1, never negative.
     public var minInstances: Int = 1
@@ -13,6 +13,9 @@ public struct ScalingConfig: Sendable, Hashable {
     public var rules = ScalingRules()
     /// `ramp_limit`: most launches or decommissions per loop round; default 5, at least 1.
     public var rampLimit: Int = 5
+    /// `dry_run`: decide and record as usual but launch, recommission and decommission nothing,
+    /// logging what would have been done instead; default false.
+    public var dryRun = false
 
     /// A configuration with every default.
     public init() {}
@@ -32,6 +35,7 @@ public struct ScalingConfig: Sendable, Hashable {
                 section: Self.section, key: key)
         }
         rampLimit = reader.integer("ramp_limit", in: 1...Int.max, errors: &errors) ?? rampLimit
+        dryRun = reader.boolean("dry_run", errors: &errors) ?? dryRun
         if let text = reader.string("rules") {
             do {
                 rules = try ScalingRules.parse(text)
@@ -48,6 +52,7 @@ public struct ScalingConfig: Sendable, Hashable {
             "ramp_limit": .number(Double(rampLimit)),
         ]
         if !rules.isEmpty { values["rules"] = .string(rules.description) }
+        if dryRun { values["dry_run"] = .bool(true) }
         return .object(values)
     }
 }

@@ -39,6 +39,18 @@ struct SectionReader {
         return value
     }
 
+    /// `true` or `false` (any case; JSON booleans arrive as this text).
+    func boolean(_ key: String, errors: inout ConfigErrors) -> Bool? {
+        guard let text = string(key) else { return nil }
+        switch text.lowercased() {
+        case "true": return true
+        case "false": return false
+        default:
+            errors.add("must be true or false, got '\(text)'", section: section, key: key)
+            return nil
+        }
+    }
+
     /// A finite number at least `minimum` (or above it when `exclusive`).
     func number(_ key: String, minimum: Double, exclusive: Bool = false, errors: inout ConfigErrors) -> Double? {
         guard let text = string(key) else { return nil }

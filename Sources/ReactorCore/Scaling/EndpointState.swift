@@ -25,34 +25,4 @@ public enum EndpointState: String, Sendable, Hashable, CaseIterable, Codable {
         default: return nil
         }
     }
-
-    /// What a manager should do for an endpoint in this state.
-    ///
-    /// - Parameter decide: computes the rule-based decision; only called when ``running``.
-    public func plan(_ decide: () -> ScalingDecision) -> ScalingPlan {
-        switch self {
-        case .running: .scale(decide())
-        case .stopped: .stop
-        case .paused: .hold
-        }
-    }
-}
-
-/// What the manager loop does with an endpoint this round.
-public enum ScalingPlan: Sendable, Hashable {
-    /// Follow the decision (at most `ramp_limit` actions per round).
-    case scale(ScalingDecision)
-    /// Bring the endpoint to zero instances, without the ramp limit.
-    case stop
-    /// Take no action at all.
-    case hold
-
-    /// The instance count to move towards, or `nil` for ``hold``.
-    public var target: Int? {
-        switch self {
-        case .scale(let decision): decision.target
-        case .stop: 0
-        case .hold: nil
-        }
-    }
 }

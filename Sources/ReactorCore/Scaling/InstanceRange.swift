@@ -36,18 +36,6 @@ public struct InstanceRange: Sendable, Hashable, CustomStringConvertible {
         return InstanceRange(lower: newLower, upper: newUpper)
     }
 
-    /// Moves both ends into `[minimum, maximum]`; an unbounded upper end becomes `maximum`.
-    ///
-    /// A range entirely outside the limits collapses onto the nearest limit, e.g. `0…0` clamped
-    /// to `[1, 5]` is `1…1`. When `maximum < minimum`, `maximum` is raised to `minimum`.
-    public func clamped(minimum: Int, maximum: Int) -> ClosedRange<Int> {
-        let minimum = max(0, minimum)
-        let maximum = max(minimum, maximum)
-        let low = Swift.min(Swift.max(lower, minimum), maximum)
-        let high = Swift.min(Swift.max(upper ?? maximum, minimum), maximum)
-        return low...high
-    }
-
     /// `4…10`, or `4…∞` without an upper end.
     public var description: String {
         "\(lower)…\(upper.map(String.init) ?? "∞")"

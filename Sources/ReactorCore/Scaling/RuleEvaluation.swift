@@ -7,12 +7,16 @@
 ///
 /// Edge cases, chosen so that clamping to `[min_instances, max_instances]` gives the sensible answer:
 /// - zero load with an upper bound needs `k >= 0` whether or not the bound is strict;
-/// - zero load with a lower bound `L > 0` allows `k <= 0`: the endpoint shrinks to `min_instances`;
+/// - zero load with a lower bound `L > 0` allows `k <= 0` (strict or not): the endpoint shrinks to
+///   `min_instances`;
 /// - a lower bound of `0` never limits the count (every load satisfies it).
+///
+/// The two ends may cross (`10 < rate < 10.5` at a total of 20 gives `2…1`): the rule then
+/// disagrees with itself and the decision keeps the current count.
 ///
 /// "Whole" tolerates floating-point noise of one part in 10⁹, so `0.1 * 3 / 0.1` counts as exactly 3.
 enum RuleEvaluation {
-    static func range(for rule: ScalingRule, load: Double) -> InstanceRange {
+    static func range(for rule: ScalingRule, load: Double) -> RuleRange {
         var lower = 0
         if let bound = rule.upper, load > 0 {
             let quotient = load / bound.value
@@ -27,15 +31,13 @@ enum RuleEvaluation {
                 wholeValue(quotient).map { bound.isStrict ? $0 - 1 : $0 }
                 ?? Int(saturating: quotient.rounded(.up))
         }
-        // Bounds that cross (possible only through the `ceil` on the lower bound, e.g. `10 < x < 10.5`)
-        // keep the lower end: not overloading instances matters more than keeping each one busy.
-        // `InstanceRange.init` raises such an upper end to the lower one.
-        return InstanceRange(lower: lower, upper: upper)
+        // `RuleRange` raises a negative upper end (zero load, strict lower bound) to 0.
+        return RuleRange(lower: lower, upper: upper)
     }
 
-    static func range(forInstancesRule rule: ScalingRule) -> InstanceRange {
+    static func range(forInstancesRule rule: ScalingRule) -> RuleRange {
         let bounds = InstanceCountBounds(rule)
-        return InstanceRange(lower: bounds.lower, upper: bounds.upper)
+        return RuleRange(lower: bounds.lower, upper: bounds.upper)
     }
 
     /// The integer `value` is within rounding noise of, if any.

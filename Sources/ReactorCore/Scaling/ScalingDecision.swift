@@ -1,45 +1,66 @@
-/// The pure scaling computation of DESIGN.md §4: from rules, metrics and the current count to a
-/// target instance count, with a record of how each rule took part.
+/// The pure scaling computation of DESIGN.md §4: from the state, rules, metrics and the current
+/// count to a target instance count, with a record of how each rule took part. The API's
+/// `POST /v1.1/scaling/evaluate`, the managers and `reactor scaling replay` all decide through
+/// ``evaluate(rules:metrics:reportingInstances:reportingByMetric:current:minInstances:maxInstances:state:)``.
 ///
-/// Rules are intersected in order, starting from "any count". A rule whose metric is missing (or not a
-/// finite, non-negative number) is skipped; a rule whose range does not overlap the range built so far
-/// is ignored (earlier rules win). The result is clamped to `[min_instances, max_instances]`. When the
-/// current count lies inside the final range it is kept; otherwise the target is the midpoint of the
-/// range, `(lower + upper) / 2` rounded down.
+/// RUNNING: each rule asks for a range of counts (a metric no instance reported counts as 0); the
+/// ranges are intersected in order, and a rule whose range lies wholly past the range so far
+/// collapses it to the near edge. No rules → `[min_instances, min_instances]`. The range is then
+/// intersected with `[min_instances, max_instances]` (→ `max_instances` when the rules want more,
+/// `min_instances` when they want fewer). When a rule's own range is empty (the rules disagree) or
+/// the current count lies inside the range, the count is kept; otherwise the target is the
+/// midpoint of the range, rounded down. STOPPED → 0; PAUSED → nothing.
 public struct ScalingDecision: Sendable, Hashable {
-    /// The allowed counts after all rules and the min/max clamp.
+    /// The endpoint state the decision was made in.
+    public var state: EndpointState
+    /// One step per rule, in rule order; empty unless RUNNING.
+    public var steps: [ScalingStep]
+    /// The range the rules alone produced; `nil` without rules (or unless RUNNING).
+    public var ruleRange: InstanceRange?
+    /// What the min/max limits did to the rules' range.
+    public var clamp: ScalingClamp
+    /// The allowed counts after the rules and the limits.
     public var range: ClosedRange<Int>
-    /// The range the rules alone produced, before clamping.
-    public var ruleRange: InstanceRange
+    /// Whether some rule's range was empty, so the count is kept whatever the range says.
+    public var disagrees: Bool
+    /// `min_instances` as applied (at least 0).
+    public var minInstances: Int
+    /// `max_instances` as applied (at least `minInstances`).
+    public var maxInstances: Int
     /// The instance count before the decision.
     public var current: Int
     /// The instance count to move towards.
     public var target: Int
-    /// One outcome per rule, in rule order.
-    public var outcomes: [RuleOutcome]
     /// One line for the endpoint log naming what drove the change (or why nothing changed).
     public var explanation: String
 
     /// Whether the target differs from the current count.
     public var isChange: Bool { target != current }
-    /// Rules that narrowed the range.
-    public var appliedRules: [ScalingRule] { outcomes.filter { $0.status.isApplied }.map(\.rule) }
-    /// Rules that conflicted with earlier ones.
-    public var ignoredRules: [ScalingRule] { outcomes.filter { $0.status.isIgnored }.map(\.rule) }
-    /// Rules that could not be evaluated.
-    public var skippedRules: [ScalingRule] { outcomes.filter { $0.status.isSkipped }.map(\.rule) }
+
+    /// How many launches or decommissions this pass takes towards the target: at most
+    /// `rampLimit` (at least 1) while RUNNING, all of them when STOPPED, none when PAUSED.
+    public func actions(rampLimit: Int) -> Int {
+        let distance = abs(target - current)
+        switch state {
+        case .running: return min(distance, max(1, rampLimit))
+        case .stopped: return distance
+        case .paused: return 0
+        }
+    }
 
     /// Decides the target instance count.
     ///
     /// - Parameters:
-    ///   - rules: the endpoint's rules, strongest first.
-    ///   - metrics: per-instance averages `{metric: a}`.
+    ///   - rules: the endpoint's rules, in the order written.
+    ///   - metrics: per-instance averages `{metric: a}`; a metric missing here counts as 0, as does
+    ///     a value that is not a finite, non-negative number.
     ///   - reportingInstances: `n`, how many instances the averages come from; the load is `a*n`.
     ///   - reportingByMetric: per-metric overrides of `n` (e.g. ``WeightedMetrics/reporters``);
     ///     metrics not listed use `reportingInstances`. Defaults to none.
     ///   - current: the current instance count.
-    ///   - minInstances: `[scaling] min_instances`.
+    ///   - minInstances: `[scaling] min_instances`; negative values count as 0.
     ///   - maxInstances: `[scaling] max_instances`; raised to `minInstances` when smaller.
+    ///   - state: the endpoint's state; default RUNNING.
     public static func evaluate(
         rules: ScalingRules,
         metrics: [String: Double],
@@ -47,56 +68,86 @@ public struct ScalingDecision: Sendable, Hashable {
         reportingByMetric: [String: Int] = [:],
         current: Int,
         minInstances: Int,
-        maxInstances: Int
+        maxInstances: Int,
+        state: EndpointState = .running
     ) -> ScalingDecision {
-        var range = InstanceRange.all
-        var outcomes: [RuleOutcome] = []
-        for rule in rules.rules {
-            let outcome = evaluate(
-                rule, metrics: metrics, reporting: reportingByMetric[rule.metric] ?? reportingInstances,
-                within: range)
-            if case .applied(let wanted) = outcome.status, let narrowed = range.intersection(wanted) {
-                range = narrowed
-            }
-            outcomes.append(outcome)
-        }
-        let clamped = range.clamped(minimum: minInstances, maximum: maxInstances)
-        let target = clamped.contains(current) ? current : (clamped.lowerBound + clamped.upperBound) / 2
+        let minimum = max(0, minInstances)
+        let maximum = max(minimum, maxInstances)
+        let current = max(0, current)
         var decision = ScalingDecision(
-            range: clamped, ruleRange: range, current: current, target: target, outcomes: outcomes,
-            explanation: "")
-        decision.explanation = ScalingExplanation(decision, minInstances: minInstances).text
+            state: state, steps: [], ruleRange: nil, clamp: .none, range: current...current, disagrees: false,
+            minInstances: minimum, maxInstances: maximum, current: current, target: current, explanation: "")
+        switch state {
+        case .paused:
+            break
+        case .stopped:
+            decision.range = 0...0
+            decision.target = 0
+        case .running:
+            var range = InstanceRange.all
+            for rule in rules.rules {
+                let reporting = max(0, reportingByMetric[rule.metric] ?? reportingInstances)
+                let step = Self.step(rule, metrics: metrics, reporting: reporting, within: range)
+                range = step.after
+                decision.steps.append(step)
+            }
+            decision.disagrees = decision.steps.contains { $0.outcome == .disagrees }
+            decision.ruleRange = rules.isEmpty ? nil : range
+            let rulesWant = rules.isEmpty ? InstanceRange(lower: minimum, upper: minimum) : range
+            (decision.range, decision.clamp) = ScalingClamp.apply(rulesWant, minimum: minimum, maximum: maximum)
+            if !decision.disagrees && !decision.range.contains(current) {
+                decision.target = (decision.range.lowerBound + decision.range.upperBound) / 2
+            }
+        }
+        decision.explanation = ScalingExplanation(decision).text
         return decision
     }
 
-    private static func evaluate(
+    /// Evaluates one rule against the range built so far.
+    static func step(
         _ rule: ScalingRule, metrics: [String: Double], reporting: Int, within range: InstanceRange
-    ) -> RuleOutcome {
-        let wanted: InstanceRange
+    ) -> ScalingStep {
+        var average: Double?
         var load: Double?
+        var zeroReason: String?
+        let wanted: RuleRange
         if rule.isInstanceCountRule {
             wanted = RuleEvaluation.range(forInstancesRule: rule)
         } else {
-            guard let average = metrics[rule.metric] else {
-                return RuleOutcome(rule: rule, status: .skipped(reason: "no '\(rule.metric)' metric reported"))
+            var value = 0.0
+            if let reported = metrics[rule.metric] {
+                if reported.isFinite && reported >= 0 {
+                    value = reported
+                } else {
+                    zeroReason = "'\(rule.metric)' is \(reported), not a usable value"
+                }
+            } else {
+                zeroReason = "no instance reported '\(rule.metric)'"
             }
-            guard average.isFinite, average >= 0 else {
-                return RuleOutcome(
-                    rule: rule, status: .skipped(reason: "'\(rule.metric)' is \(average), not a usable load"))
-            }
-            let total = average * Double(max(0, reporting))
+            average = value
+            // A huge average times many reporters may overflow: the largest finite load wants as
+            // many instances as any (and keeps the decision's JSON free of infinities).
+            let total = min(value * Double(reporting), .greatestFiniteMagnitude)
             load = total
             wanted = RuleEvaluation.range(for: rule, load: total)
         }
-        guard range.intersection(wanted) != nil else {
-            return RuleOutcome(rule: rule, load: load, status: .ignored(wanted: wanted, conflictsWith: range))
+        var step = ScalingStep(
+            rule: rule, average: average, reporting: rule.isInstanceCountRule ? nil : reporting, load: load,
+            zeroMetric: zeroReason != nil, wanted: wanted, outcome: .applied, before: range, after: range,
+            zeroReason: zeroReason)
+        guard let asked = wanted.instanceRange else {
+            step.outcome = .disagrees
+            return step
         }
-        return RuleOutcome(rule: rule, load: load, status: .applied(wanted: wanted))
+        if let overlap = range.intersection(asked) {
+            step.after = overlap
+        } else if let upper = range.upper, asked.lower > upper {
+            step.outcome = .collapsed
+            step.after = InstanceRange(lower: upper, upper: upper)
+        } else {
+            step.outcome = .collapsed
+            step.after = InstanceRange(lower: range.lower, upper: range.lower)
+        }
+        return step
     }
-}
-
-extension RuleOutcome.Status {
-    var isApplied: Bool { if case .applied = self { true } else { false } }
-    var isIgnored: Bool { if case .ignored = self { true } else { false } }
-    var isSkipped: Bool { if case .skipped = self { true } else { false } }
 }

@@ -17,6 +17,8 @@ struct EndpointWork: Sendable {
     let clouds: [String: any CloudDriver]
     let previousMetrics: JSONValue?
     let previousActive: [String]?
+    /// The decision recorded last (``ReactorCore/DecisionRecord/comparable``), to write only changes.
+    let previousDecision: JSONValue?
     /// Seconds of loop time since the endpoint's previous pass.
     let elapsed: Double
     /// What every manager's balancers reported this pass.
@@ -32,6 +34,8 @@ struct EndpointWork: Sendable {
         var activeBackends: [String]?
         /// Instances that failed and were deleted this pass.
         var failures = 0
+        /// The decision now recorded (``ReactorCore/DecisionRecord/comparable``), if one was made.
+        var decision: JSONValue?
         /// Problems to report once (bad configuration, a cloud this host cannot run).
         var problems: [String] = []
     }
@@ -92,10 +96,26 @@ struct EndpointWork: Sendable {
             client: client, store: store, ownership: ownership, claim: claim, endpoint: endpoint, config: config,
             cloud: cloud, elapsed: elapsed, log: { severity, message in await log(severity, message, endpoint: id) })
         let pending = config.url.map { reports.pending[$0] ?? 0 } ?? 0
-        outcome.failures = try await scaler.run(
+        let scaled = try await scaler.run(
             state: try await store.endpointState(id: id), metrics: posted, pending: pending,
             errors: reports.errors(of: ownIPs), launchesHeld: launchesHeld)
+        outcome.failures = scaled.failures
+        outcome.decision = try await record(scaled)
         return outcome
+    }
+
+    /// Records the pass's decision when it differs from the last one recorded (a timestamp alone
+    /// is no change, so a steady endpoint costs no write), with the dry run's log lines.
+    private func record(_ scaled: EndpointScaler.Outcome) async throws -> JSONValue {
+        let comparable = scaled.record.comparable
+        guard comparable != previousDecision else { return comparable }
+        let ownership = self.ownership
+        let claim = self.claim
+        try await store.recordDecision(scaled.record, id: id) { operations in
+            try await ownership.fenced(claim, operations)
+        }
+        for line in scaled.dryRunLog { await log(.info, line, endpoint: id) }
+        return comparable
     }
 
     /// Publishes the computed metrics (ephemeral `live_metrics`) when they changed.

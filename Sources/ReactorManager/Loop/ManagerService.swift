@@ -2,18 +2,22 @@ import Foundation
 import Logging
 import ReactorCore
 import ReactorStore
+import ServiceLifecycle
 import ZooKeeper
 
 /// The manager agent (DESIGN.md §4): registers, takes its share of the endpoints on the ring,
 /// and runs the loop for the endpoints it owns.
 ///
-/// `run()` is the manager's life: it returns when its task is cancelled, after giving up its
-/// endpoints and unregistering so the others take over at once.
-public struct ManagerService: Sendable {
+/// A `Service`: `run()` is the manager's life. It returns on graceful shutdown (SIGTERM/SIGINT
+/// through its `ServiceGroup`) or when its task is cancelled, after giving up its endpoints and
+/// unregistering so the others take over at once.
+public struct ManagerService: Service, Sendable {
     public let client: ZooKeeperClient
     public let store: ReactorStore
     public let identity: ManagerIdentity
     public let settings: ManagerSettings
+    /// Rung on graceful shutdown; the loop's wait between passes ends on it.
+    let shutdownBell = Doorbell()
 
     public init(client: ZooKeeperClient, identity: ManagerIdentity, settings: ManagerSettings) {
         self.client = client
@@ -31,29 +35,35 @@ public struct ManagerService: Sendable {
                 "manager.name": "\(identity.name)", "manager.id": "\(identity.id)",
                 "manager.clouds": "\(identity.clouds)", "manager.loadbalancers": "\(identity.loadBalancers)",
             ])
-        while !Task.isCancelled {
-            let started = ContinuousClock.now
-            let before = client.operationCounts
-            do {
-                try await loop.pass()
-            } catch is CancellationError {
-                break
-            } catch {
-                settings.logger.warning("manager pass failed: \(error)")
+        // ServiceLifecycle's `gracefulShutdown()` is not among the loop's waits: a wait on it that
+        // is cancelled as it starts can miss the cancellation, and the wait would never end.
+        await withGracefulShutdownHandler {
+            while !Task.isCancelled && !Task.isShuttingDownGracefully {
+                let started = ContinuousClock.now
+                let before = client.operationCounts
+                do {
+                    try await loop.pass()
+                } catch is CancellationError {
+                    break
+                } catch {
+                    settings.logger.warning("manager pass failed: \(error)")
+                }
+                if let next = loop.registrationChange {
+                    // Ring keys or drivers changed: hand everything over and join again as a new
+                    // member (a registration never changes under its uuid).
+                    await loop.shutdown()
+                    loop = ManagerLoop(service: self, identity: next)
+                    continue
+                }
+                loop.lastPassDuration = ContinuousClock.now - started
+                let after = client.operationCounts
+                settings.logger.debug(
+                    "pass: \(Int(ManagerLoop.seconds(loop.lastPassDuration) * 1000)) ms, \(after.reads - before.reads) reads, \(after.writes - before.writes) writes, owns \(loop.claims.count) of \(loop.endpoints.entries.count) endpoints"
+                )
+                await loop.waitForNextPass()
             }
-            if let next = loop.registrationChange {
-                // Ring keys or drivers changed: hand everything over and join again as a new
-                // member (a registration never changes under its uuid).
-                await loop.shutdown()
-                loop = ManagerLoop(service: self, identity: next)
-                continue
-            }
-            loop.lastPassDuration = ContinuousClock.now - started
-            let after = client.operationCounts
-            settings.logger.debug(
-                "pass: \(Int(ManagerLoop.seconds(loop.lastPassDuration) * 1000)) ms, \(after.reads - before.reads) reads, \(after.writes - before.writes) writes, owns \(loop.claims.count) of \(loop.endpoints.entries.count) endpoints"
-            )
-            await loop.waitForNextPass()
+        } onGracefulShutdown: { [shutdownBell] in
+            shutdownBell.ring()
         }
         await loop.shutdown()
     }
@@ -81,6 +91,8 @@ struct ManagerLoop {
     var claims: [String: OwnershipClaim] = [:]
     var publishedMetrics: [String: JSONValue] = [:]
     var publishedActive: [String: [String]] = [:]
+    /// Per endpoint: the decision recorded last, so that only changes are written.
+    var recordedDecisions: [String: JSONValue] = [:]
     /// Per endpoint: instances failing in a row hold its launches back, longer each time.
     var launchBackoff: [String: LaunchBackoff] = [:]
     var session: Int64 = 0
@@ -165,6 +177,7 @@ struct ManagerLoop {
                     client: client, store: store, ownership: ownership, claim: claim, entry: endpoints.entries[id],
                     name: endpoints.names[id] ?? id, nameToID: endpoints.ids, clouds: clouds,
                     previousMetrics: publishedMetrics[id], previousActive: publishedActive[id],
+                    previousDecision: recordedDecisions[id],
                     elapsed: Self.seconds(elapsed), reports: reports,
                     log: managerLog, launchesHeld: (launchBackoff[id]?.until).map { $0 > now } ?? false))
         }
@@ -176,6 +189,7 @@ struct ManagerLoop {
                 if result.failures > 0 { await holdLaunches(id, after: result.failures) }
                 publishedMetrics[id] = result.published
                 publishedActive[id] = result.activeBackends
+                recordedDecisions[id] = result.decision
                 for problem in result.problems { await report(id, problem) }
             case .failure(let lost as OwnershipLost):
                 forget(id)
@@ -357,6 +371,7 @@ struct ManagerLoop {
         claims[id] = nil
         publishedMetrics[id] = nil
         publishedActive[id] = nil
+        recordedDecisions[id] = nil
         lastWorked[id] = nil
         launchBackoff[id] = nil
     }
@@ -413,7 +428,8 @@ struct ManagerLoop {
     /// unregisters, or the configuration changes. When only balanced backends changed, reconfigures the balancers
     /// at once and goes back to sleep.
     mutating func waitForNextPass() async {
-        let deadline = ContinuousClock.now + interval
+        let clock = service.settings.clock
+        let wakeAt = clock.elapsed() + interval
         let queued = try? await client.childrenWatching(ZNodeLayout.newIPs)
         let unqueued = try? await client.childrenWatching(ZNodeLayout.dropIPs)
         // Registrations that arrived during the pass (after its read of the queues) are not
@@ -421,15 +437,21 @@ struct ManagerLoop {
         let waiting = (queued?.0 ?? []) + (unqueued?.0 ?? [])
         if waiting.contains(where: { ownsRegistration(of: $0) }) { return }
         let backends = frontDoor.changes
+        let shutdown = service.shutdownBell
         enum Wake { case pass, backends }
         var waits: [@Sendable () async -> Wake] = [
             {
-                try? await Task.sleep(until: deadline)
+                try? await clock.sleep(wakeAt - clock.elapsed())
                 return .pass
             },
             {
                 await backends.wait()
                 return .backends
+            },
+            {
+                // The pass that follows sees the shutdown and ends the loop.
+                await shutdown.wait()
+                return .pass
             },
         ]
         // Any of these changes calls for a pass.

@@ -48,13 +48,19 @@ struct EndpointScaler {
     ///   - errors: failures the balancers reported this pass, by instance IP: each pass with some
     ///     is an error mark; `error_marks` marks in a row move the instance to errored (replaced).
     ///   - launchesHeld: no launch this pass (instances kept failing; recommissioning still happens).
-    /// - Returns: how many instances failed (cloud reports, error marks) and were deleted.
+    /// - Returns: how many instances failed (cloud reports, error marks) and were deleted, and the
+    ///   decision to record.
     @discardableResult
     func run(
         state: EndpointState, metrics: WeightedMetrics, pending: Int = 0, errors: [String: Double] = [:],
         launchesHeld: Bool = false
-    ) async throws -> Int {
-        guard state != .paused else { return 0 }
+    ) async throws -> Outcome {
+        guard state != .paused else {
+            let pass = await plan(
+                state: state, metrics: metrics, current: try await store.instances(id: id).count, pending: pending,
+                launchesHeld: launchesHeld, recommissionable: 0)
+            return Outcome(failures: 0, record: pass.record, dryRunLog: [])
+        }
         var failures = 0
         try await ensureDirectories()
         let known = Dictionary(uniqueKeysWithValues: try await cloud.instances(of: endpoint).map { ($0.id, $0) })
@@ -140,28 +146,12 @@ struct EndpointScaler {
 
         // The target.
         let current = active.count
-        var target: Int
-        if state == .stopped {
-            target = 0
-            if current > 0 { await log(.info, "endpoint is STOPPED: target 0 (was \(current))") }
-        } else {
-            let decision = ScalingDecision.evaluate(
-                rules: config.scaling.rules, metrics: metrics.averages, reportingInstances: max(current, 1),
-                reportingByMetric: metrics.reporters, current: current, minInstances: config.scaling.minInstances,
-                maxInstances: config.scaling.maxInstances)
-            target = decision.target
-            // While launches are held back, the same "target 0 → 1" would be logged every pass.
-            let heldLaunch = launchesHeld && target > current && decommissioned.isEmpty
-            if decision.isChange && !(pending > 0 && target == 0) && !heldLaunch {
-                await log(.info, decision.explanation)
-            }
-            if pending > 0 && target == 0 && config.scaling.maxInstances > 0 {
-                target = 1
-                if current == 0 {
-                    await log(.info, "target 0 → 1: \(pending) connection(s) waiting at the balancer (scale from zero)")
-                }
-            }
-        }
+        let pass = await plan(
+            state: state, metrics: metrics, current: current, pending: pending, launchesHeld: launchesHeld,
+            recommissionable: decommissioned.count)
+        let outcome = Outcome(failures: failures, record: pass.record, dryRunLog: pass.dryRunLog)
+        if config.scaling.dryRun { return outcome }
+        let target = pass.target
         let limit = state == .stopped ? Int.max : max(1, config.scaling.rampLimit)
 
         if target > current {
@@ -197,7 +187,7 @@ struct EndpointScaler {
                 await log(.info, "decommissioned instance \(cloudInstance?.name ?? instance) (target \(target))")
             }
         }
-        return failures
+        return outcome
     }
 
     /// Records the new instance (fenced), then starts it.

@@ -55,6 +55,9 @@ public enum ZNodeLayout {
         child.map { "\(endpointData)/\(id)/\($0)" } ?? "\(endpointData)/\(id)"
     }
 
+    /// `/reactor/endpoints/data/<uuid>/decision`: the owner's last scaling decision (JSON).
+    public static func endpointDecision(_ id: String) -> String { endpoint(id, EndpointNode.decision) }
+
     /// `/reactor/managers/configs/<name>`
     public static func managerConfig(_ name: String) -> String { "\(managerConfigs)/\(name)" }
     /// `/reactor/managers/keys/<uuid>`
@@ -82,4 +85,5 @@ public enum EndpointNode {
     public static let sessionsDrop = "sessions/drop"
     public static let log = "log"
     public static let metadata = "metadata"
+    public static let decision = "decision"
 }

@@ -3,7 +3,7 @@
 /// one, every read goes to ZooKeeper.
 ///
 /// Only reads on a request's hot path use it: name → uuid, confirmed IP → uuid, the admin key
-/// hash, an endpoint's configuration, state, manager and active backends. Writes never do, and
+/// hash, an endpoint's configuration, state, manager, active backends and last scaling decision. Writes never do, and
 /// read-modify-write steps inside the store always read ZooKeeper.
 public protocol NodeCache: Sendable {
     /// The data of the node at `path` (`nil` when it does not exist), as `decode` makes it.

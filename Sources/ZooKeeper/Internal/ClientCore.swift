@@ -1,5 +1,6 @@
 import CZooKeeper
 import Logging
+import ProcessSupport
 import Synchronization
 
 /// What the C library is given as the context of one handle: the client it belongs to and the
@@ -318,7 +319,7 @@ final class ClientCore: @unchecked Sendable {
                     zookeeper_get_connected_host(zh, $0, &length) != nil
                 }
             }
-            return found ? SocketAddress.describe(storage) : nil
+            return found ? SocketAddress(storage)?.description : nil
         }
     }
 }

@@ -58,7 +58,7 @@ struct LogReading: ParsableArguments {
         ClientOutput.flush()
         // Ctrl-C (or SIGTERM) ends a follow normally: what was printed is complete.
         Task {
-            await Signals.waitForTermination()
+            await waitForTerminationSignal()
             ClientOutput.flush()
             Glibc.exit(0)
         }

@@ -1,7 +1,7 @@
 import Foundation
 
 /// A real ZooKeeper server (Debian's `zookeeper` package) on a free loopback port with a
-/// private data directory, for tests and benchmarks.
+/// private data directory, for tests, benchmarks and `reactor up`.
 ///
 /// The server's admin HTTP server is off (it would take port 8080, the API's), four-letter
 /// words are enabled for health checks, and the tick is short so that session timeouts of a
@@ -16,17 +16,12 @@ public final class ZooKeeperServer: @unchecked Sendable {
         /// The largest session timeout the server grants, in milliseconds. Default 60,000.
         public var maxSessionTimeout: Int = 60_000
         /// JVM flags. The default favours start-up time and a small heap.
-        public var jvmFlags: [String] = ["-Xmx256m", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1", "-Xss512k"]
+        public var jvmFlags: [String] = ZooKeeperConfigFile.defaultJVMFlags
         /// How long to wait for the server to answer. Default 60 s.
         public var startTimeout: Duration = .seconds(60)
 
         public init() {}
     }
-
-    /// Where Debian installs the server.
-    public static let classPath = [
-        "/usr/share/java/zookeeper.jar", "/usr/share/java/slf4j-simple.jar",
-    ].joined(separator: ":")
 
     public let clientPort: Int
     public let dataDirectory: String
@@ -55,27 +50,11 @@ public final class ZooKeeperServer: @unchecked Sendable {
         self.dataDirectory = directory + "/data"
         self.options = options
         self.configPath = directory + "/zoo.cfg"
-        try FileManager.default.createDirectory(atPath: dataDirectory, withIntermediateDirectories: true)
-        var lines = [
-            "tickTime=\(options.tickTime)",
-            "initLimit=50",
-            "syncLimit=25",
-            "dataDir=\(dataDirectory)",
-            "clientPort=\(clientPort)",
-            "clientPortAddress=127.0.0.1",
-            "admin.enableServer=false",
-            "4lw.commands.whitelist=*",
-            "maxSessionTimeout=\(options.maxSessionTimeout)",
-            "maxClientCnxns=0",
-        ]
-        if let peers {
-            lines.append("standaloneEnabled=false")
-            for (index, peer) in peers.enumerated() {
-                lines.append("server.\(index + 1)=127.0.0.1:\(peer.peer):\(peer.election)")
-            }
-            try "\(myID)\n".write(toFile: dataDirectory + "/myid", atomically: true, encoding: .utf8)
-        }
-        try (lines.joined(separator: "\n") + "\n").write(toFile: configPath, atomically: true, encoding: .utf8)
+        var file = ZooKeeperConfigFile(dataDirectory: dataDirectory, clientPort: clientPort)
+        file.tickTime = options.tickTime
+        file.maxSessionTimeout = options.maxSessionTimeout
+        file.peers = peers ?? []
+        try file.write(to: configPath, myID: myID)
     }
 
     /// Starts (or restarts) the server process and waits until it answers `ruok`.
@@ -89,11 +68,7 @@ public final class ZooKeeperServer: @unchecked Sendable {
     func launch() throws {
         guard process == nil else { return }
         process = try ManagedProcess(
-            ["java"] + options.jvmFlags + [
-                "-Dzookeeper.admin.enableServer=false",
-                "-Dorg.slf4j.simpleLogger.defaultLogLevel=info",
-                "-cp", Self.classPath, "org.apache.zookeeper.server.quorum.QuorumPeerMain", configPath,
-            ],
+            ZooKeeperConfigFile.serverCommand(configPath: configPath, jvmFlags: options.jvmFlags),
             logPath: dataDirectory + "/../server.log")
     }
 
@@ -105,11 +80,11 @@ public final class ZooKeeperServer: @unchecked Sendable {
                 return
             }
             if let process, !process.isRunning {
-                throw TestServerError("ZooKeeper on port \(clientPort) exited:\n\(process.logTail())")
+                throw LocalServiceError("ZooKeeper on port \(clientPort) exited:\n\(process.logTail())")
             }
             try await Task.sleep(for: .milliseconds(100))
         }
-        throw TestServerError("ZooKeeper on port \(clientPort) did not start in time:\n\(process?.logTail() ?? "")")
+        throw LocalServiceError("ZooKeeper on port \(clientPort) did not start in time:\n\(process?.logTail() ?? "")")
     }
 
     /// Whether the server serves clients (standalone, or an ensemble member in a quorum).

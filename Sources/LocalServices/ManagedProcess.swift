@@ -39,7 +39,7 @@ public final class ManagedProcess: Sendable {
             exec "$@" </dev/null
             """
         var pipeFDs: [Int32] = [0, 0]
-        guard pipe(&pipeFDs) == 0 else { throw TestServerError("pipe failed: errno \(errno)") }
+        guard pipe(&pipeFDs) == 0 else { throw LocalServiceError("pipe failed: errno \(errno)") }
         // Only the guard may hold the read end, and only this process the write end.
         for fd in pipeFDs { _ = fcntl(fd, F_SETFD, FD_CLOEXEC) }
 
@@ -66,7 +66,7 @@ public final class ManagedProcess: Sendable {
         close(pipeFDs[0])
         guard case .success(let pid) = launched else {
             close(pipeFDs[1])
-            throw TestServerError("cannot start \(arguments[0]): \(launched)")
+            throw LocalServiceError("cannot start \(arguments[0]): \(launched)")
         }
         self.pid = pid
         self.exit = ExitStatus(pid: pid)

@@ -10,14 +10,14 @@ public enum LoopbackPorts {
     /// A port nothing listens on right now (the kernel's choice of an ephemeral port).
     public static func free() throws -> Int {
         let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
-        guard fd >= 0 else { throw TestServerError("socket() failed: errno \(errno)") }
+        guard fd >= 0 else { throw LocalServiceError("socket() failed: errno \(errno)") }
         defer { close(fd) }
-        guard let port = bindLoopback(fd, port: 0) else { throw TestServerError("bind() failed: errno \(errno)") }
+        guard let port = bindLoopback(fd, port: 0) else { throw LocalServiceError("bind() failed: errno \(errno)") }
         return port
     }
 
     /// Binds `fd` to 127.0.0.1:`port` and returns the port bound, or `nil` when it is taken.
-    static func bindLoopback(_ fd: Int32, port: Int) -> Int? {
+    package static func bindLoopback(_ fd: Int32, port: Int) -> Int? {
         guard withLoopbackAddress(port: port, { bind(fd, $0, $1) }) == 0 else { return nil }
         var address = sockaddr_in()
         var length = socklen_t(MemoryLayout<sockaddr_in>.size)
@@ -110,7 +110,7 @@ public enum LoopbackPorts {
 }
 
 /// A test server could not be started or did not behave.
-public struct TestServerError: Error, CustomStringConvertible {
+public struct LocalServiceError: Error, CustomStringConvertible {
     public let description: String
     public init(_ description: String) { self.description = description }
 }

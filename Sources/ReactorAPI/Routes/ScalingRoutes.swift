@@ -1,0 +1,20 @@
+import Hummingbird
+import ReactorCore
+
+/// `POST /scaling/evaluate`: a scaling decision computed without acting (DESIGN.md §4), through
+/// the same ``ReactorCore/ScalingDecision`` the managers use.
+enum ScalingRoutes {
+    static func register(_ routes: APIRoutes) {
+        let services = routes.services
+        routes.add(.post, "/scaling/evaluate") { request, _ in
+            try await services.access.requireAdmin(request)
+            let evaluation: ScalingEvaluation
+            do {
+                evaluation = try ScalingEvaluation(json: try await RequestBodyReader.json(of: request))
+            } catch let errors as FieldErrors {
+                throw APIError.invalidFields(errors)
+            }
+            return JSONResponse.json(evaluation.answer)
+        }
+    }
+}
