@@ -9,8 +9,11 @@ struct APISecurityOptions: ParsableArguments {
             "File holding the admin key, set as the key at start when none is set (env REACTOR_AUTH_KEY_FILE). "
                 + "It must not be readable by group or others.",
             valueName: "file"))
-    var authKeyFile: String? = ProcessInfo.processInfo.environment["REACTOR_AUTH_KEY_FILE"].flatMap {
-        $0.isEmpty ? nil : $0
+    var authKeyFile: String?
+
+    /// `--auth-key-file`, else `REACTOR_AUTH_KEY_FILE` when set and not empty.
+    var keyFile: String? {
+        authKeyFile ?? ProcessInfo.processInfo.environment["REACTOR_AUTH_KEY_FILE"].flatMap { $0.isEmpty ? nil : $0 }
     }
 
     @Flag(help: "Serve on a non-loopback address even though no admin key is set (warned about at every start).")
@@ -36,7 +39,7 @@ struct APISecurityOptions: ParsableArguments {
 
     /// Sets these options on `configuration`.
     func apply(to configuration: inout APIConfiguration) {
-        configuration.authKeyFile = authKeyFile
+        configuration.authKeyFile = keyFile
         configuration.allowOpen = allowOpen
         configuration.idleTimeout = .milliseconds(Int64(idleTimeout * 1000))
         if let tlsCert, let tlsKey { configuration.tls = TLSFiles(certificate: tlsCert, key: tlsKey) }
