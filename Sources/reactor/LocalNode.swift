@@ -1,6 +1,7 @@
 import Foundation
 import Hummingbird
 import Logging
+import NIOCore
 import ReactorAPI
 import ReactorCore
 import ReactorManager
@@ -100,6 +101,14 @@ struct APIServerService: Service {
     func run() async throws {
         do {
             try await app.run()
+        } catch let error as IOError where error.errnoCode == EADDRINUSE {
+            throw ValidationFailure(
+                "the API cannot serve on \(address): the port is already in use by another program; "
+                    + "choose another with --port (or stop what listens there)")
+        } catch let error as IOError {
+            throw ValidationFailure(
+                "the API cannot serve on \(address): \(String(cString: strerror(error.errnoCode))) (errno \(error.errnoCode))"
+            )
         } catch {
             throw ValidationFailure("the API cannot serve on \(address): \(error)")
         }

@@ -1,4 +1,5 @@
 import ArgumentParser
+import Foundation
 import NIOCore
 import NIOPosix
 
@@ -21,6 +22,12 @@ struct Reactor: AsyncParsableCommand {
     )
 
     static func main() async {
+        let arguments = Array(CommandLine.arguments.dropFirst())
+        if let hint = CommandSuggestion.hint(for: arguments, root: Reactor.self) {
+            FileHandle.standardError.write(
+                Data("Error: unknown command '\(hint.word)'; did you mean 'reactor \(hint.command)'?\n".utf8))
+            Foundation.exit(64)
+        }
         // `reactor api` answers each request in a Swift task: with the tasks run on NIO's event
         // loops, a request no longer hops between the loop and Swift's thread pool. Only there:
         // nothing in the API blocks a thread (ZooKeeper calls complete on the C library's thread).

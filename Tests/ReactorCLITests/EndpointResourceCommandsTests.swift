@@ -116,6 +116,14 @@ import Glibc
                 "\(result)")
             let drop = try await api.zk.get(ZNodeLayout.endpoint(id, "sessions/drop/127.0.0.1:38743"))
             #expect(drop.string == "10.0.0.9:80", "the drop request names the backend for the balancers")
+
+            result = try await api.run("sessions", "drop", "web", "bogus")
+            #expect(
+                result.status != 0 && result.stderr.contains("endpoint 'web' has no session 'bogus'"),
+                "an unknown session is an error: \(result)")
+            #expect(
+                try await api.zk.exists(ZNodeLayout.endpoint(id, "sessions/drop/bogus")) == nil,
+                "and nothing is asked of the balancers")
         }
     }
 
@@ -143,7 +151,9 @@ import Glibc
             // --follow prints what is there, then new entries as they come, until Ctrl-C.
             let follow = try api.start("log", "web", "--follow", "--interval", "0.2")
             try await eventually("the existing entries are printed") { follow.stdout.contains("i-1 is slow") }
-            #expect(!follow.stdout.contains("TIME"), "follow prints entries without a header:\n\(follow.stdout)")
+            #expect(
+                follow.stdout.hasPrefix("TIME                 SEVERITY  MESSAGE\n"),
+                "follow keeps the table's header:\n\(follow.stdout)")
             try await api.store.appendEndpointLog(
                 .init(timestamp: Date().timeIntervalSince1970, severity: .error, message: "i-2 failed"), id: id,
                 name: "web")
@@ -151,8 +161,18 @@ import Glibc
             follow.signal(SIGINT)
             let stopped = try await follow.finish()
             #expect(stopped.status == 0, "Ctrl-C ends --follow normally: \(stopped)")
-            #expect(stopped.lines.count == 3, "each entry once: \(stopped)")
-            #expect(stopped.lines.last?.hasSuffix("ERROR  i-2 failed") == true, "\(stopped)")
+            #expect(stopped.lines.count == 4, "the header, then each entry once: \(stopped)")
+            #expect(
+                stopped.lines.last?.hasSuffix("ERROR     i-2 failed") == true, "and the table's columns: \(stopped)")
+
+            // --since holds with --follow too, also while nothing newer has come yet.
+            let recent = try api.start("log", "web", "--follow", "--since", "0s", "--interval", "0.2")
+            try await Task.sleep(for: .seconds(1))
+            recent.signal(SIGINT)
+            let onlyRecent = try await recent.finish()
+            #expect(
+                !onlyRecent.stdout.contains("launched i-1") && !onlyRecent.stdout.contains("i-2 failed"),
+                "nothing from before the start is printed: \(onlyRecent)")
 
             let followJSON = try api.start("log", "web", "--follow", "--json", "--since", "1732887010")
             try await eventually("JSON lines are printed") { followJSON.stdout.contains("i-2 failed") }

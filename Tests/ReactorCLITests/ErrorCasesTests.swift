@@ -24,6 +24,20 @@ import ZooKeeperTesting
         #expect(result.status == 3 && result.error.hasPrefix("reactor: cannot reach the API at \(url)"), "\(result)")
     }
 
+    @Test func aMistypedCommandSuggestsTheCloseOne() async throws {
+        for (arguments, meant) in [
+            (["endpoint"], "reactor endpoints"), (["sesions", "list", "web"], "reactor sessions"),
+            (["endpoints", "crate", "web"], "reactor endpoints create"), (["zookeper", "run"], "reactor zookeeper"),
+        ] {
+            let result = try await CLIProcess(arguments).finish()
+            #expect(result.status == 64, "\(arguments): \(result)")
+            #expect(result.stderr.contains("did you mean '\(meant)'?"), "\(arguments): \(result)")
+        }
+        // Not every unknown word is a typo: a far one is left to the usual message.
+        let far = try await CLIProcess(["frobnicate"]).finish()
+        #expect(far.status != 0 && !far.stderr.contains("did you mean"), "\(far)")
+    }
+
     @Test func unknownEndpointIsA404WithTheName() async throws {
         try await LiveAPI.with("cli-unknown") { api in
             let commands: [[String]] = [

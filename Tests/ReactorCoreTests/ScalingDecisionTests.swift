@@ -30,6 +30,18 @@ struct ScalingDecisionTests {
         #expect(decision.explanation == expected, "expected explanation: \(expected)")
     }
 
+    @Test("numbers in explanations are rounded to two decimals")
+    func explanationRoundsNumbers() throws {
+        let decision = ScalingDecision.evaluate(
+            rules: try ScalingRules.parse("2 <= active <= 8"), metrics: ["active": 10.0 / 9], reportingInstances: 3,
+            current: 3, minInstances: 1, maxInstances: 5)
+        #expect(decision.explanation.contains("(active total 3.33)"), "rounded total: \(decision.explanation)")
+        #expect(
+            decision.steps.first?.why.hasPrefix("active total 3.33 (1.11 × 3 reporting)") == true,
+            "rounded why: \(decision.steps.first?.why ?? "")")
+        #expect(NumberText.measured(3.333333333333333) == "3.33" && NumberText.measured(40) == "40")
+    }
+
     @Test("the explanation names collapses, zero metrics, limits and disagreement")
     func explanationVariants() throws {
         let noRules = ScalingDecision.evaluate(

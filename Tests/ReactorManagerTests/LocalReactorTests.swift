@@ -101,7 +101,11 @@ struct LocalReactorTests {
             logPath: NSTemporaryDirectory() + "reactor-server-taken-\(UUID().uuidString.prefix(6)).log")
         let status = await server.waitForExit()
         #expect(status != 0, "a server that cannot listen does not run on")
-        #expect(server.logTail(5).contains("the API cannot serve on 127.0.0.1:\(port)"), "\(server.logTail(5))")
+        let tail = server.logTail(5)
+        #expect(tail.contains("the API cannot serve on 127.0.0.1:\(port)"), "\(tail)")
+        #expect(
+            tail.contains("already in use") && tail.contains("--port") && !tail.contains("errno: 98"),
+            "a busy port says so and how to choose another: \(tail)")
     }
 
     /// Whether something listens on `port` at an address starting with `prefix` (IPv4).

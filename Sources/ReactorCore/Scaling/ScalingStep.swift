@@ -38,7 +38,7 @@ public struct ScalingStep: Sendable, Hashable {
 
     /// e.g. `rule '10 <= active <= 30' wants 4…10 instances (active total 100)`.
     public var wants: String {
-        let note = load.map { " (\(rule.metric) total \(NumberText.plain($0)))" } ?? ""
+        let note = load.map { " (\(rule.metric) total \(NumberText.measured($0)))" } ?? ""
         return "rule '\(rule)' wants \(wanted) instances\(note)"
     }
 
@@ -49,8 +49,8 @@ public struct ScalingStep: Sendable, Hashable {
         if rule.isInstanceCountRule {
             text = "bounds the count to \(wanted)"
         } else {
-            let average = NumberText.plain(self.average ?? 0)
-            let total = NumberText.plain(load ?? 0)
+            let average = NumberText.measured(self.average ?? 0)
+            let total = NumberText.measured(load ?? 0)
             text = "\(rule.metric) total \(total) (\(average) × \(reporting ?? 0) reporting) wants \(wanted) instances"
             if let zeroReason { text = "\(zeroReason), counted as 0: " + text }
         }

@@ -8,4 +8,11 @@ public enum NumberText {
         }
         return "\(value)"
     }
+
+    /// A measured value for a message: at most two decimals (`3.33`, not `3.333333333333333`),
+    /// whole numbers as in ``plain(_:)``.
+    public static func measured(_ value: Double) -> String {
+        guard value.isFinite, abs(value) < 1e15 else { return plain(value) }
+        return plain((value * 100).rounded() / 100)
+    }
 }

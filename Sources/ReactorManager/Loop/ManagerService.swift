@@ -16,8 +16,6 @@ public struct ManagerService: Service, Sendable {
     public let store: ReactorStore
     public let identity: ManagerIdentity
     public let settings: ManagerSettings
-    /// Rung on graceful shutdown; the loop's wait between passes ends on it.
-    let shutdownBell = Doorbell()
 
     public init(client: ZooKeeperClient, identity: ManagerIdentity, settings: ManagerSettings) {
         self.client = client
@@ -28,44 +26,71 @@ public struct ManagerService: Service, Sendable {
 
     public func run() async throws {
         try await store.prepareLayout()
-        var loop = ManagerLoop(service: self, identity: identity)
         settings.logger.info(
             "manager starting",
             metadata: [
                 "manager.name": "\(identity.name)", "manager.id": "\(identity.id)",
                 "manager.clouds": "\(identity.clouds)", "manager.loadbalancers": "\(identity.loadBalancers)",
             ])
-        // ServiceLifecycle's `gracefulShutdown()` is not among the loop's waits: a wait on it that
-        // is cancelled as it starts can miss the cancellation, and the wait would never end.
-        await withGracefulShutdownHandler {
-            while !Task.isCancelled && !Task.isShuttingDownGracefully {
-                let started = ContinuousClock.now
-                let before = client.operationCounts
-                do {
-                    try await loop.pass()
-                } catch is CancellationError {
-                    break
-                } catch {
-                    settings.logger.warning("manager pass failed: \(error)")
-                }
-                if let next = loop.registrationChange {
-                    // Ring keys or drivers changed: hand everything over and join again as a new
-                    // member (a registration never changes under its uuid).
-                    await loop.shutdown()
-                    loop = ManagerLoop(service: self, identity: next)
-                    continue
-                }
-                loop.lastPassDuration = ContinuousClock.now - started
-                let after = client.operationCounts
-                settings.logger.debug(
-                    "pass: \(Int(ManagerLoop.seconds(loop.lastPassDuration) * 1000)) ms, \(after.reads - before.reads) reads, \(after.writes - before.writes) writes, owns \(loop.claims.count) of \(loop.endpoints.entries.count) endpoints"
-                )
-                await loop.waitForNextPass()
+        // The passes run in a task of their own, cancelled on graceful shutdown (or when run() is
+        // cancelled): a pass in progress stops at its next wait, so that a stop is quick (an
+        // instance being ended is not waited for). Handing over and unregistering then run here,
+        // where nothing was cancelled by the shutdown, so their waits take the time they need.
+        // (Not ServiceLifecycle's `gracefulShutdown()` among the loop's waits: a wait on it that
+        // is cancelled as it starts can miss the cancellation and never end.)
+        let passes = Task { await runPasses() }
+        let handOver = await withTaskCancellationHandler {
+            await withGracefulShutdownHandler {
+                await passes.value
+            } onGracefulShutdown: {
+                passes.cancel()
             }
-        } onGracefulShutdown: { [shutdownBell] in
-            shutdownBell.ring()
+        } onCancel: {
+            passes.cancel()
         }
-        await loop.shutdown()
+        await handOver.loop.shutdown()
+    }
+
+    /// The loop's life until its task is cancelled; returns the loop for the hand-over.
+    private func runPasses() async -> LoopHandOver {
+        var loop = ManagerLoop(service: self, identity: identity)
+        while !Task.isCancelled {
+            let started = ContinuousClock.now
+            let before = client.operationCounts
+            do {
+                try await loop.pass()
+            } catch is CancellationError {
+                break
+            } catch {
+                if Task.isCancelled { break }
+                settings.logger.warning("manager pass failed: \(error)")
+            }
+            if let next = loop.registrationChange {
+                // Ring keys or drivers changed: hand everything over and join again as a new
+                // member (a registration never changes under its uuid).
+                await loop.shutdown()
+                loop = ManagerLoop(service: self, identity: next)
+                continue
+            }
+            loop.lastPassDuration = ContinuousClock.now - started
+            let after = client.operationCounts
+            settings.logger.debug(
+                "pass: \(Int(ManagerLoop.seconds(loop.lastPassDuration) * 1000)) ms, \(after.reads - before.reads) reads, \(after.writes - before.writes) writes, owns \(loop.claims.count) of \(loop.endpoints.entries.count) endpoints"
+            )
+            await loop.waitForNextPass()
+        }
+        return LoopHandOver(loop)
+    }
+}
+
+/// The loop's state handed from the task that ran the passes to `run()`, which ends it.
+final class LoopHandOver: @unchecked Sendable {
+    // @unchecked: written once by the passes' task as it ends, read by run() only after that
+    // task's value was awaited; never touched by both at once.
+    var loop: ManagerLoop
+
+    init(_ loop: ManagerLoop) {
+        self.loop = loop
     }
 }
 
@@ -268,8 +293,10 @@ struct ManagerLoop {
     /// Registers (again) when this session has no registration: at start and after expiry.
     mutating func ensureRegistered() async throws {
         let current = try client.sessionID()
+        var reason = session == 0 ? "joining the ring" : "its registration node was removed"
         if current != session {
             if session != 0 {
+                reason = "the ZooKeeper session expired"
                 let lost = claims.count
                 for id in claims.keys { forget(id) }
                 frontDoor.forgetPublished()
@@ -288,7 +315,7 @@ struct ManagerLoop {
             try await client.delete(path)
             try await client.create(path, data: Array(identity.registration.encoded()), mode: .ephemeral)
         }
-        await log(.info, "registered as \(identity.id) with \(identity.keys.count) ring keys")
+        await log(.info, "registered as \(identity.id) with \(identity.keys.count) ring keys (\(reason))")
     }
 
     /// Reads `/reactor/managers/configs/<name>` when it changed (a watch tells), and applies it:
@@ -352,18 +379,24 @@ struct ManagerLoop {
     mutating func take(_ id: String) async throws {
         guard let claim = try await ownership.claim(id) else {
             let holder = try await ownership.holder(of: id) ?? "nobody"
-            logger.debug("endpoint \(id) is still held by \(holder); waiting for it to be released")
+            logger.debug("endpoint \(label(id)) is still held by \(holder); waiting for it to be released")
             return
         }
         claims[id] = claim
-        await log(.info, "took ownership of endpoint \(id) (epoch \(claim.epoch))", endpoint: id)
+        await log(.info, "took ownership of endpoint \(label(id)) (epoch \(claim.epoch))", endpoint: id)
     }
 
     mutating func give(_ claim: OwnershipClaim, to owner: String?) async throws {
         try await ownership.release(claim, alsoDeleting: [EndpointNode.liveMetrics, EndpointNode.liveActive])
         forget(claim.endpointID)
         await log(
-            .info, "released endpoint \(claim.endpointID) to \(owner ?? "no manager")", endpoint: claim.endpointID)
+            .info, "released endpoint \(label(claim.endpointID)) to \(owner ?? "no manager")",
+            endpoint: claim.endpointID)
+    }
+
+    /// An endpoint as the logs name it: `web (uuid)`, or the uuid alone when its name is not known.
+    func label(_ id: String) -> String {
+        endpoints.names[id].map { "\($0) (\(id))" } ?? id
     }
 
     /// Drops what this loop keeps for an endpoint it no longer owns.
@@ -437,7 +470,6 @@ struct ManagerLoop {
         let waiting = (queued?.0 ?? []) + (unqueued?.0 ?? [])
         if waiting.contains(where: { ownsRegistration(of: $0) }) { return }
         let backends = frontDoor.changes
-        let shutdown = service.shutdownBell
         enum Wake { case pass, backends }
         var waits: [@Sendable () async -> Wake] = [
             {
@@ -447,11 +479,6 @@ struct ManagerLoop {
             {
                 await backends.wait()
                 return .backends
-            },
-            {
-                // The pass that follows sees the shutdown and ends the loop.
-                await shutdown.wait()
-                return .pass
             },
         ]
         // Any of these changes calls for a pass.

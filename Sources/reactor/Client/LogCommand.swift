@@ -54,6 +54,8 @@ struct LogReading: ParsableArguments {
             return
         }
         var seen = SeenEntries()
+        // The table's header and columns, one row per entry as it arrives.
+        if !out.json { Swift.print(Self.line(["TIME", "SEVERITY", "MESSAGE"])) }
         for entry in seen.fresh(Self.entries(first)) { Self.printLine(entry, json: out.json) }
         ClientOutput.flush()
         // Ctrl-C (or SIGTERM) ends a follow normally: what was printed is complete.
@@ -66,9 +68,11 @@ struct LogReading: ParsableArguments {
             try await Task.sleep(for: .milliseconds(Int(interval * 1000)))
             // `since` is exclusive and entries can share a timestamp: ask from a second earlier
             // and drop what was already printed.
-            let query = seen.latest.map { ["since": Self.query($0 - 1)] } ?? [:]
-            let page = try await api.get(path, query: query)
-            for entry in seen.fresh(Self.entries(page)) { Self.printLine(entry, json: out.json) }
+            // Never before --since, also while nothing has been printed yet.
+            let from = seen.latest.map { max($0 - 1, start ?? -Double.infinity) } ?? start
+            let page = try await api.get(path, query: from.map { ["since": Self.query($0)] } ?? [:])
+            let entries = Self.entries(page).filter { entry in start.map { entry.timestamp > $0 } ?? true }
+            for entry in seen.fresh(entries) { Self.printLine(entry, json: out.json) }
             ClientOutput.flush()
         }
     }
@@ -88,7 +92,16 @@ struct LogReading: ParsableArguments {
     }
 
     static func printLine(_ entry: Entry, json: Bool) {
-        Swift.print(json ? entry.raw.jsonText : row(entry).joined(separator: "  "))
+        Swift.print(json ? entry.raw.jsonText : line(row(entry)))
+    }
+
+    /// A row of `--follow`'s table: the time and severity columns at their widest, as the table
+    /// without `--follow` aligns them.
+    static func line(_ fields: [String]) -> String {
+        let widths = [19, 8]
+        return zip(fields.dropLast(), widths).map { field, width in
+            field.padding(toLength: max(width, field.count), withPad: " ", startingAt: 0)
+        }.joined(separator: "  ") + "  " + (fields.last ?? "")
     }
 
     /// `since` as seconds since 1970: a plain number, or now minus an age (`90s`, `10m`, `2h`, `1d`).

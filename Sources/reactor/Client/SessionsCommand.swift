@@ -36,6 +36,13 @@ struct SessionsCommand: AsyncParsableCommand {
 
         func run() async throws {
             try await options.run { api, out in
+                // The API accepts a drop of any client (a front door may hold a session this read
+                // has not seen yet); a client no balancer lists is most likely a typo.
+                let sessions = try await api.get(APIClient.path("endpoints", name, "sessions"))
+                guard sessions.objectValue?[client] != nil else {
+                    throw ClientError.local(
+                        "endpoint '\(name)' has no session '\(client)'; `reactor sessions list \(name)` shows them")
+                }
                 try await api.send("DELETE", APIClient.path("endpoints", name, "sessions", client))
                 out.done("asked to drop session '\(client)' of endpoint '\(name)'")
             }
