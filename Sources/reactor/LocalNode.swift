@@ -67,7 +67,8 @@ struct LocalNode {
         }
         let local = options.host == "0.0.0.0" || options.host == "::" ? "127.0.0.1" : options.host
         var settings = (options.manager ?? ManagerOptions.defaults).settings(
-            logger: managerLogger, localAPI: "\(options.security?.tlsCert == nil ? "http" : "https")://\(local):\(options.port)")
+            logger: managerLogger,
+            localAPI: "\(options.security?.tlsCert == nil ? "http" : "https")://\(local):\(options.port)")
         if settings.interval == nil { settings.interval = options.interval }
         let manager = ManagerService(client: client, identity: options.identity, settings: settings)
         return LocalNode(

@@ -10,7 +10,10 @@ func jsonQuoted(_ text: String) -> String { String(decoding: JSONValue.string(te
 @Suite struct InjectionTests {
     @Test(arguments: [
         // (config, section, key)
-        (#"{"endpoint": {"redirect": \#(jsonQuoted("https://a.example/\r\nSet-Cookie: x=1"))}}"#, "endpoint", "redirect"),
+        (
+            #"{"endpoint": {"redirect": \#(jsonQuoted("https://a.example/\r\nSet-Cookie: x=1"))}}"#, "endpoint",
+            "redirect"
+        ),
         (#"{"endpoint": {"redirect": \#(jsonQuoted("https://a.example/\nx"))}}"#, "endpoint", "redirect"),
         (#"{"endpoint": {"redirect": "https://a.example/\"; include /etc/passwd; \""}}"#, "endpoint", "redirect"),
         (#"{"endpoint": {"redirect": "https://a.example/$host"}}"#, "endpoint", "redirect"),
@@ -44,7 +47,8 @@ func jsonQuoted(_ text: String) -> String { String(decoding: JSONValue.string(te
 
     @Test func percentIsFineWhereItMeansNothing() async throws {
         try await withAPI { api in
-            let nginx = #"{"endpoint": {"url": "http://a.example/", "loadbalancer": "nginx", "port": "80", "redirect": "https://b.example/a%20b"}}"#
+            let nginx =
+                #"{"endpoint": {"url": "http://a.example/", "loadbalancer": "nginx", "port": "80", "redirect": "https://b.example/a%20b"}}"#
             let reply = try await api.request(.post, "/v1.1/endpoints/fine", body: nginx)
             #expect(reply.status == .ok, "nginx takes a percent-encoded redirect: \(reply.text)")
         }
@@ -55,7 +59,8 @@ func jsonQuoted(_ text: String) -> String { String(decoding: JSONValue.string(te
             let body = #"{"manager": {"loadbalancers": \#(jsonQuoted("tcp\nnginx"))}}"#
             let reply = try await api.request(.post, "/v1.1/managers/configs/m1", body: body)
             #expect(reply.status == .badRequest, "refused: \(reply.text)")
-            #expect(reply.json?.objectValue?["manager"]?.objectValue?["loadbalancers"] != nil, "by field: \(reply.text)")
+            #expect(
+                reply.json?.objectValue?["manager"]?.objectValue?["loadbalancers"] != nil, "by field: \(reply.text)")
         }
     }
 

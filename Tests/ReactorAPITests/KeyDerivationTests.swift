@@ -70,7 +70,9 @@ import ZooKeeperTesting
             cache.remember(true, for: KeyVerificationCache.entry(stored: "s", key: "\(index)"))
         }
         #expect(cache.count <= KeyVerificationCache.capacity)
-        #expect(cache.result(for: KeyVerificationCache.entry(stored: "s", key: "\(KeyVerificationCache.capacity * 3 - 1)")) == true)
+        #expect(
+            cache.result(for: KeyVerificationCache.entry(stored: "s", key: "\(KeyVerificationCache.capacity * 3 - 1)"))
+                == true)
     }
 
     @Test func olderAndDamagedFormsAreReadAsTheyShould() throws {
@@ -96,8 +98,14 @@ import ZooKeeperTesting
                 try await api.request(.get, "/v1.1/endpoints/kdf/state", headers: .authKey("endpoint-kez")).status
                     == .unauthorized)
             for (body, key) in [
-                (#"{"endpoint": {"auth_hash": "\#(String(repeating: "a", count: 64))", "auth_algo": "pbkdf2-sha256"}}"#, "auth_hash"),
-                (#"{"endpoint": {"auth_hash": "\#(derivation)", "auth_salt": "x", "auth_algo": "pbkdf2-sha256"}}"#, "auth_salt"),
+                (
+                    #"{"endpoint": {"auth_hash": "\#(String(repeating: "a", count: 64))", "auth_algo": "pbkdf2-sha256"}}"#,
+                    "auth_hash"
+                ),
+                (
+                    #"{"endpoint": {"auth_hash": "\#(derivation)", "auth_salt": "x", "auth_algo": "pbkdf2-sha256"}}"#,
+                    "auth_salt"
+                ),
             ] {
                 let reply = try await api.request(.post, "/v1.1/endpoints/bad", body: body, headers: .authKey("admin"))
                 #expect(reply.status == .badRequest, "refused: \(reply.text)")

@@ -11,7 +11,9 @@ struct OpenAccessTests {
     {
         let namespace = try await SharedZooKeeper.instance.namespace("open-refused-\(command)")
         let port = try LoopbackPorts.free()
-        let run = try ReactorProcess.start([command, "--zookeeper", namespace, "--host", "0.0.0.0", "--port", "\(port)"])
+        let run = try ReactorProcess.start([
+            command, "--zookeeper", namespace, "--host", "0.0.0.0", "--port", "\(port)",
+        ])
         let status = try await run.exitStatus()
         #expect(status == 1, "`reactor \(command)` on 0.0.0.0 with no key exits 1: \(run.log)")
         #expect(run.log.contains("--auth-key-file"), "the message names --auth-key-file: \(run.log)")

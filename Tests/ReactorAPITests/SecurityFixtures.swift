@@ -57,7 +57,9 @@ enum Curl {
         try await eventually("curl \(url) finishes", timeout: timeout) { !process.isRunning }
         let out = (try? String(contentsOfFile: directory + "/out", encoding: .utf8)) ?? ""
         let body = (try? String(contentsOfFile: directory + "/body", encoding: .utf8)) ?? ""
-        guard process.terminationStatus == 0 else { return (nil, "curl exited \(process.terminationStatus ?? -1): \(out)") }
+        guard process.terminationStatus == 0 else {
+            return (nil, "curl exited \(process.terminationStatus ?? -1): \(out)")
+        }
         return (Int(out.trimmingCharacters(in: .whitespacesAndNewlines)), body)
     }
 }

@@ -41,7 +41,9 @@ struct ZooKeeperACLTests {
         try await app.test(.live) { client throws in
             let api = APIHarness(client: client, store: ReactorStore(client: owner))
             #expect(try await api.request(.post, "/v1.1/auth_key", body: #"{"auth_key": "admin"}"#).status == .ok)
-            #expect(try await api.request(.post, "/v1.1/endpoints/web", body: "{}", headers: .authKey("admin")).status == .ok)
+            #expect(
+                try await api.request(.post, "/v1.1/endpoints/web", body: "{}", headers: .authKey("admin")).status
+                    == .ok)
             #expect(
                 try await api.request(.get, "/v1.1/endpoints/web/state", headers: .authKey("admin")).status == .ok,
                 "works with credentials")

@@ -160,7 +160,7 @@ struct EndpointConfigTests {
             message: "must be an http:// or https:// URL, got 'ftp://x'"),
         .init(
             sections: ["endpoint": ["auth_algo": "md5"]], section: "endpoint", key: "auth_algo",
-            message: "must be one of sha1, sha256, sha512, got 'md5'"),
+            message: "must be one of sha1, sha256, sha512, pbkdf2-sha256, got 'md5'"),
         .init(
             sections: ["endpoint": ["auth_hash": "abc", "auth_algo": "sha256"]], section: "endpoint",
             key: "auth_hash", message: "must be 64 hex digits (a sha256 digest)"),

@@ -73,7 +73,10 @@ struct InstanceEnvironmentTests {
             ] {
                 let reply = try await reactor.http.post(
                     "/v1.1/endpoints/bad",
-                    ["endpoint": ["cloud": "process"], "cloud:process": ["command": "true", "environment": environment]])
+                    [
+                        "endpoint": ["cloud": "process"],
+                        "cloud:process": ["command": "true", "environment": environment],
+                    ])
                 #expect(reply.status == 400, "'\(environment)' is refused")
                 let fields = (reply.json as? [String: Any])?["cloud:process"] as? [String: String]
                 #expect(fields?["environment"]?.contains(wanted) == true, "'\(environment)': \(reply.text)")

@@ -46,7 +46,8 @@ enum OpenAccessGuard {
         }
         if admin.isUnusable {
             logger.warning(
-                "the stored admin key (/reactor/auth) is empty or damaged: admin routes are refused until it is removed")
+                "the stored admin key (/reactor/auth) is empty or damaged: admin routes are refused until it is removed"
+            )
         }
     }
 
@@ -78,7 +79,8 @@ enum OpenAccessGuard {
         guard status.st_mode & 0o044 == 0 else {
             throw APIStartError(
                 "the key file \(path) is readable by its group or by others (mode "
-                    + "\(String(status.st_mode & 0o777, radix: 8))); make it readable by its owner only: chmod 600 \(path)")
+                    + "\(String(status.st_mode & 0o777, radix: 8))); make it readable by its owner only: chmod 600 \(path)"
+            )
         }
         guard status.st_size <= maximumKeyFileSize else {
             throw APIStartError("the key file \(path) is larger than \(maximumKeyFileSize) bytes")
