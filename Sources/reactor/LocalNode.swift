@@ -74,22 +74,9 @@ struct LocalNode {
         return LocalNode(
             managerClient: client,
             services: [
-                ZooKeeperSession(client: client, logger: managerLogger), manager,
+                ZooKeeperService(client: client, logger: managerLogger), manager,
                 APIServerService(app: app, address: "\(options.host):\(options.port)"),
             ])
-    }
-}
-
-/// Keeps a ZooKeeper session open for the life of its `ServiceGroup` and closes it on graceful
-/// shutdown, after the services started after it have stopped.
-struct ZooKeeperSession: Service {
-    let client: ZooKeeperClient
-    let logger: Logger
-
-    func run() async throws {
-        try? await gracefulShutdown()
-        logger.info("closing the ZooKeeper session")
-        await client.close()
     }
 }
 

@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import Logging
+import ReactorAPI
 import ReactorCore
 import ReactorManager
 import ReactorStore
@@ -42,6 +43,6 @@ struct ManagerCommand: AsyncParsableCommand {
         print("manager \(identity.name) running as \(identity.id)")
         fflush(nil)
         // SIGTERM/SIGINT: the manager hands its endpoints over and unregisters, then the session closes.
-        try await runServiceGroup([ZooKeeperSession(client: client, logger: logger), service], logger: logger)
+        try await runServiceGroup([ZooKeeperService(client: client, logger: logger), service], logger: logger)
     }
 }

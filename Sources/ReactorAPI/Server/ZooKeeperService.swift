@@ -2,13 +2,21 @@ import Logging
 import ServiceLifecycle
 import ZooKeeper
 
-/// Keeps the API's ZooKeeper session for the life of the service group and closes it on graceful
-/// shutdown, after the HTTP server (started after it) has stopped.
-struct ZooKeeperService: Service {
+/// Keeps a ZooKeeper session for the life of its service group and closes it on graceful
+/// shutdown, after the services started after it (the HTTP server, a manager) have stopped.
+public struct ZooKeeperService: Service {
     let client: ZooKeeperClient
     let logger: Logger
 
-    func run() async throws {
+    /// - Parameters:
+    ///   - client: the session to close at shutdown.
+    ///   - logger: says when it closes.
+    public init(client: ZooKeeperClient, logger: Logger) {
+        self.client = client
+        self.logger = logger
+    }
+
+    public func run() async throws {
         try? await gracefulShutdown()
         logger.info("closing the ZooKeeper session")
         await client.close()

@@ -18,48 +18,27 @@ protocol PendingCall: AnyObject, Sendable {
 /// closed (the library's threads joined: no completion can run any more) it fails whatever is
 /// left. Whoever removes an entry first resumes it; the other finds nothing.
 enum CallRegistry {
-    private struct Entry {
-        let call: any PendingCall
-        let client: UInt64
-        let generation: UInt64
-    }
-
-    private struct Table {
-        var nextID: UInt = 1
-        var entries: [UInt: Entry] = [:]
-    }
-
-    private static let table = Mutex(Table())
+    private static let table = Mutex(IDTable<any PendingCall>())
 
     /// Registers `call` of a client's session `generation`; returns the id to hand to the library.
     static func register(_ call: any PendingCall, client: UInt64, generation: UInt64) -> UInt {
-        table.withLock { table in
-            let id = table.nextID
-            table.nextID = table.nextID == .max ? 1 : table.nextID + 1  // 0 means "no call"
-            table.entries[id] = Entry(call: call, client: client, generation: generation)
-            return id
-        }
+        table.withLock { $0.insert(call, client: client, generation: generation) }
     }
 
     /// Takes the call `id` out of the registry, if it is still there.
     static func take(_ id: UInt) -> (any PendingCall)? {
-        table.withLock { $0.entries.removeValue(forKey: id)?.call }
+        table.withLock { $0.remove(id) }
     }
 
     /// Fails every call of `client` still registered (of one session `generation`, or all when
     /// nil). Only for a handle the library has finished with: after `zookeeper_close` returned.
     static func abandonAll(client: UInt64, generation: UInt64? = nil, with error: ZooKeeperError) {
-        let removed: [Entry] = table.withLock { table in
-            let ids = table.entries.filter { _, entry in
-                entry.client == client && (generation == nil || entry.generation == generation)
-            }.map(\.key)
-            return ids.compactMap { table.entries.removeValue(forKey: $0) }
-        }
-        for entry in removed { entry.call.abandon(error) }
+        let removed = table.withLock { $0.removeAll(client: client, generation: generation) }
+        for call in removed { call.abandon(error) }
     }
 
     /// Calls registered and not yet completed (for tests).
     static func count(client: UInt64) -> Int {
-        table.withLock { table in table.entries.values.filter { $0.client == client }.count }
+        table.withLock { $0.count(client: client) }
     }
 }

@@ -56,44 +56,23 @@ final class WatchBox: Sendable {
 /// anyone, so no object may depend on the library for its release. Whoever removes the entry
 /// first (the event, the failed registration, or the end of the session) completes the box.
 enum WatchRegistry {
-    private struct Entry {
-        let box: WatchBox
-        let client: UInt64
-        let generation: UInt64
-    }
-
-    private struct Table {
-        var nextID: UInt = 1
-        var entries: [UInt: Entry] = [:]
-    }
-
-    private static let table = Mutex(Table())
+    private static let table = Mutex(IDTable<WatchBox>())
 
     static func register(_ box: WatchBox, client: UInt64, generation: UInt64) -> UInt {
-        table.withLock { table in
-            let id = table.nextID
-            table.nextID &+= 1
-            table.entries[id] = Entry(box: box, client: client, generation: generation)
-            return id
-        }
+        table.withLock { $0.insert(box, client: client, generation: generation) }
     }
 
     /// Completes and forgets the watch `id`, if it is still registered.
     static func complete(_ id: UInt, with result: Result<WatchEvent, ZooKeeperError>) {
-        let entry = table.withLock { $0.entries.removeValue(forKey: id) }
-        entry?.box.complete(result)
+        let box = table.withLock { $0.remove(id) }
+        box?.complete(result)
     }
 
     /// Fails every watch of `client` (of one session `generation`, or all when nil).
     static func failAll(client: UInt64, generation: UInt64? = nil, with error: ZooKeeperError) {
-        let removed: [Entry] = table.withLock { table in
-            let ids = table.entries.filter { _, entry in
-                entry.client == client && (generation == nil || entry.generation == generation)
-            }.map(\.key)
-            return ids.compactMap { table.entries.removeValue(forKey: $0) }
-        }
-        for entry in removed { entry.box.complete(.failure(error)) }
+        let removed = table.withLock { $0.removeAll(client: client, generation: generation) }
+        for box in removed { box.complete(.failure(error)) }
     }
 
-    static var count: Int { table.withLock { $0.entries.count } }
+    static var count: Int { table.withLock { $0.count() } }
 }

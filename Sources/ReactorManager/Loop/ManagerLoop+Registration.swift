@@ -1,0 +1,164 @@
+import Foundation
+import Logging
+import ReactorCore
+import ReactorStore
+import ServiceLifecycle
+import ZooKeeper
+
+/// Registration: the manager's own registration and configuration watch, and the queue of
+/// instance IP registrations it serves as the ring owner.
+extension ManagerLoop {
+    /// Registers (again) when this session has no registration: at start and after expiry.
+    mutating func ensureRegistered() async throws {
+        let current = try client.sessionID()
+        var reason = session == 0 ? "joining the ring" : "its registration node was removed"
+        if current != session {
+            if session != 0 {
+                reason = "the ZooKeeper session expired"
+                let lost = claims.count
+                for id in claims.keys { forget(id) }
+                frontDoor.forgetPublished()
+                await log(
+                    .warning, "ZooKeeper session changed (expired); \(lost) endpoint(s) lost with it; registering again"
+                )
+            }
+            session = current
+        }
+        let path = ZNodeLayout.managerKey(identity.id)
+        if try await client.exists(path)?.ephemeralOwner == current { return }
+        do {
+            try await client.create(path, data: Array(identity.registration.encoded()), mode: .ephemeral)
+        } catch let error as ZooKeeperError where error.code == .nodeExists {
+            // Left by this manager's expired session and not yet removed by the server.
+            try await client.delete(path)
+            try await client.create(path, data: Array(identity.registration.encoded()), mode: .ephemeral)
+        }
+        await log(.info, "registered as \(identity.id) with \(identity.keys.count) ring keys (\(reason))")
+    }
+
+    /// Reads `/reactor/managers/configs/<name>` when it changed (a watch tells), and applies it:
+    /// the interval at once; other ring keys or drivers through ``registrationChange``.
+    mutating func readConfiguration() async throws {
+        if let watch = configurationWatch, !watch.hasFired { return }
+        let path = ZNodeLayout.managerConfig(identity.name)
+        var config = ManagerConfig()
+        do {
+            let (node, watch) = try await client.getWatching(path)
+            configurationWatch = watch
+            if !node.bytes.isEmpty {
+                do {
+                    config = try ManagerConfig(json: JSONValue(parsing: Data(node.bytes)))
+                } catch {
+                    await log(.warning, "configuration \(path) is not valid (\(error)); using the defaults")
+                }
+            }
+        } catch let error as ZooKeeperError where error.code == .noNode {
+            let (stat, watch) = try await client.existsWatching(path)
+            configurationWatch = stat == nil ? watch : nil  // created meanwhile: read it next pass
+        }
+        let previous = configuration
+        configuration = config
+        if service.settings.interval == nil {
+            interval = .milliseconds(Int(config.interval * 1000))
+            if let previous, previous.interval != config.interval {
+                await log(.info, "configuration changed: interval \(previous.interval) s → \(config.interval) s")
+            }
+        }
+        let host = service.identity
+        let keyCount = service.settings.keyCount ?? config.keys
+        let clouds = host.clouds.filter { name in config.clouds.contains { $0.rawValue == name } }
+        let loadBalancers = host.loadBalancers.filter { name in config.loadBalancers.contains { $0.rawValue == name } }
+        if keyCount != identity.keys.count || clouds != identity.clouds || loadBalancers != identity.loadBalancers {
+            var next = ManagerIdentity(
+                name: identity.name, keyCount: keyCount, clouds: clouds, loadBalancers: loadBalancers, ips: identity.ips
+            )
+            if keyCount == identity.keys.count { next.keys = identity.keys }
+            registrationChange = next
+            await log(
+                .info,
+                "configuration asks for \(keyCount) ring keys, clouds [\(clouds.joined(separator: ","))], "
+                    + "load balancers [\(loadBalancers.joined(separator: ","))]; registering again as \(next.id)")
+        }
+    }
+
+    /// Whether this manager handles the registration of `ip`: the ring owner of the IP among the
+    /// managers that run a cloud (only they can match an IP to an instance).
+    func ownsRegistration(of ip: String) -> Bool {
+        membership.ring.owner(of: ip, cloud: "process") == identity.id
+    }
+
+    /// Confirms and unconfirms the queued instance IPs this manager owns on the ring.
+    mutating func processRegistrations() async throws {
+        for ip in try await store.queuedRegistrations() where ownsRegistration(of: ip) {
+            var matched = false
+            for cloud in clouds.values {
+                guard let (endpointID, instanceID) = try await cloud.owner(ofIP: ip) else { continue }
+                matched = true
+                let name = endpoints.names[endpointID] ?? endpointID
+                do {
+                    // Refused in the same batch when the instance is no longer active, so a
+                    // decommission racing this confirmation cannot leave the IP confirmed.
+                    try await store.confirmInstanceIP(ip, id: endpointID, name: name, instance: instanceID)
+                    await log(.info, "confirmed \(ip) for instance \(instanceID)", endpoint: endpointID)
+                } catch InstanceConfirmationError.instanceNotActive {
+                    await log(.info, "ignored registration from \(ip): its instance \(instanceID) is not active")
+                }
+            }
+            if !matched { await log(.warning, "ignored registration from \(ip): it matches no instance of any cloud") }
+            try? await client.delete("\(ZNodeLayout.newIPs)/\(ip)")
+        }
+        for ip in try await store.queuedUnregistrations() where ownsRegistration(of: ip) {
+            if let endpointID = try? await store.endpointID(forConfirmedIP: ip) {
+                try? await client.delete(ZNodeLayout.endpoint(endpointID, "\(EndpointNode.confirmedIPs)/\(ip)"))
+                await log(.info, "unconfirmed \(ip) (the instance unregistered)", endpoint: endpointID)
+            }
+            try? await client.delete(ZNodeLayout.ipAddress(ip))
+            try? await client.delete("\(ZNodeLayout.dropIPs)/\(ip)")
+        }
+    }
+
+    /// Runs the endpoints' work; meanwhile confirms registrations as they are queued and
+    /// reconfigures the balancers when backends change, so that an instance registering during
+    /// a long pass (launches, many endpoints) gets traffic at once rather than after it.
+    mutating func runServingRegistrations(_ works: [EndpointWork]) async -> [EndpointWork.Finished] {
+        let done = Doorbell()
+        let worker = Task {
+            let outcomes = await EndpointWork.runAll(works, concurrency: 16)
+            done.ring()
+            return outcomes
+        }
+        let backends = frontDoor.changes
+        enum Wake { case done, registrations, backends }
+        var tried: Set<String> = []  // each queued IP once here (a failure waits for the pass)
+        while true {
+            let queued = try? await client.childrenWatching(ZNodeLayout.newIPs)
+            let fresh = Set(queued?.0 ?? []).filter { ownsRegistration(of: $0) }.subtracting(tried)
+            if !fresh.isEmpty {
+                tried.formUnion(fresh)
+                try? await processRegistrations()
+                try? await frontDoor.refresh(endpoints)
+                continue
+            }
+            var waits: [@Sendable () async -> Wake] = [
+                {
+                    await done.wait()
+                    return .done
+                },
+                {
+                    await backends.wait()
+                    return .backends
+                },
+            ]
+            if let registrations = queued?.1 {
+                waits.append {
+                    _ = try? await registrations.event()
+                    return .registrations
+                }
+            }
+            let wake = await firstOf(waits, otherwise: .done)
+            if wake == .done { break }
+            if wake == .backends { try? await frontDoor.refresh(endpoints) }
+        }
+        return await worker.value
+    }
+}

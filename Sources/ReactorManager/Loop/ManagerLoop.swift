@@ -1,0 +1,172 @@
+import Foundation
+import Logging
+import ReactorCore
+import ReactorStore
+import ServiceLifecycle
+import ZooKeeper
+
+/// The state of one manager's loop; lives inside ``ManagerService/run()``'s task only.
+struct ManagerLoop {
+    let service: ManagerService
+    var client: ZooKeeperClient { service.client }
+    var store: ReactorStore { service.store }
+    /// Who this loop registers as: the host's drivers narrowed by the configuration.
+    let identity: ManagerIdentity
+    var logger: Logger { service.settings.logger }
+    let ownership: EndpointOwnership
+
+    var membership = MembershipView()
+    var endpoints = EndpointDirectory()
+    var claims: [String: OwnershipClaim] = [:]
+    var publishedMetrics: [String: JSONValue] = [:]
+    var publishedActive: [String: [String]] = [:]
+    /// Per endpoint: the decision recorded last, so that only changes are written.
+    var recordedDecisions: [String: JSONValue] = [:]
+    /// Per endpoint: instances failing in a row hold its launches back, longer each time.
+    var launchBackoff: [String: LaunchBackoff] = [:]
+    var session: Int64 = 0
+    var interval: Duration
+    var lastPassDuration: Duration = .zero
+    var lastWorked: [String: ContinuousClock.Instant] = [:]
+    var reportedProblems: Set<String> = []
+    let liveHosts = LiveHosts()
+    let clouds: [String: any CloudDriver]
+    let processCloud: ProcessCloud
+    var frontDoor: FrontDoor
+    /// Fires when the manager's configuration node changes (or appears).
+    var configurationWatch: Watch?
+    var configuration: ManagerConfig?
+    /// Set when the configuration asks for other ring keys or drivers than this loop registered.
+    var registrationChange: ManagerIdentity?
+
+    init(service: ManagerService, identity: ManagerIdentity) {
+        self.service = service
+        self.identity = identity
+        self.ownership = EndpointOwnership(client: service.client, managerID: identity.id)
+        self.interval = service.settings.interval ?? service.settings.defaultInterval
+        let liveHosts = self.liveHosts
+        processCloud = ProcessCloud(
+            client: service.client, host: service.identity.name, apiURL: service.settings.apiURL,
+            logger: service.settings.logger, liveHosts: { liveHosts.names })
+        var clouds: [String: any CloudDriver] = [:]
+        if identity.clouds.contains("process") { clouds["process"] = processCloud }
+        self.clouds = clouds
+        let installation = String(HashRing.position(of: service.client.configuration.connectString), radix: 16)
+        let stateDirectory =
+            service.settings.stateDirectory
+            ?? NSTemporaryDirectory() + "reactor-manager/\(identity.name)-\(installation)"
+        frontDoor = FrontDoor(
+            client: service.client, managerID: identity.id, loadBalancers: identity.loadBalancers,
+            stateDirectory: stateDirectory, dns: (service.settings.dnsListen, service.settings.dnsPort),
+            log: ManagerLog(store: service.store, name: identity.name, logger: service.settings.logger))
+    }
+
+    // MARK: One pass
+
+    mutating func pass() async throws {
+        try await readConfiguration()
+        if registrationChange != nil { return }
+        try await ensureRegistered()
+        try await membership.refresh(client)
+        liveHosts.names = membership.hostNames
+        try await processRegistrations()
+        // Newly confirmed instances get traffic now, not after the rest of the pass.
+        try await frontDoor.refresh(endpoints)
+        try await processCloud.reapMarked()
+        try await processCloud.reapOrphans()
+        let ids = try await endpoints.refresh(client)
+        try await deleteInstancesOfDeletedEndpoints(known: Set(ids))
+        try await frontDoor.refresh(endpoints)
+        try await frontDoor.publish(endpoints)
+        for id in claims.keys where endpoints.entries[id] == nil { forget(id) }
+        for id in ids {
+            let entry = endpoints.entries[id]
+            let owner = membership.ring.owner(of: id, cloud: entry?.cloud, loadBalancer: entry?.loadBalancer)
+            if owner == identity.id {
+                if claims[id] == nil { try await take(id) }
+            } else if let claim = claims[id] {
+                try await give(claim, to: owner)
+            }
+        }
+        try await workOnOwnedEndpoints()
+    }
+
+    /// Runs every owned endpoint's work, several at once (each is a chain of ZooKeeper round
+    /// trips, so a pass over thousands of endpoints is bound by latency, not by CPU).
+    mutating func workOnOwnedEndpoints() async throws {
+        let now = ContinuousClock.now
+        let reports = claims.isEmpty ? FrontDoorReports() : await FrontDoorReports.read(client)
+        var works: [EndpointWork] = []
+        for claim in claims.values.sorted(by: { $0.endpointID < $1.endpointID }) {
+            let id = claim.endpointID
+            let elapsed = lastWorked[id].map { now - $0 } ?? interval
+            lastWorked[id] = now
+            works.append(
+                EndpointWork(
+                    client: client, store: store, ownership: ownership, claim: claim, entry: endpoints.entries[id],
+                    name: endpoints.names[id] ?? id, nameToID: endpoints.ids, clouds: clouds,
+                    previousMetrics: publishedMetrics[id], previousActive: publishedActive[id],
+                    previousDecision: recordedDecisions[id],
+                    elapsed: Self.seconds(elapsed), reports: reports,
+                    log: managerLog, launchesHeld: (launchBackoff[id]?.until).map { $0 > now } ?? false))
+        }
+        let outcomes = await runServingRegistrations(works)
+        for finished in outcomes {
+            let id = finished.id
+            switch finished.result {
+            case .success(let result):
+                if result.failures > 0 { await holdLaunches(id, after: result.failures) }
+                publishedMetrics[id] = result.published
+                publishedActive[id] = result.activeBackends
+                recordedDecisions[id] = result.decision
+                for problem in result.problems { await report(id, problem) }
+            case .failure(let lost as OwnershipLost):
+                forget(id)
+                await log(.warning, "fenced: \(lost); no action taken")
+            case .failure(let error as ZooKeeperError) where error.code == .noNode:
+                continue  // the endpoint was deleted during the pass
+            case .failure(let error):
+                await log(.warning, "endpoint \(endpoints.names[id] ?? id): \(error)", endpoint: id)
+            }
+        }
+    }
+
+    /// Failed instances in a row hold an endpoint's launches back for one interval, then two,
+    /// four … (at most 5 minutes), so a command that exits at once is not restarted every pass;
+    /// the count starts again after 5 minutes without a failure.
+    mutating func holdLaunches(_ id: String, after failures: Int) async {
+        let now = ContinuousClock.now
+        var backoff = launchBackoff[id] ?? LaunchBackoff(failures: 0, lastFailure: now, until: now)
+        if now - backoff.lastFailure > .seconds(300) { backoff.failures = 0 }
+        backoff.failures += failures
+        backoff.lastFailure = now
+        let hold = min(Self.seconds(interval) * pow(2, Double(min(backoff.failures, 20) - 1)), 300)
+        backoff.until = now + .milliseconds(Int(hold * 1000))
+        launchBackoff[id] = backoff
+        await log(
+            .warning,
+            "\(backoff.failures) instance failure(s) in a row: no launch for \(String(format: "%.1f", hold)) s",
+            endpoint: id)
+    }
+
+    /// An endpoint as the logs name it: `web (uuid)`, or the uuid alone when its name is not known.
+    func label(_ id: String) -> String {
+        endpoints.names[id].map { "\($0) (\(id))" } ?? id
+    }
+
+    /// Logs a problem once per endpoint (until it is resolved by a restart), not every pass.
+    mutating func report(_ id: String, _ message: String) async {
+        guard reportedProblems.insert("\(id):\(message)").inserted else { return }
+        await log(.warning, message, endpoint: id)
+    }
+
+    static func seconds(_ duration: Duration) -> Double {
+        Double(duration.components.seconds) + Double(duration.components.attoseconds) / 1e18
+    }
+
+    func log(_ severity: LogEntry.Severity, _ message: String, endpoint: String? = nil) async {
+        await managerLog(severity, message, endpoint: endpoint)
+    }
+
+    var managerLog: ManagerLog { ManagerLog(store: store, name: identity.name, logger: logger) }
+}
