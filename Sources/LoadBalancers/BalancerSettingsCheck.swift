@@ -42,6 +42,33 @@ public enum BalancerSettingsCheck {
 
     static let haproxyPercent = "haproxy reads '%' as the start of a log-format expression; leave it out"
 
+    /// Why `driver` would refuse to serve `url`, read by the driver's own parser (what the manager
+    /// does with it), or nil when it serves it (and for drivers without a parser of their own).
+    /// - Returns: e.g. `haproxy cannot serve 'http://a/path': …`.
+    public static func urlProblem(driver: String, url: String) -> String? {
+        let refusal: String?
+        switch driver {
+        case "tcp":
+            do {
+                _ = try TCPListenAddress(url: url)
+                refusal = nil
+            } catch { refusal = "\(error)" }
+        case "haproxy":
+            do {
+                _ = try HAProxyListenURL(url: url)
+                refusal = nil
+            } catch { refusal = "\(error)" }
+        case "nginx":
+            do {
+                _ = try NginxListenURL(url: url)
+                refusal = nil
+            } catch { refusal = "\(error)" }
+        default:
+            refusal = nil
+        }
+        return refusal.map { "\(driver) cannot serve '\(url)': \($0)" }
+    }
+
     /// The key and message of a settings error (the settings' initialisers throw only `.invalidSetting`).
     private static func problem(_ error: some InvalidSettingError) -> (key: String, message: String) {
         guard let (key, value, expected) = error.invalidSetting else { return ("*", "\(error)") }

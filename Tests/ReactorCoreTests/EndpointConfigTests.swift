@@ -183,7 +183,7 @@ struct EndpointConfigTests {
         .init(
             sections: ["endpoint": ["loadbalancer": "haproxy", "url": "https://example.com"]], section: "endpoint",
             key: "url",
-            message: "loadbalancer haproxy serves tcp://[host:]port or http://host[:port][/path]; "
+            message: "loadbalancer haproxy serves tcp://[host:]port or http://host[:port] (no path); "
                 + "cannot serve 'https://example.com'"),
         .init(
             sections: ["endpoint": ["loadbalancer": "dnsmasq", "url": "dns://bad_name!"]], section: "endpoint",

@@ -24,6 +24,12 @@ enum ConfigurationBody {
                 errors.add(message, section: "loadbalancer:\(driver)", key: key)
             }
         }
+        // The URL as the balancer's own parser reads it (a haproxy URL with a path, say).
+        if let driver = config.loadBalancer?.rawValue, let url = config.url,
+            let message = BalancerSettingsCheck.urlProblem(driver: driver, url: url)
+        {
+            errors.add(message, section: EndpointConfig.section, key: "url")
+        }
         if let driver = config.loadBalancer?.rawValue, let redirect = config.redirect,
             let message = BalancerSettingsCheck.redirectProblem(driver: driver, redirect: redirect)
         {

@@ -66,7 +66,9 @@ public struct EndpointURL: Sendable, Hashable {
             switch loadBalancer {
             case .tcp: url?.isTCP == true
             case .nginx: url?.isHTTP(allowingTLS: true) == true
-            case .haproxy: url?.isTCP == true || url?.isHTTP(allowingTLS: false) == true
+            case .haproxy:
+                url?.isTCP == true
+                    || url.map { $0.isHTTP(allowingTLS: false) && ($0.path.isEmpty || $0.path == "/") } == true
             case .dnsmasq: url?.isDNS == true
             }
         if ok { return nil }

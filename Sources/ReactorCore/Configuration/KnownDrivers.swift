@@ -11,7 +11,7 @@ public enum LoadBalancerDriverKind: String, Sendable, Hashable, CaseIterable {
     case tcp
     /// `http://host[:port][/path]` or `https://...`.
     case nginx
-    /// `tcp://[host:]port` or `http://host[:port][/path]`.
+    /// `tcp://[host:]port` or `http://host[:port]` (haproxy balances the whole address: no path).
     case haproxy
     /// DNS round robin: `dns://name`.
     case dnsmasq
@@ -21,7 +21,7 @@ public enum LoadBalancerDriverKind: String, Sendable, Hashable, CaseIterable {
         switch self {
         case .tcp: "tcp://[host:]port"
         case .nginx: "http://host[:port][/path] or https://host[:port][/path]"
-        case .haproxy: "tcp://[host:]port or http://host[:port][/path]"
+        case .haproxy: "tcp://[host:]port or http://host[:port] (no path)"
         case .dnsmasq: "dns://name"
         }
     }
