@@ -63,6 +63,19 @@ import Testing
         }
     }
 
+    @Test func aTrailingCommaIsA400() async throws {
+        try await withAPI { api in
+            let before = try await api.snapshot()
+            let reply = try await api.request(
+                .post, "/v1.1/endpoints/demo", body: #"{"endpoint": {"url": "tcp://127.0.0.1:8000",}}"#)
+            #expect(reply.status == .badRequest, "\(reply.text)")
+            #expect(reply.text.contains("trailing comma"), "the message says what is wrong: \(reply.text)")
+            let metrics = try await api.request(.post, "/v1.1/endpoints/demo/metrics", body: #"{"load": 1,}"#)
+            #expect(metrics.status == .badRequest || metrics.status == .notFound, "\(metrics.text)")
+            #expect(try await api.snapshot() == before, "nothing is written")
+        }
+    }
+
     @Test func validationErrorsArePerField() async throws {
         try await withAPI { api in
             let reply = try await api.request(

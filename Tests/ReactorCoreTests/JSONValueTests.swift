@@ -25,3 +25,36 @@ struct JSONValueTests {
         }
     }
 }
+
+@Suite struct StrictJSONSyntaxTests {
+    @Test(arguments: [
+        #"{"a": 1,}"#, "[1, 2,]", "[,]", #"{"a" 1}"#, "01", "1.", "-", ".5", "1e", #""\x""#, "\"a\u{1}\"",
+        "[1] 2", "", "tru", "NaN", #"{'a': 1}"#, #""\u12G4""#, #"{"a": 1,, "b": 2}"#,
+    ])
+    func notJSONIsRefused(_ text: String) {
+        #expect(throws: StrictJSONSyntax.Failure.self, "\(text.debugDescription) is not JSON") {
+            try StrictJSONSyntax.check(Array(text.utf8))
+        }
+        #expect(throws: (any Error).self) { try JSONValue(parsing: text) }
+    }
+
+    @Test(arguments: [
+        "{}", "[]", #" {"a": [1, -2.5e+3, 0, true, false, null, "x\"\\\/\b\f\n\r\t\u00e9"], "b": {}} "#, "0",
+        "-12.5E-7", #""""#, "[[[]]]", "\"ünïcode ✓\"",
+    ])
+    func jsonIsAccepted(_ text: String) throws {
+        try StrictJSONSyntax.check(Array(text.utf8))
+        _ = try JSONValue(parsing: text)
+    }
+
+    @Test func theTrailingCommaIsNamed() {
+        let failure = #expect(throws: StrictJSONSyntax.Failure.self) {
+            try StrictJSONSyntax.check(Array(#"{"endpoint": {"url": "tcp://:80",}}"#.utf8))
+        }
+        #expect(failure?.description == "a trailing comma is not JSON at byte 33", "\(String(describing: failure))")
+        let deep = String(repeating: "[", count: 600) + String(repeating: "]", count: 600)
+        #expect(throws: StrictJSONSyntax.Failure.self, "nesting is bounded") {
+            try StrictJSONSyntax.check(Array(deep.utf8))
+        }
+    }
+}

@@ -28,6 +28,8 @@ enum RequestBodyReader {
         guard !data.isEmpty else { throw APIError.badRequest("request body is empty; expected JSON") }
         do {
             return try JSONValue(parsing: data)
+        } catch let syntax as StrictJSONSyntax.Failure {
+            throw APIError.badRequest("request body is not valid JSON: \(syntax)")
         } catch {
             throw APIError.badRequest("request body is not valid JSON")
         }

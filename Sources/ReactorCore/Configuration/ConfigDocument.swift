@@ -84,6 +84,7 @@ public struct ConfigDocument: Sendable, Hashable {
     }
 
     private static func jsonProblem(_ error: any Error) -> String {
+        if let syntax = error as? StrictJSONSyntax.Failure { return "configuration is not valid JSON: \(syntax)" }
         // Foundation's decoding errors print as nested enum dumps; keep only the readable part.
         guard case DecodingError.dataCorrupted(let context) = error else {
             return "configuration is not valid JSON"

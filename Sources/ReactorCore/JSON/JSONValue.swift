@@ -19,7 +19,10 @@ extension JSONValue {
     ///
     /// - Parameter data: UTF-8 JSON text; top-level scalars are accepted.
     /// - Throws: the decoder's error when `data` is not JSON.
+    /// - Throws: ``StrictJSONSyntax/Failure`` for text that is not JSON as RFC 8259 has it
+    ///   (trailing commas included), or the decoder's error.
     public init(parsing data: Data) throws {
+        try StrictJSONSyntax.check(data)
         self = try JSONDecoder().decode(JSONValue.self, from: data)
     }
 
