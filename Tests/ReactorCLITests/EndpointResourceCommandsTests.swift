@@ -78,6 +78,14 @@ import Glibc
             result = try await api.run("metrics", "show", "web", "--json")
             #expect(try JSONValue(parsing: result.stdout) == ["active": 4, "rate": 2.5, "response": 120], "\(result)")
 
+            // Clearing drops the custom metrics only: the instance's samples stay.
+            result = try await api.run("metrics", "clear", "web")
+            #expect(result.status == 0 && result.lines == ["cleared the custom metrics of endpoint 'web'"], "\(result)")
+            result = try await api.runUntil("metrics", "show", "web") { $0.lines.count == 3 }
+            #expect(result.lines == ["METRIC  VALUE", "active  4", "rate    2.5"], "\(result)")
+            result = try await api.run("metrics", "clear", "web")
+            #expect(result.status == 0, "clearing what is already clear is not an error: \(result)")
+
             result = try await api.run(
                 "metrics", "post", "web", "--ip", "10.0.0.5", "--json", "-f", "-", stdin: #"{"active": [1, "x"]}"#)
             #expect(

@@ -61,6 +61,8 @@ enum OpenAPIOperations {
                 "post": operation(
                     explicit ? "Set endpoint-wide custom metrics" : "Set the caller's IP metrics", parameters: base,
                     body: ref("IPMetrics")),
+                "delete": operation(
+                    explicit ? "Clear endpoint-wide custom metrics" : "Clear the caller's IP metrics", parameters: base),
             ],
             "/metrics/{ip}": [
                 "get": operation("One instance's metrics", parameters: base + [path("ip")], ok: ref("IPMetrics")),

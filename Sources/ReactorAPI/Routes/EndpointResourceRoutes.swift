@@ -68,6 +68,15 @@ enum EndpointResourceRoutes {
             }
             return JSONResponse.empty()
         }
+        // Explicit: clears the custom metrics. Implicit: clears the caller's own IP metrics.
+        add(.delete, "/metrics") { _, _, target in
+            if let caller = target.caller {
+                try await store.clearIPMetrics(id: target.id, ip: caller.description)
+            } else {
+                try await store.clearCustomMetrics(id: target.id)
+            }
+            return JSONResponse.empty()
+        }
         add(.get, "/metrics/:ip") { _, context, target in
             let ip = try PathParameters.ip("ip", in: context)
             return JSONResponse.json(try await store.ipMetrics(id: target.id, ip: ip) ?? .object([:]))

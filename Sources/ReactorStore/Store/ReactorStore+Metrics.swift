@@ -50,6 +50,16 @@ extension ReactorStore {
         try await writeEndpointNode(id: id, name: name, EndpointNode.customMetrics, metrics)
     }
 
+    /// Removes the endpoint-wide custom metrics; none posted is not an error.
+    public func clearCustomMetrics(id: String) async throws {
+        try await deleteIfPresent(ZNodeLayout.endpoint(id, EndpointNode.customMetrics))
+    }
+
+    /// Removes the samples of one instance IP; none posted is not an error.
+    public func clearIPMetrics(id: String, ip: String) async throws {
+        try await deleteIfPresent(ZNodeLayout.endpoint(id, "\(EndpointNode.ipMetrics)/\(ip)"))
+    }
+
     private func writeEndpointNode(id: String, name: String, _ child: String, _ value: JSONValue) async throws {
         do {
             try await upsert(ZNodeLayout.endpoint(id, child), data: Array(value.encoded()))

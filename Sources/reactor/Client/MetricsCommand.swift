@@ -7,7 +7,7 @@ struct MetricsCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "metrics",
         abstract: "Show an endpoint's metrics, or post metrics for it or for one of its instances.",
-        subcommands: [Show.self, Post.self]
+        subcommands: [Show.self, Post.self, Clear.self]
     )
 
     struct Show: AsyncParsableCommand {
@@ -38,6 +38,20 @@ struct MetricsCommand: AsyncParsableCommand {
                     }
                     out.printTable(["METRIC", "VALUE"], rows)
                 }
+            }
+        }
+    }
+
+    struct Clear: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Clear the endpoint-wide custom metrics (DELETE …/metrics); the balancers' and instances' stay.")
+        @OptionGroup var options: ClientOptions
+        @Argument(help: "The endpoint's name.") var name: String
+
+        func run() async throws {
+            try await options.run { api, out in
+                try await api.send("DELETE", APIClient.path("endpoints", name, "metrics"))
+                out.done("cleared the custom metrics of endpoint '\(name)'")
             }
         }
     }
