@@ -17,7 +17,7 @@ struct LaunchBackoffTests {
             let config: [String: Any] = [
                 "endpoint": ["cloud": "process", "port": "8000"],
                 "scaling": ["min_instances": "1", "max_instances": "1"],
-                "cloud:process": ["command": "exit 3", "addresses": "127.0.9.0/24"],
+                "cloud:process": ["command": "echo cannot open the database; exit 3", "addresses": "127.0.9.0/24"],
             ]
             #expect(try await http.post("/v1.1/endpoints/crashy", config).status == 200)
             #expect(try await http.post("/v1.1/endpoints/crashy/state", ["action": "start"]).status == 200)
@@ -31,6 +31,12 @@ struct LaunchBackoffTests {
             #expect(launches >= 2, "it is still relaunched: \(messages)")
             #expect(launches <= 10, "but less and less often: \(launches) launches in 6 s")
             #expect(messages.contains { $0.contains("instance failure(s) in a row: no launch for") }, "\(messages)")
+            // The endpoint's log says how the instance ended, what it said last and where its log is.
+            let failure = messages.first { $0.contains("failed: ") }
+            #expect(
+                failure?.contains("exited with status 3") == true, "the exit status: \(String(describing: failure))")
+            #expect(failure?.contains("last output: cannot open the database") == true, "its output: \(messages)")
+            #expect(failure?.contains(".log)") == true, "and the path of its log file: \(String(describing: failure))")
         } catch {
             Issue.record("manager log:\n\(manager.logTail(30))")
             await manager.kill()

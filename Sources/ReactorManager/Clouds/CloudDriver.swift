@@ -14,12 +14,16 @@ public struct CloudInstance: Sendable, Hashable {
     public var name: String
     public var ips: [String]
     public var status: Status
+    /// For a failed instance, what the cloud knows of why (an exit status, the last lines of
+    /// its output and where the rest is); nil when it cannot say.
+    public var failure: String?
 
-    public init(id: String, name: String, ips: [String], status: Status) {
+    public init(id: String, name: String, ips: [String], status: Status, failure: String? = nil) {
         self.id = id
         self.name = name
         self.ips = ips
         self.status = status
+        self.failure = failure
     }
 }
 

@@ -2,6 +2,7 @@ import Foundation
 import Logging
 import ReactorCore
 import ReactorStore
+import Synchronization
 import ZooKeeper
 
 #if canImport(Glibc)
@@ -83,8 +84,15 @@ public struct ProcessCloud: CloudDriver {
             guard let record = try await record(endpoint.id, id), record.deleting != true else { continue }
             let alive: Bool =
                 record.host == host ? record.pid.map(Self.isAlive) ?? true : hosts.contains(record.host)
+            let failure: String? =
+                alive
+                ? nil
+                : record.host == host
+                    ? failureDetail(pid: record.pid, logPath: "\(logDirectory)/\(record.name).log")
+                    : "its host \(record.host) has no live manager"
             result.append(
-                CloudInstance(id: id, name: record.name, ips: [record.ip], status: alive ? .running : .failed))
+                CloudInstance(
+                    id: id, name: record.name, ips: [record.ip], status: alive ? .running : .failed, failure: failure))
         }
         return result
     }
@@ -300,8 +308,41 @@ public struct ProcessCloud: CloudDriver {
     static func isAlive(_ pid: Int32) -> Bool {
         var status: Int32 = 0
         // Reap it if it is our child and has exited; then ask the kernel whether it exists.
-        if waitpid(pid, &status, WNOHANG) == pid { return false }
+        if waitpid(pid, &status, WNOHANG) == pid {
+            exitStatuses.withLock { $0[pid] = status }
+            return false
+        }
         return kill(pid, 0) == 0
+    }
+
+    /// How reaped instance processes ended (raw `waitpid` status), by pid, for their failure report.
+    static let exitStatuses = Mutex<[Int32: Int32]>([:])
+
+    /// Why a local instance failed: how its process ended, and the last lines of its output.
+    func failureDetail(pid: Int32?, logPath: String) -> String {
+        var parts: [String] = []
+        if let pid, let status = Self.exitStatuses.withLock({ $0.removeValue(forKey: pid) }) {
+            let signal = status & 0x7f
+            parts.append(signal == 0 ? "exited with status \((status >> 8) & 0xff)" : "was killed by signal \(signal)")
+        } else {
+            parts.append("its process is gone")
+        }
+        let lines = Self.lastLines(of: logPath, count: 3)
+        parts.append(
+            lines.isEmpty
+                ? "no output in \(logPath)" : "last output: \(lines.joined(separator: " | ")) (log \(logPath))")
+        return parts.joined(separator: "; ")
+    }
+
+    /// The last `count` non-empty lines of a file, read from its last 4 KiB.
+    static func lastLines(of path: String, count: Int) -> [String] {
+        guard let handle = FileHandle(forReadingAtPath: path) else { return [] }
+        defer { try? handle.close() }
+        let size = (try? handle.seekToEnd()) ?? 0
+        try? handle.seek(toOffset: size > 4096 ? size - 4096 : 0)
+        let data = (try? handle.readToEnd()) ?? Data()
+        let text = String(decoding: data, as: UTF8.self)
+        return Array(text.split(separator: "\n").map { String($0.prefix(200)) }.filter { !$0.isEmpty }.suffix(count))
     }
 }
 

@@ -90,7 +90,9 @@ struct EndpointScaler {
             if cloudInstance.status == .failed {
                 try await replaceErrored(
                     instance, cloudInstance,
-                    because: "instance \(cloudInstance.name) failed (the cloud reports it failed); deleting it")
+                    because:
+                        "instance \(cloudInstance.name) failed: \(cloudInstance.failure ?? "the cloud reports it failed"); deleting it"
+                )
                 active.remove(instance)
                 failures += 1
                 continue
