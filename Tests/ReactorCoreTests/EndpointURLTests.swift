@@ -30,7 +30,8 @@ struct EndpointURLTests {
             ("tcp://host", .tcp, false), ("tcp://8080/path", .tcp, false), ("http://x", .tcp, false),
             ("http://example.com", .nginx, true), ("https://example.com:8443/app", .nginx, true),
             ("tcp://80", .nginx, false), ("http://", .nginx, false),
-            ("tcp://80", .haproxy, true), ("http://example.com/a", .haproxy, true), ("https://x", .haproxy, false),
+            ("tcp://80", .haproxy, true), ("http://example.com/a", .haproxy, false),
+            ("http://example.com/", .haproxy, true), ("https://x", .haproxy, false),
             ("dns://app.example.com", .dnsmasq, true), ("dns://app:53", .dnsmasq, false),
             ("dns://-bad.example", .dnsmasq, false), ("http://app", .dnsmasq, false),
         ] as [(String, LoadBalancerDriverKind, Bool)])
