@@ -20,8 +20,10 @@ enum ConfigurationBody {
         for (driver, section) in sections {
             // The URL only concerns the endpoint's own balancer.
             let url = driver == config.loadBalancer?.rawValue ? config.url : nil
-            if let (key, message) = BalancerSettingsCheck.problem(driver: driver, section: section, url: url) {
-                errors.add(message, section: "loadbalancer:\(driver)", key: key)
+            if let (key, message) = BalancerSettingsCheck.problem(
+                driver: driver, section: section, url: url, unknownKeys: true)
+            {
+                errors.add(message, section: key == "url" ? "endpoint" : "loadbalancer:\(driver)", key: key)
             }
         }
         guard errors.isEmpty else { throw APIError.invalidConfiguration(errors) }
