@@ -18,8 +18,10 @@ extension JSONValue {
     /// Decodes a JSON document.
     ///
     /// - Parameter data: UTF-8 JSON text; top-level scalars are accepted.
-    /// - Throws: the decoder's error when `data` is not JSON.
+    /// - Throws: the decoder's error when `data` is not JSON; ``StrictJSONError`` for what the
+    ///   decoder would let through (a trailing comma).
     public init(parsing data: Data) throws {
+        try StrictJSON.check(data)
         self = try JSONDecoder().decode(JSONValue.self, from: data)
     }
 
