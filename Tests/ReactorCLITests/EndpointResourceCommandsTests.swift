@@ -114,6 +114,10 @@ import Glibc
             #expect(
                 result.status == 0 && result.lines == ["asked to drop session '127.0.0.1:38743' of endpoint 'web'"],
                 "\(result)")
+            result = try await api.run("sessions", "drop", "web", "bogus")
+            #expect(
+                result.status == 1 && result.stderr.contains("has no session of client 'bogus'"),
+                "an unknown session is an error: \(result)")
             let drop = try await api.zk.get(ZNodeLayout.endpoint(id, "sessions/drop/127.0.0.1:38743"))
             #expect(drop.string == "10.0.0.9:80", "the drop request names the backend for the balancers")
         }
@@ -154,12 +158,23 @@ import Glibc
             #expect(stopped.lines.count == 3, "each entry once: \(stopped)")
             #expect(stopped.lines.last?.hasSuffix("ERROR  i-2 failed") == true, "\(stopped)")
 
+            // --since holds while following, also when nothing is that recent at first.
+            let recent = try api.start("log", "web", "--follow", "--since", "1h", "--interval", "0.2")
+            try await api.store.appendEndpointLog(
+                .init(timestamp: Date().timeIntervalSince1970, message: "i-3 launched"), id: id, name: "web")
+            try await eventually("the newer entry is printed") { recent.stdout.contains("i-3 launched") }
+            recent.signal(SIGINT)
+            let recentLines = try await recent.finish().lines
+            #expect(
+                recentLines.count == 2 && !recentLines.contains { $0.contains("2024-11-29") },
+                "only the entries of the last hour (i-2, i-3), not the whole log: \(recentLines)")
+
             let followJSON = try api.start("log", "web", "--follow", "--json", "--since", "1732887010")
             try await eventually("JSON lines are printed") { followJSON.stdout.contains("i-2 failed") }
             followJSON.signal(SIGTERM)
             let lines = try await followJSON.finish().lines
             #expect(
-                lines.count == 2 && lines.allSatisfy { (try? JSONValue(parsing: $0))?.arrayValue?.count == 3 },
+                lines.count == 3 && lines.allSatisfy { (try? JSONValue(parsing: $0))?.arrayValue?.count == 3 },
                 "\(lines)")
         }
     }

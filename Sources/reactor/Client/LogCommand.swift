@@ -66,7 +66,9 @@ struct LogReading: ParsableArguments {
             try await Task.sleep(for: .milliseconds(Int(interval * 1000)))
             // `since` is exclusive and entries can share a timestamp: ask from a second earlier
             // and drop what was already printed.
-            let query = seen.latest.map { ["since": Self.query($0 - 1)] } ?? [:]
+            // Until an entry is printed, from `--since` still (not the whole log).
+            let from = seen.latest.map { $0 - 1 } ?? start
+            let query = from.map { ["since": Self.query($0)] } ?? [:]
             let page = try await api.get(path, query: query)
             for entry in seen.fresh(Self.entries(page)) { Self.printLine(entry, json: out.json) }
             ClientOutput.flush()

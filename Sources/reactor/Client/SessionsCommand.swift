@@ -36,6 +36,12 @@ struct SessionsCommand: AsyncParsableCommand {
 
         func run() async throws {
             try await options.run { api, out in
+                // The API files a drop for any client; a mistyped one would be "asked" and never cut.
+                let sessions = try await api.get(APIClient.path("endpoints", name, "sessions"))
+                guard sessions.objectValue?[client] != nil else {
+                    throw ClientError.local(
+                        "endpoint '\(name)' has no session of client '\(client)'; see reactor sessions list \(name)")
+                }
                 try await api.send("DELETE", APIClient.path("endpoints", name, "sessions", client))
                 out.done("asked to drop session '\(client)' of endpoint '\(name)'")
             }
