@@ -1,4 +1,5 @@
 import ArgumentParser
+import Foundation
 import NIOCore
 import NIOPosix
 
@@ -26,6 +27,11 @@ struct Reactor: AsyncParsableCommand {
         // nothing in the API blocks a thread (ZooKeeper calls complete on the C library's thread).
         if CommandLine.arguments.dropFirst().first == "api" {
             _ = NIOSingletons.unsafeTryInstallSingletonPosixEventLoopGroupAsConcurrencyGlobalExecutor()
+        }
+        let commands = configuration.subcommands.map { $0._commandName } + ["help"]
+        if let message = CommandSuggestion.message(for: Array(CommandLine.arguments.dropFirst()), commands: commands) {
+            FileHandle.standardError.write(Data((message + "\n").utf8))
+            Foundation.exit(64)
         }
         await main(nil)
     }
