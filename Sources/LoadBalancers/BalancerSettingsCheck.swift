@@ -5,10 +5,22 @@ public enum BalancerSettingsCheck {
     /// What is wrong with `section` for `driver` serving `url`, or nil when nothing is (and for
     /// drivers this build does not have).
     ///
+    /// - Parameters:
+    ///   - url: the endpoint's URL when `driver` is its balancer; checked as the driver reads it.
+    ///   - unknownKeys: whether a key the driver does not read is a problem (default false: the API
+    ///     refuses one when the configuration is written; an endpoint stored earlier keeps being served).
     /// - Returns: the key at fault and a message such as `'lots': expected a whole number …`.
-    public static func problem(driver: String, section: [String: String], url: String? = nil) -> (
+    public static func problem(
+        driver: String, section: [String: String], url: String? = nil, unknownKeys: Bool = false
+    ) -> (
         key: String, message: String
     )? {
+        if unknownKeys, let known = knownKeys[driver],
+            let unknown = section.keys.sorted().first(where: { !known.contains($0) })
+        {
+            return (unknown, "unknown key; known keys: \(known.sorted().joined(separator: ", "))")
+        }
+        if let url, let message = urlProblem(driver: driver, url: url) { return ("url", message) }
         switch driver {
         case "tcp":
             do { _ = try TCPSettings(section: section) } catch { return problem(error) }
@@ -68,6 +80,19 @@ public enum BalancerSettingsCheck {
         }
         return refusal.map { "\(driver) cannot serve '\(url)': \($0)" }
     }
+
+    /// The keys each driver reads from its section; any other is a mistake (`balanse`).
+    public static let knownKeys: [String: Set<String>] = [
+        "tcp": ["balance", "hold_timeout"],
+        "haproxy": [
+            "balance", "check_interval", "check_url", "connect_timeout", "idle_timeout", "mode", "sticky_sessions",
+        ],
+        "nginx": [
+            "balance", "connect_timeout", "ip_hash", "keepalive", "read_timeout", "ssl_certificate", "ssl_key",
+            "sticky_method", "sticky_sessions",
+        ],
+        "dnsmasq": ["ttl"],
+    ]
 
     /// The key and message of a settings error (the settings' initialisers throw only `.invalidSetting`).
     private static func problem(_ error: some InvalidSettingError) -> (key: String, message: String) {

@@ -75,6 +75,16 @@ import Testing
                 #"{"endpoint": {"url": "tcp://8080", "loadbalancer": "haproxy"}, "loadbalancer:haproxy": {"mode": "udp"}}"#,
             status: .badRequest),
         .init(
+            label: "trailing comma in JSON", method: .post, path: "/v1.1/endpoints/new",
+            body: #"{"endpoint": {"url": "tcp://8080",}}"#, status: .badRequest),
+        .init(
+            label: "haproxy url with a path", method: .post, path: "/v1.1/endpoints/new",
+            body: #"{"endpoint": {"url": "http://a.test/app", "loadbalancer": "haproxy"}}"#, status: .badRequest),
+        .init(
+            label: "unknown balancer key", method: .post, path: "/v1.1/endpoints/new",
+            body: "[endpoint]\nurl = tcp://8080\nloadbalancer = tcp\n[loadbalancer:tcp]\nbalanse = leastconn\n",
+            status: .badRequest),
+        .init(
             label: "dnsmasq ttl negative", method: .post, path: "/v1.1/endpoints/new",
             body:
                 #"{"endpoint": {"url": "dns://a.test", "loadbalancer": "dnsmasq"}, "loadbalancer:dnsmasq": {"ttl": "-5"}}"#,

@@ -182,12 +182,23 @@ import Glibc
                 !onlyRecent.stdout.contains("launched i-1") && !onlyRecent.stdout.contains("i-2 failed"),
                 "nothing from before the start is printed: \(onlyRecent)")
 
+            // --since holds while following, also when nothing is that recent at first.
+            let lastHour = try api.start("log", "web", "--follow", "--since", "1h", "--interval", "0.2")
+            try await api.store.appendEndpointLog(
+                .init(timestamp: Date().timeIntervalSince1970, message: "i-3 launched"), id: id, name: "web")
+            try await eventually("the newer entry is printed") { lastHour.stdout.contains("i-3 launched") }
+            lastHour.signal(SIGINT)
+            let recentLines = try await lastHour.finish().lines.filter { !$0.hasPrefix("TIME ") }
+            #expect(
+                recentLines.count == 2 && !recentLines.contains { $0.contains("2024-11-29") },
+                "only the entries of the last hour (i-2, i-3), not the whole log: \(recentLines)")
+
             let followJSON = try api.start("log", "web", "--follow", "--json", "--since", "1732887010")
             try await eventually("JSON lines are printed") { followJSON.stdout.contains("i-2 failed") }
             followJSON.signal(SIGTERM)
             let lines = try await followJSON.finish().lines
             #expect(
-                lines.count == 2 && lines.allSatisfy { (try? JSONValue(parsing: $0))?.arrayValue?.count == 3 },
+                lines.count == 3 && lines.allSatisfy { (try? JSONValue(parsing: $0))?.arrayValue?.count == 3 },
                 "\(lines)")
         }
     }

@@ -132,6 +132,7 @@ import ZooKeeperTesting
             (["endpoints", "show"], "Error: Missing expected argument '<name>'"),
             (["instances", "frobnicate", "web"], "Error: 2 unexpected arguments: 'frobnicate', 'web'"),
             (["endpoints", "list", "extra"], "Error: Unexpected argument 'extra'"),
+            (["endpoint"], "Error: unknown command 'endpoint'; did you mean 'reactor endpoints'?"),
             (["endpoints", "update", "web"], "Error: Missing expected argument '--file <file>'"),
             (
                 ["info", "--api", "localhost:8080"],

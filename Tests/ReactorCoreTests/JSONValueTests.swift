@@ -11,6 +11,17 @@ struct JSONValueTests {
         #expect(value == expected, "expected \(expected.jsonText), got \(value.jsonText)")
     }
 
+    @Test("refuses trailing commas, outside strings only")
+    func refusesTrailingCommas() throws {
+        for text in [#"{"a": 1,}"#, "[1, 2 ,\n]", #"{"a": [1,], "b": 2}"#] {
+            #expect(throws: StrictJSONSyntax.Failure.self, "\(text) has a trailing comma") {
+                try JSONValue(parsing: text)
+            }
+        }
+        let value = try JSONValue(parsing: #"{"a": ",}", "b": "\\\",]"}"#)
+        #expect(value == ["a": ",}", "b": "\\\",]"], "commas inside strings are text: \(value.jsonText)")
+    }
+
     @Test("encodes compactly with sorted keys and round-trips")
     func encodes() throws {
         let value: JSONValue = ["b": [1, "two"], "a": ["url": "http://x/y"]]

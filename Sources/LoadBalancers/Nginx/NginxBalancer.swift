@@ -134,6 +134,9 @@ public actor NginxBalancer: LoadBalancerDriver, MasterDriver {
             let oldServing = workers.contains { old.contains($0.pid) && $0.commandLine.hasSuffix("worker process") }
             if fresh && !oldServing { return true }
             let news = (try? FileSystem.read(configuration.errorLogPath, from: logStart)) ?? ""
+            // A taken listen address is retried by nginx for about 2.5 s, logging each try; the reload
+            // has failed only once it gives up, and lines of its tries must not be read as the next one's.
+            if news.contains("bind() to") && !news.contains("still could not bind()") { return false }
             if news.contains("[emerg]") || news.contains("[alert]") {
                 throw .failed(
                     "nginx could not reload (the previous configuration keeps serving): \(Self.problems(in: news))")

@@ -20,15 +20,12 @@ enum ConfigurationBody {
         for (driver, section) in sections {
             // The URL only concerns the endpoint's own balancer.
             let url = driver == config.loadBalancer?.rawValue ? config.url : nil
-            if let (key, message) = BalancerSettingsCheck.problem(driver: driver, section: section, url: url) {
-                errors.add(message, section: "loadbalancer:\(driver)", key: key)
+            if let (key, message) = BalancerSettingsCheck.problem(
+                driver: driver, section: section, url: url, unknownKeys: true)
+            {
+                // The URL as the balancer's own parser reads it (a haproxy URL with a path, say).
+                errors.add(message, section: key == "url" ? EndpointConfig.section : "loadbalancer:\(driver)", key: key)
             }
-        }
-        // The URL as the balancer's own parser reads it (a haproxy URL with a path, say).
-        if let driver = config.loadBalancer?.rawValue, let url = config.url,
-            let message = BalancerSettingsCheck.urlProblem(driver: driver, url: url)
-        {
-            errors.add(message, section: EndpointConfig.section, key: "url")
         }
         if let driver = config.loadBalancer?.rawValue, let redirect = config.redirect,
             let message = BalancerSettingsCheck.redirectProblem(driver: driver, redirect: redirect)

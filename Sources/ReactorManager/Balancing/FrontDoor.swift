@@ -29,6 +29,11 @@ struct FrontDoor {
     private var publishedSessions: [String: Set<String>] = [:]
     private var published: [String: [UInt8]] = [:]
     private var reportedProblems: Set<String> = []
+    /// Services a driver refused on their own (driver → URL), left out of its configuration until
+    /// their definition changes or ``retryRefused`` passes.
+    private var refused: [String: [String: RefusedService]] = [:]
+    /// How long a refused service stays left out before it is tried again (a taken port may be freed).
+    static let retryRefused = Duration.seconds(60)
 
     /// - Parameters:
     ///   - loadBalancers: the drivers to run; names this build has no driver for are skipped.
@@ -68,6 +73,7 @@ struct FrontDoor {
         guard !drivers.isEmpty else { return }
         var services: [String: [String: BalancedService]] = [:]  // driver → url → service
         var balanced: Set<String> = []
+        var endpointsByURL: [String: [String: [String]]] = [:]  // driver → url → endpoint ids
         // By name: when endpoints share a URL, the first by name gives the entry's settings.
         let ordered = endpoints.entries.sorted {
             (endpoints.names[$0.key] ?? $0.key) < (endpoints.names[$1.key] ?? $1.key)
@@ -102,6 +108,7 @@ struct FrontDoor {
                 source = sourceID
                 balanced.insert(source)
             }
+            endpointsByURL[driver, default: [:]][url, default: []].append(id)
             let ips = Set(await backends(of: source)).union(config.staticInstances.map(\.description)).sorted()
             let port = config.port ?? EndpointURL(url)?.port ?? 0
             let backends = ips.map { Backend(ip: $0, port: port, weight: config.weight) }
@@ -127,15 +134,34 @@ struct FrontDoor {
         backendIPs = backendIPs.filter { balanced.contains($0.key) }
         for (name, driver) in drivers {
             let wanted = (services[name] ?? [:]).values.sorted { $0.url < $1.url }
+            let now = ContinuousClock.now
+            // Left out while refused as they are: one endpoint the driver refuses must not stop it
+            // serving the others (nginx refuses everything when one listen address is taken).
+            let stillRefused = (refused[name] ?? [:]).filter { url, entry in
+                wanted.contains { $0.url == url && RefusedService.definition($0) == entry.definition }
+                    && now - entry.at < Self.retryRefused
+            }
+            refused[name] = stillRefused
+            let candidate = wanted.filter { stillRefused[$0.url] == nil }
             // A driver starts (nginx, haproxy: a process) only once it has something to serve.
-            if configured[name] == nil && wanted.isEmpty { continue }
-            guard wanted != configured[name] else { continue }
-            do {
-                try await driver.configure(wanted)
-                configured[name] = wanted
-            } catch {
-                // Left as it was: the next pass tries again; the message says why.
-                await reportOnce(name, "cannot configure the \(name) balancer: \(error)")
+            if configured[name] == nil && candidate.isEmpty { continue }
+            guard candidate != configured[name] else { continue }
+            let known = Set((configured[name] ?? []).map(\.url))
+            let outcome = await ConfigurationIsolation.apply(candidate, to: driver, known: known)
+            configured[name] = outcome.applied
+            for (url, reason) in outcome.refused {
+                guard let service = candidate.first(where: { $0.url == url }) else { continue }
+                refused[name, default: [:]][url] = RefusedService(
+                    definition: RefusedService.definition(service), reason: reason, at: now)
+                for id in endpointsByURL[name]?[url] ?? [] {
+                    await reportOnce(
+                        id, "endpoint \(endpoints.names[id] ?? id) is not balanced by \(name): \(reason)", endpoint: id)
+                }
+            }
+            for service in outcome.applied {
+                for id in endpointsByURL[name]?[service.url] ?? [] where forgetProblems(of: id, driver: name) {
+                    await log(.info, "endpoint \(endpoints.names[id] ?? id) is balanced by \(name) again", endpoint: id)
+                }
             }
         }
     }
@@ -259,9 +285,19 @@ struct FrontDoor {
         published[path] = data
     }
 
-    private mutating func reportOnce(_ key: String, _ message: String) async {
+    private mutating func reportOnce(_ key: String, _ message: String, endpoint: String? = nil) async {
         guard reportedProblems.insert("\(key):\(message)").inserted else { return }
-        await log(.warning, message)
+        await log(.warning, message, endpoint: endpoint)
+    }
+
+    /// Forgets the balancer problems reported for endpoint `id` by `driver`, so that a new one is
+    /// reported again; true when there were some.
+    private mutating func forgetProblems(of id: String, driver: String) -> Bool {
+        let reported = reportedProblems.filter {
+            $0.hasPrefix("\(id):") && $0.contains(" is not balanced by \(driver): ")
+        }
+        reportedProblems.subtract(reported)
+        return !reported.isEmpty
     }
 
     /// Forgets what was published and read (after a session expiry its ephemeral nodes and
