@@ -2,7 +2,6 @@ import Foundation
 import Logging
 import ReactorCore
 import ReactorStore
-import ServiceLifecycle
 import ZooKeeper
 
 /// Claims and housekeeping: taking and giving endpoints as the ring says, forgetting what

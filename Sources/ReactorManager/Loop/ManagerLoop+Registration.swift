@@ -2,7 +2,6 @@ import Foundation
 import Logging
 import ReactorCore
 import ReactorStore
-import ServiceLifecycle
 import ZooKeeper
 
 /// Registration: the manager's own registration and configuration watch, and the queue of

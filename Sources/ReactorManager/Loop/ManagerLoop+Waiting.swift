@@ -2,7 +2,6 @@ import Foundation
 import Logging
 import ReactorCore
 import ReactorStore
-import ServiceLifecycle
 import ZooKeeper
 
 /// Waiting between passes and stopping.

@@ -2,7 +2,6 @@ import Foundation
 import Logging
 import ReactorCore
 import ReactorStore
-import ServiceLifecycle
 import ZooKeeper
 
 /// The state of one manager's loop; lives inside ``ManagerService/run()``'s task only.

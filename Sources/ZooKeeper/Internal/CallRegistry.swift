@@ -36,9 +36,4 @@ enum CallRegistry {
         let removed = table.withLock { $0.removeAll(client: client, generation: generation) }
         for call in removed { call.abandon(error) }
     }
-
-    /// Calls registered and not yet completed (for tests).
-    static func count(client: UInt64) -> Int {
-        table.withLock { $0.count(client: client) }
-    }
 }

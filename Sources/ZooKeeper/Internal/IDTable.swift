@@ -31,9 +31,4 @@ struct IDTable<Value> {
         }.map(\.key)
         return ids.compactMap { entries.removeValue(forKey: $0)?.value }
     }
-
-    /// How many entries `client` has (all clients when nil).
-    func count(client: UInt64? = nil) -> Int {
-        client.map { client in entries.values.filter { $0.client == client }.count } ?? entries.count
-    }
 }

@@ -73,6 +73,4 @@ enum WatchRegistry {
         let removed = table.withLock { $0.removeAll(client: client, generation: generation) }
         for box in removed { box.complete(.failure(error)) }
     }
-
-    static var count: Int { table.withLock { $0.count() } }
 }
