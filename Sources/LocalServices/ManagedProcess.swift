@@ -21,7 +21,7 @@ public final class ManagedProcess: Sendable {
     /// What was run, for messages.
     public let commandLine: String
     private let guardInput: Mutex<Int32>
-    private let exit: ExitStatus
+    private let child: ChildProcess
 
     /// Starts `arguments[0]` (a path, or a name looked up on PATH) with the rest as arguments.
     ///
@@ -40,36 +40,25 @@ public final class ManagedProcess: Sendable {
             """
         var pipeFDs: [Int32] = [0, 0]
         guard pipe(&pipeFDs) == 0 else { throw LocalServiceError("pipe failed: errno \(errno)") }
-        // Only the guard may hold the read end, and only this process the write end.
+        // Only the guard may hold the read end, and only this process the write end. Nothing else
+        // of this process reaches the command (ChildProcess closes every other descriptor): an
+        // inherited write end of another command's guard pipe would keep that command alive after
+        // its owner died.
         for fd in pipeFDs { _ = fcntl(fd, F_SETFD, FD_CLOEXEC) }
-
-        var actions = posix_spawn_file_actions_t()
-        posix_spawn_file_actions_init(&actions)
-        defer { posix_spawn_file_actions_destroy(&actions) }
-        posix_spawn_file_actions_adddup2(&actions, pipeFDs[0], 0)
-        posix_spawn_file_actions_addopen(&actions, 1, logPath, O_WRONLY | O_CREAT | O_APPEND, 0o644)
-        posix_spawn_file_actions_adddup2(&actions, 1, 2)
-        // Only the guard pipe and the log reach the command: an inherited write end of another
-        // command's guard pipe would keep that command alive after its owner died.
-        SpawnActions.closeInherited(&actions)
-
-        var attributes = posix_spawnattr_t()
-        posix_spawnattr_init(&attributes)
-        defer { posix_spawnattr_destroy(&attributes) }
-        SpawnActions.cleanSignals(&attributes, grouping: .newProcessGroup)
-
-        let launched = Result { () throws(ProcessLaunch.Failure) in
-            try ProcessLaunch.spawn(
-                "/bin/sh", arguments: ["/bin/sh", "-c", guardScript, "guard"] + arguments, adding: environment,
-                actions: &actions, attributes: &attributes)
+        let launched = Result { () throws(ChildProcessError) in
+            try ChildProcess(
+                ["/bin/sh", "-c", guardScript, "guard"] + arguments,
+                options: .init(
+                    environment: .inherited(adding: environment), standardInput: pipeFDs[0], outputPath: logPath,
+                    outputMode: 0o644, grouping: .newProcessGroup))
         }
         close(pipeFDs[0])
-        guard case .success(let pid) = launched else {
+        guard case .success(let child) = launched else {
             close(pipeFDs[1])
             throw LocalServiceError("cannot start \(arguments[0]): \(launched)")
         }
-        self.pid = pid
-        self.exit = ExitStatus(pid: pid)
+        self.child = child
+        self.pid = child.pid
         self.guardInput = Mutex(pipeFDs[1])
         self.logPath = logPath
         self.commandLine = arguments.joined(separator: " ")
@@ -81,10 +70,10 @@ public final class ManagedProcess: Sendable {
     }
 
     /// Whether the command is still running (it is reaped once it has exited).
-    public var isRunning: Bool { exit.value == nil }
+    public var isRunning: Bool { child.isRunning }
 
     /// The exit status once the command has exited: the exit code, or 128 + the signal number.
-    public var terminationStatus: Int32? { exit.value }
+    public var terminationStatus: Int32? { child.terminationStatus }
 
     /// Kills the command at once (SIGKILL, like a crash or a power cut) and waits for it.
     public func kill() async {
@@ -105,13 +94,13 @@ public final class ManagedProcess: Sendable {
     @discardableResult
     public func waitForExit() async -> Int32 {
         while true {
-            if let status = exit.value { return status }
-            try? await Task.sleep(for: .milliseconds(20))
+            if let status = await child.waitForExit(timeout: .seconds(3600)) { return status }
         }
     }
 
     /// The last `lines` lines of the log, for failure messages.
     public func logTail(_ lines: Int = 30) -> String {
+        // A log not written yet is an empty tail.
         guard let text = try? String(contentsOfFile: logPath, encoding: .utf8) else { return "" }
         return text.split(separator: "\n", omittingEmptySubsequences: false).suffix(lines).joined(separator: "\n")
     }

@@ -4,25 +4,24 @@ import Synchronization
 import Glibc
 #endif
 
-/// Starting a child process with `posix_spawn`, shared by every child of Reactor (instances, nginx,
-/// haproxy, test servers, the CLI under test).
-public enum ProcessLaunch {
+/// The `posix_spawn` call behind ``ChildProcess``.
+enum ProcessLaunch {
     /// `posix_spawn` refused to start the program.
-    public struct Failure: Error, CustomStringConvertible {
-        public let executable: String
+    struct Failure: Error, CustomStringConvertible {
+        let executable: String
         /// The error number `posix_spawn` returned.
-        public let code: Int32
+        let code: Int32
 
         /// What the system says of `code`.
-        public var reason: String { String(cString: strerror(code)) }
-        public var description: String { "cannot start \(executable): \(reason)" }
+        var reason: String { String(cString: strerror(code)) }
+        var description: String { "cannot start \(executable): \(reason)" }
     }
 
     /// Starts `executable` with `arguments` (the first being its name) and this process's
     /// environment, with `adding` merged over it.
     ///
     /// - Returns: the child's pid.
-    public static func spawn(
+    static func spawn(
         _ executable: String, arguments: [String], adding environment: [String: String] = [:],
         actions: inout posix_spawn_file_actions_t, attributes: inout posix_spawnattr_t
     ) throws(Failure) -> pid_t {
@@ -46,7 +45,7 @@ public enum ProcessLaunch {
     /// nothing of this process's own environment reaches the child.
     ///
     /// - Returns: the child's pid.
-    public static func spawn(
+    static func spawn(
         _ executable: String, arguments: [String], environment: [String: String],
         actions: inout posix_spawn_file_actions_t, attributes: inout posix_spawnattr_t
     ) throws(Failure) -> pid_t {

@@ -37,7 +37,7 @@ final class CLIProcess: Sendable {
     let pid: pid_t
     let arguments: [String]
     private let directory: String
-    private let exit: ExitStatus
+    private let child: ChildProcess
 
     /// Starts `reactor arguments…`.
     ///
@@ -51,27 +51,20 @@ final class CLIProcess: Sendable {
         let inputPath = stdin == nil ? "/dev/null" : directory + "/stdin"
         if let stdin { try Data(stdin.utf8).write(to: URL(fileURLWithPath: inputPath)) }
 
-        var actions = posix_spawn_file_actions_t()
-        posix_spawn_file_actions_init(&actions)
-        defer { posix_spawn_file_actions_destroy(&actions) }
-        posix_spawn_file_actions_addopen(&actions, 0, inputPath, O_RDONLY, 0)
-        posix_spawn_file_actions_addopen(&actions, 1, directory + "/stdout", O_WRONLY | O_CREAT | O_TRUNC, 0o644)
-        posix_spawn_file_actions_addopen(&actions, 2, directory + "/stderr", O_WRONLY | O_CREAT | O_TRUNC, 0o644)
-        SpawnActions.closeInherited(&actions)
-        var attributes = posix_spawnattr_t()
-        posix_spawnattr_init(&attributes)
-        defer { posix_spawnattr_destroy(&attributes) }
-        SpawnActions.cleanSignals(&attributes, grouping: .newProcessGroup)
-
-        let pid = try ProcessLaunch.spawn(
-            binary, arguments: [binary] + arguments, adding: environment, actions: &actions, attributes: &attributes)
-        self.pid = pid
-        self.exit = ExitStatus(pid: pid)
+        let input = open(inputPath, O_RDONLY | O_CLOEXEC)
+        guard input >= 0 else { throw LocalServiceError("cannot open \(inputPath): errno \(errno)") }
+        defer { close(input) }
+        child = try ChildProcess(
+            [binary] + arguments,
+            options: .init(
+                environment: .inherited(adding: environment), standardInput: input, outputPath: directory + "/stdout",
+                errorPath: directory + "/stderr", truncating: true, outputMode: 0o644))
+        self.pid = child.pid
         self.arguments = arguments
     }
 
     deinit {
-        if exit.value == nil {
+        if child.isRunning {
             Glibc.kill(pid, SIGKILL)
             var raw: Int32 = 0
             waitpid(pid, &raw, 0)
@@ -88,7 +81,7 @@ final class CLIProcess: Sendable {
     func signal(_ signal: Int32) { Glibc.kill(pid, signal) }
 
     /// The exit status once the command has exited.
-    var terminationStatus: Int32? { exit.value }
+    var terminationStatus: Int32? { child.terminationStatus }
 
     /// Waits for the command to exit; kills it after `timeout`.
     func finish(timeout: Duration = .seconds(30)) async throws -> CLIResult {

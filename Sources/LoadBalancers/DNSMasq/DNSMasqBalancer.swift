@@ -140,7 +140,7 @@ public actor DNSMasqBalancer: LoadBalancerDriver {
         if geteuid() == 0 { arguments.append("--user=root") }
         let child: ChildProcess
         do {
-            child = try ChildProcess(arguments, outputPath: outputPath, truncating: true)
+            child = try ChildProcess(arguments, options: .balancer(outputPath: outputPath, truncating: true))
         } catch {
             throw .failed(error.description)
         }

@@ -1,4 +1,5 @@
 import Logging
+import ProcessSupport
 
 #if canImport(Glibc)
 import Glibc

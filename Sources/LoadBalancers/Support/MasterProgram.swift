@@ -34,7 +34,8 @@ struct MasterProgram<Failure: ProgramDriverError>: Sendable {
     func check(_ arguments: [String], outputPath: String, alert: String) async throws(Failure) {
         let check: (status: Int32, output: String)
         do {
-            check = try await ChildProcess.run(arguments, outputPath: outputPath)
+            check = try await ChildProcess.run(
+                arguments, outputPath: outputPath, environment: ChildProcess.Options.balancer(outputPath: outputPath).environment)
         } catch {
             throw .failed(error.description)
         }
@@ -86,7 +87,7 @@ struct MasterProgram<Failure: ProgramDriverError>: Sendable {
     ) async throws(Failure) -> MasterProcess {
         let child: ChildProcess
         do {
-            child = try ChildProcess(arguments, outputPath: outputPath)
+            child = try ChildProcess(arguments, options: .balancer(outputPath: outputPath))
         } catch {
             throw .failed(error.description)
         }
@@ -221,5 +222,28 @@ extension BalancedService {
             }
         }
         return weights
+    }
+}
+
+extension ChildProcess.Options {
+    /// How a balancer's program (nginx, haproxy, dnsmasq, their checks) is started: in a process group
+    /// of its own (a Ctrl-C meant for the manager's terminal does not reach it; it is stopped through
+    /// the driver's shutdown, or adopted by the next run when the manager dies), with `PATH` and the
+    /// locale of the manager's environment and nothing else of it (no keys, no ZooKeeper credentials).
+    static func balancer(outputPath: String, truncating: Bool = false) -> Self {
+        var environment = ["PATH": ProcessInfoEnvironment.value("PATH") ?? "/usr/local/bin:/usr/bin:/bin"]
+        for name in ["LANG", "LC_ALL", "TZ"] {
+            if let value = ProcessInfoEnvironment.value(name) { environment[name] = value }
+        }
+        return Self(
+            environment: .exactly(environment), outputPath: outputPath, truncating: truncating, outputMode: 0o600,
+            grouping: .newProcessGroup)
+    }
+}
+
+/// One variable of this process's environment.
+enum ProcessInfoEnvironment {
+    static func value(_ name: String) -> String? {
+        getenv(name).map { String(cString: $0) }
     }
 }

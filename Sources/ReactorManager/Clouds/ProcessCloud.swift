@@ -1,5 +1,6 @@
 import Foundation
 import Logging
+import ProcessSupport
 import ReactorCore
 import ReactorStore
 import Synchronization
@@ -31,9 +32,8 @@ public struct ProcessCloud: CloudDriver {
     /// Names of hosts with a live manager, for reporting other hosts' instances.
     public let liveHosts: @Sendable () async -> Set<String>
 
-    static let root = "\(ZNodeLayout.clouds)/process"
-    static let instancesRoot = "\(root)/instances"
-    static let ipsRoot = "\(root)/ips"
+    /// The process cloud's records (``ProcessInstanceRecord``s and address leases).
+    var store: ReactorStore { ReactorStore(client: client) }
 
     public init(
         client: ZooKeeperClient, host: String, apiURL: String,
@@ -48,42 +48,43 @@ public struct ProcessCloud: CloudDriver {
         self.liveHosts = liveHosts
     }
 
-    struct Record: Codable, Sendable {
-        var ip: String
-        var host: String
-        var name: String
-        var pid: Int32?
-        var deleting: Bool?
-    }
+    typealias Record = ProcessInstanceRecord
 
-    func recordPath(_ endpoint: String, _ id: String) -> String { "\(Self.instancesRoot)/\(endpoint)/\(id)" }
-
+    /// The instance's record; one that is not a record (written by hand) is logged and skipped.
     func record(_ endpoint: String, _ id: String) async throws -> Record? {
         do {
-            return try JSONDecoder().decode(
-                Record.self, from: Data(try await client.get(recordPath(endpoint, id)).bytes))
-        } catch let error as ZooKeeperError where error.code == .noNode {
-            return nil
-        } catch is DecodingError {
+            return try await store.processInstance(endpointID: endpoint, id: id)
+        } catch let error as InvalidStoredRecord {
+            logger.warning("skipping a process instance record: \(error)")
             return nil
         }
+    }
+
+    /// The process a record of this host names, when it is running: its pid and start time (a
+    /// record of an earlier version without a start time takes it from the instance's pid file).
+    func runningProcess(of record: Record, id: String) -> ProcessSpawner.Started? {
+        guard let pid = record.pid else { return nil }
+        guard let started = record.started ?? pidFileStartTime(id: id) else {
+            // Nothing tells this pid from a later process that reused it: never signalled.
+            return nil
+        }
+        let process = ProcessSpawner.Started(pid: pid, startTime: started)
+        return ProcessSpawner.isRunning(process) ? process : nil
     }
 
     // MARK: CloudDriver
 
     public func instances(of endpoint: CloudEndpoint) async throws -> [CloudInstance] {
-        let ids: [String]
-        do {
-            ids = try await client.children("\(Self.instancesRoot)/\(endpoint.id)")
-        } catch let error as ZooKeeperError where error.code == .noNode {
-            return []
-        }
+        let ids = try await store.processInstanceIDs(endpointID: endpoint.id)
+        if ids.isEmpty { return [] }
         let hosts = await liveHosts()
         var result: [CloudInstance] = []
-        for id in ids.sorted() {
+        for id in ids {
             guard let record = try await record(endpoint.id, id), record.deleting != true else { continue }
+            // A record of this host without a pid is being started.
             let alive: Bool =
-                record.host == host ? record.pid.map(Self.isAlive) ?? true : hosts.contains(record.host)
+                record.host == host
+                ? record.pid == nil || runningProcess(of: record, id: id) != nil : hosts.contains(record.host)
             let failure: String? =
                 alive
                 ? nil
@@ -99,7 +100,7 @@ public struct ProcessCloud: CloudDriver {
 
     public func prepare(for endpoint: CloudEndpoint) async throws -> PreparedLaunch {
         let pool = try AddressPool(endpoint.settings["addresses"] ?? "127.0.1.0/24")
-        let taken = Set((try? await client.children(Self.ipsRoot)) ?? [])
+        let taken = try await store.processLeasedIPs()
         // Among the first free addresses, one at random: endpoints launching at the same time
         // (on this manager or others) seldom race for the same lease.
         let free = pool.addresses.lazy.filter { !taken.contains($0) }.prefix(16)
@@ -107,15 +108,10 @@ public struct ProcessCloud: CloudDriver {
             throw CloudError("the process cloud's address pool \(pool.description) is exhausted")
         }
         let id = UUID().uuidString.lowercased()
-        let record = Record(ip: ip, host: host, name: "\(endpoint.name)-\(id.prefix(8))", pid: nil, deleting: nil)
-        try await ensureDirectory("\(Self.instancesRoot)/\(endpoint.id)")
-        try await ensureDirectory(Self.ipsRoot)
+        let record = Record(ip: ip, host: host, name: "\(endpoint.name)-\(id.prefix(8))")
         return PreparedLaunch(
             instance: CloudInstance(id: id, name: record.name, ips: [ip], status: .running),
-            operations: [
-                .create(path: "\(Self.ipsRoot)/\(ip)", data: Array("\(endpoint.id)/\(id)".utf8)),
-                .create(path: recordPath(endpoint.id, id), data: Array(try JSONEncoder().encode(record))),
-            ])
+            operations: try await store.processLaunchOperations(record, endpointID: endpoint.id, id: id))
     }
 
     public func start(_ launch: PreparedLaunch, endpoint: CloudEndpoint) async throws {
@@ -123,9 +119,19 @@ public struct ProcessCloud: CloudDriver {
             throw CloudError("[cloud:process] has no command")
         }
         let ip = launch.instance.ips.first ?? ""
-        // The global URL is stored as a JSON string (POST /v1.1/url).
-        let url = (try? await ReactorStore(client: client).apiURL()).flatMap { $0.isEmpty ? nil : $0 } ?? apiURL
-        try FileManager.default.createDirectory(atPath: logDirectory, withIntermediateDirectories: true)
+        let url: String
+        do {
+            // The global URL (POST /v1.1/url); unset or empty: the manager's own.
+            url = try await store.apiURL().flatMap { $0.isEmpty ? nil : $0 } ?? apiURL
+        } catch {
+            throw CloudError("cannot read the global API URL for REACTOR_API: \(error)")
+        }
+        do {
+            try FileSystem.makePrivateDirectory(logDirectory)
+            try FileSystem.makePrivateDirectory(pidDirectory)
+        } catch {
+            throw CloudError("the instance state folder is refused: \(error)")
+        }
         let environment = try instanceEnvironment(
             endpoint: endpoint,
             reactor: [
@@ -133,15 +139,21 @@ public struct ProcessCloud: CloudDriver {
                 "REACTOR_PORT": endpoint.port.map(String.init) ?? "", "REACTOR_API": url,
                 "REACTOR_ENDPOINT": endpoint.name,
             ])
-        let pid = try ProcessSpawner.spawn(
+        let process = try ProcessSpawner.spawn(
             command: command, environment: environment, logPath: "\(logDirectory)/\(launch.instance.name).log")
-        let started = ProcessSpawner.startTime(pid) ?? 0
-        try? "\(endpoint.id)/\(launch.instance.id) \(pid) \(started)\n".write(
-            toFile: pidFile(launch.instance.id), atomically: true, encoding: .utf8)
-        var record = Record(ip: ip, host: host, name: launch.instance.name, pid: pid, deleting: nil)
-        record.pid = pid
-        try await client.set(recordPath(endpoint.id, launch.instance.id), data: Array(try JSONEncoder().encode(record)))
-        logger.info("started instance \(launch.instance.name) (pid \(pid), \(ip))")
+        do {
+            try FileSystem.write(
+                "\(endpoint.id)/\(launch.instance.id) \(process.pid) \(process.startTime)\n",
+                to: pidFile(launch.instance.id), mode: 0o600)
+        } catch {
+            // Without its pid file the process is still found through its record; only an
+            // orphan (record gone while this manager was away) would be missed.
+            logger.warning("cannot write the pid file of \(launch.instance.name): \(error)")
+        }
+        let record = Record(
+            ip: ip, host: host, name: launch.instance.name, pid: process.pid, started: process.startTime)
+        try await store.saveProcessInstance(record, endpointID: endpoint.id, id: launch.instance.id)
+        logger.info("started instance \(launch.instance.name) (pid \(process.pid), \(ip))")
     }
 
     public func delete(_ instanceID: String, of endpoint: CloudEndpoint) async throws {
@@ -149,31 +161,30 @@ public struct ProcessCloud: CloudDriver {
         if record.host != host, await liveHosts().contains(record.host) {
             // Not ours to signal: its host's manager ends it (see reapMarked()).
             record.deleting = true
-            try await client.set(recordPath(endpoint.id, instanceID), data: Array(try JSONEncoder().encode(record)))
+            try await store.saveProcessInstance(record, endpointID: endpoint.id, id: instanceID)
             return
         }
-        if record.host == host, let pid = record.pid { await ProcessSpawner.terminate(pid) }
-        try await forget(endpoint.id, instanceID, ip: record.ip)
-        try? FileManager.default.removeItem(atPath: pidFile(instanceID))
+        if record.host == host, let process = runningProcess(of: record, id: instanceID) {
+            await ProcessSpawner.terminate(process)
+        }
+        try await store.forgetProcessInstance(endpointID: endpoint.id, id: instanceID, ip: record.ip)
+        removePidFile(pidFile(instanceID))
     }
 
     public func owner(ofIP ip: String) async throws -> (endpointID: String, instanceID: String)? {
-        guard let lease = try? await client.get("\(Self.ipsRoot)/\(ip)").string else { return nil }
-        let parts = lease.split(separator: "/")
-        guard parts.count == 2 else { return nil }
-        return (String(parts[0]), String(parts[1]))
+        try await store.processLease(ofIP: ip)
     }
 
     /// Ends the processes of this host that another manager marked for deletion.
     public func reapMarked() async throws {
-        guard let endpoints = try? await client.children(Self.instancesRoot) else { return }
-        for endpoint in endpoints {
-            for id in (try? await client.children("\(Self.instancesRoot)/\(endpoint)")) ?? [] {
+        for endpoint in try await store.processCloudEndpoints() {
+            for id in try await store.processInstanceIDs(endpointID: endpoint) {
                 guard let record = try await record(endpoint, id), record.host == host, record.deleting == true else {
                     continue
                 }
-                if let pid = record.pid { await ProcessSpawner.terminate(pid) }
-                try await forget(endpoint, id, ip: record.ip)
+                if let process = runningProcess(of: record, id: id) { await ProcessSpawner.terminate(process) }
+                try await store.forgetProcessInstance(endpointID: endpoint, id: id, ip: record.ip)
+                removePidFile(pidFile(id))
             }
         }
     }
@@ -182,10 +193,10 @@ public struct ProcessCloud: CloudDriver {
     /// forgot them while this one was away (frozen, restarting), so nobody would end them.
     public func reapOrphans() async throws {
         for file in livePidFiles() {
-            if try await client.exists(recordPath(file.endpoint, file.id)) == nil {
-                logger.warning("ending orphaned instance process \(file.pid): its record is gone")
-                await ProcessSpawner.terminate(file.pid)
-                try? FileManager.default.removeItem(atPath: file.path)
+            if try await !store.processInstanceExists(endpointID: file.endpoint, id: file.id) {
+                logger.warning("ending orphaned instance process \(file.process.pid): its record is gone")
+                await ProcessSpawner.terminate(file.process)
+                removePidFile(file.path)
             }
         }
     }
@@ -195,7 +206,7 @@ public struct ProcessCloud: CloudDriver {
         var path: String
         var endpoint: String
         var id: String
-        var pid: Int32
+        var process: ProcessSpawner.Started
     }
 
     /// The pid files of this host's instances that are still running. Files of processes that are
@@ -203,27 +214,53 @@ public struct ProcessCloud: CloudDriver {
     /// such a pid is never signalled.
     func livePidFiles() -> [PidFile] {
         let directory = pidDirectory
-        guard let files = try? FileManager.default.contentsOfDirectory(atPath: directory) else { return [] }
+        let files: [String]
+        do {
+            files = try FileManager.default.contentsOfDirectory(atPath: directory)
+        } catch {
+            // No folder yet: this manager has started no instance on this host.
+            return []
+        }
         var live: [PidFile] = []
         for file in files where file.hasSuffix(".pid") {
             let path = "\(directory)/\(file)"
-            guard let text = try? String(contentsOfFile: path, encoding: .utf8) else { continue }
-            let parts = text.split(whereSeparator: { $0 == " " || $0 == "\n" })
-            let key = parts.first?.split(separator: "/") ?? []
-            guard parts.count == 3, key.count == 2, let pid = Int32(parts[1]), let started = UInt64(parts[2]),
-                Self.isAlive(pid), ProcessSpawner.startTime(pid) == started
-            else {
-                try? FileManager.default.removeItem(atPath: path)
+            guard let entry = Self.parsePidFile(path) else {
+                removePidFile(path)
                 continue
             }
-            live.append(PidFile(path: path, endpoint: String(key[0]), id: String(key[1]), pid: pid))
+            live.append(entry)
         }
         return live
     }
 
+    /// A pid file's contents, when it names a process that still runs; `nil` for a file that is
+    /// unreadable, malformed, or names a process that is gone or whose pid a later process took.
+    static func parsePidFile(_ path: String) -> PidFile? {
+        // Unreadable (removed meanwhile, a link, another user's): not a process of ours.
+        guard let text = try? FileSystem.read(path) else { return nil }
+        let parts = text.split(whereSeparator: { $0 == " " || $0 == "\n" })
+        let key = parts.first?.split(separator: "/") ?? []
+        guard parts.count == 3, key.count == 2, let pid = Int32(parts[1]), let started = UInt64(parts[2]) else {
+            return nil
+        }
+        let process = ProcessSpawner.Started(pid: pid, startTime: started)
+        guard ProcessSpawner.isRunning(process) else { return nil }
+        return PidFile(path: path, endpoint: String(key[0]), id: String(key[1]), process: process)
+    }
+
+    /// The start time an instance's pid file records, if the file is there.
+    func pidFileStartTime(id: String) -> UInt64? {
+        Self.parsePidFile(pidFile(id))?.process.startTime
+    }
+
+    func removePidFile(_ path: String) {
+        guard unlink(path) != 0, errno != ENOENT else { return }
+        logger.warning("cannot remove the pid file \(path): \(String(cString: strerror(errno)))")
+    }
+
     /// The uuids of endpoints that have instance records.
-    public func endpointsWithInstances() async -> [String] {
-        (try? await client.children(Self.instancesRoot)) ?? []
+    public func endpointsWithInstances() async throws -> [String] {
+        try await store.processCloudEndpoints()
     }
 
     /// Deletes every instance recorded for an endpoint that no longer exists (deleted while its
@@ -233,11 +270,10 @@ public struct ProcessCloud: CloudDriver {
     /// - Returns: how many instances were deleted.
     @discardableResult
     public func deleteInstances(ofDeletedEndpoint endpointID: String) async throws -> Int {
-        let directory = "\(Self.instancesRoot)/\(endpointID)"
-        let ids = (try? await client.children(directory)) ?? []
+        let ids = try await store.processInstanceIDs(endpointID: endpointID)
         let endpoint = CloudEndpoint(id: endpointID, name: endpointID, settings: [:], port: nil)
         for id in ids { try await delete(id, of: endpoint) }
-        if ((try? await client.children(directory)) ?? []).isEmpty { try? await client.delete(directory) }
+        try await store.removeProcessEndpointIfEmpty(endpointID: endpointID)
         return ids.count
     }
 
@@ -249,8 +285,8 @@ public struct ProcessCloud: CloudDriver {
     public func endLocalInstances() async -> Int {
         let running = livePidFiles()
         for file in running {
-            await ProcessSpawner.terminate(file.pid)
-            try? FileManager.default.removeItem(atPath: file.path)
+            await ProcessSpawner.terminate(file.process)
+            removePidFile(file.path)
         }
         return running.count
     }
@@ -266,8 +302,7 @@ public struct ProcessCloud: CloudDriver {
     }
 
     func pidFile(_ id: String) -> String {
-        try? FileManager.default.createDirectory(atPath: pidDirectory, withIntermediateDirectories: true)
-        return "\(pidDirectory)/\(id).pid"
+        "\(pidDirectory)/\(id).pid"
     }
 
     // MARK: Helpers
@@ -289,21 +324,6 @@ public struct ProcessCloud: CloudDriver {
     }
 
     static let systemPath = "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin"
-
-    private func forget(_ endpoint: String, _ id: String, ip: String) async throws {
-        for path in [recordPath(endpoint, id), "\(Self.ipsRoot)/\(ip)"] {
-            do {
-                try await client.delete(path)
-            } catch let error as ZooKeeperError where error.code == .noNode {}
-        }
-    }
-
-    private func ensureDirectory(_ path: String) async throws {
-        if try await client.exists(path) != nil { return }
-        do {
-            try await client.create(path, createParents: true)
-        } catch let error as ZooKeeperError where error.code == .nodeExists {}
-    }
 
     static func isAlive(_ pid: Int32) -> Bool {
         var status: Int32 = 0
@@ -336,12 +356,9 @@ public struct ProcessCloud: CloudDriver {
 
     /// The last `count` non-empty lines of a file, read from its last 4 KiB.
     static func lastLines(of path: String, count: Int) -> [String] {
-        guard let handle = FileHandle(forReadingAtPath: path) else { return [] }
-        defer { try? handle.close() }
-        let size = (try? handle.seekToEnd()) ?? 0
-        try? handle.seek(toOffset: size > 4096 ? size - 4096 : 0)
-        let data = (try? handle.readToEnd()) ?? Data()
-        let text = String(decoding: data, as: UTF8.self)
+        let size = FileSystem.size(path)
+        // A log that cannot be read (not written yet) has no last lines.
+        guard let text = try? FileSystem.read(path, from: size > 4096 ? size - 4096 : 0) else { return [] }
         return Array(text.split(separator: "\n").map { String($0.prefix(200)) }.filter { !$0.isEmpty }.suffix(count))
     }
 }

@@ -8,54 +8,45 @@ import Glibc
 /// Starts instance processes in their own session (so they outlive a manager restart and can be
 /// ended as a group) with a clean signal mask, and ends them.
 enum ProcessSpawner {
-    /// Starts `command` through `/bin/sh` with exactly `environment` (never the manager's own).
-    static func spawn(command: String, environment: [String: String], logPath: String) throws -> Int32 {
-        var actions = posix_spawn_file_actions_t()
-        posix_spawn_file_actions_init(&actions)
-        defer { posix_spawn_file_actions_destroy(&actions) }
-        posix_spawn_file_actions_addopen(&actions, 0, "/dev/null", O_RDONLY, 0)
-        posix_spawn_file_actions_addopen(&actions, 1, logPath, O_WRONLY | O_CREAT | O_APPEND | O_NOFOLLOW, 0o600)
-        posix_spawn_file_actions_adddup2(&actions, 1, 2)
-        // Nothing else of the manager's (ZooKeeper and balancer sockets, client connections)
-        // reaches the instance: an inherited socket would outlive its connection.
-        SpawnActions.closeInherited(&actions)
+    /// A started instance process: its pid and when it started, which together name it (a pid
+    /// alone may be reused by a later process).
+    struct Started: Sendable {
+        var pid: Int32
+        var startTime: UInt64
+    }
 
-        var attributes = posix_spawnattr_t()
-        posix_spawnattr_init(&attributes)
-        defer { posix_spawnattr_destroy(&attributes) }
-        // A session and process group of its own.
-        SpawnActions.cleanSignals(&attributes, grouping: .newSession)
-
+    /// Starts `command` through `/bin/sh` with exactly `environment` (never the manager's own),
+    /// output appended to `logPath` (created 0600, never through a symbolic link).
+    static func spawn(command: String, environment: [String: String], logPath: String) throws -> Started {
+        let child: ChildProcess
         do {
-            return try ProcessLaunch.spawn(
-                "/bin/sh", arguments: ["/bin/sh", "-c", command], environment: environment, actions: &actions,
-                attributes: &attributes)
+            child = try ChildProcess(
+                ["/bin/sh", "-c", command],
+                options: .init(environment: .exactly(environment), outputPath: logPath, grouping: .newSession))
         } catch {
-            throw CloudError("cannot start the instance command: \(error.reason)")
+            throw CloudError("cannot start the instance command: \(error)")
         }
+        // Read at once: the shell is the session leader until the command replaces or ends it.
+        // A process that has already exited has no start time; 0 then never matches a live one.
+        return Started(pid: child.pid, startTime: ProcessTable.startTime(of: child.pid) ?? 0)
     }
 
-    /// When the process started (clock ticks since boot, from /proc), to tell a pid from a later
-    /// process that reused it.
-    static func startTime(_ pid: Int32) -> UInt64? {
-        guard let stat = try? String(contentsOfFile: "/proc/\(pid)/stat", encoding: .utf8),
-            let close = stat.lastIndex(of: ")")
-        else { return nil }
-        let fields = stat[stat.index(after: close)...].split(separator: " ")
-        // After the command come state (field 3) … starttime (field 22).
-        return fields.count > 19 ? UInt64(fields[19]) : nil
+    /// Whether the recorded process still runs (the same process: a pid reused by a later one
+    /// does not count).
+    static func isRunning(_ process: Started) -> Bool {
+        ProcessCloud.isAlive(process.pid) && ProcessTable.isSameProcess(process.pid, startedAt: process.startTime)
     }
 
-    /// Ends the instance's whole process group: SIGTERM, then SIGKILL after 3 s.
-    static func terminate(_ pid: Int32) async {
-        guard pid > 1 else { return }
-        kill(-pid, SIGTERM)
+    /// Ends the instance's whole process group: SIGTERM, then SIGKILL after 3 s. Nothing is sent
+    /// when the pid now names another process than the one started.
+    static func terminate(_ process: Started) async {
+        guard process.pid > 1, isRunning(process) else { return }
+        kill(-process.pid, SIGTERM)
         for _ in 0..<60 {
-            if !ProcessCloud.isAlive(pid) { break }
-            try? await Task.sleep(for: .milliseconds(50))
+            if !ProcessCloud.isAlive(process.pid) { break }
+            await Pause.ignoringCancellation(.milliseconds(50))
         }
-        kill(-pid, SIGKILL)
-        _ = ProcessCloud.isAlive(pid)
+        if ProcessTable.isSameProcess(process.pid, startedAt: process.startTime) { kill(-process.pid, SIGKILL) }
+        _ = ProcessCloud.isAlive(process.pid)
     }
-
 }

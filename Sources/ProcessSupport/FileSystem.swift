@@ -4,14 +4,21 @@ import Glibc
 import Darwin
 #endif
 
-/// The few file operations the process-based drivers need, on plain POSIX calls.
-enum FileSystem {
-    struct Failure: Error, CustomStringConvertible {
-        var description: String
+/// The few file operations Reactor's drivers and clouds need, on plain POSIX calls.
+///
+/// Files are written and read with `O_NOFOLLOW`: a symbolic link planted in a state directory is
+/// refused, never followed to overwrite (or disclose) the file it points at.
+public enum FileSystem {
+    public struct Failure: Error, CustomStringConvertible {
+        public var description: String
+
+        public init(description: String) {
+            self.description = description
+        }
     }
 
     /// Creates `path` and its missing parents with `mode`.
-    static func makeDirectory(_ path: String, mode: mode_t = 0o755) throws(Failure) {
+    public static func makeDirectory(_ path: String, mode: mode_t = 0o755) throws(Failure) {
         var current = path.hasPrefix("/") ? "" : "."
         for component in path.split(separator: "/") {
             current += "/" + component
@@ -21,10 +28,38 @@ enum FileSystem {
         }
     }
 
+    /// Creates the state directory `path` (and its missing parents) for this user alone: the
+    /// directory itself is mode 0700; one that exists with a wider mode is narrowed.
+    ///
+    /// - Throws: when `path` is a symbolic link or not a directory, or is owned by another user
+    ///   (whoever owns it could plant files Reactor would run or signal).
+    public static func makePrivateDirectory(_ path: String) throws(Failure) {
+        let parent = path.split(separator: "/", omittingEmptySubsequences: true).dropLast().joined(separator: "/")
+        if !parent.isEmpty { try makeDirectory((path.hasPrefix("/") ? "/" : "") + parent) }
+        if mkdir(path, 0o700) != 0 && errno != EEXIST {
+            throw Failure(description: "cannot create \(path): \(String(cString: strerror(errno)))")
+        }
+        var info = stat()
+        guard lstat(path, &info) == 0 else {
+            throw Failure(description: "cannot look at \(path): \(String(cString: strerror(errno)))")
+        }
+        guard info.st_mode & S_IFMT == S_IFDIR else {
+            throw Failure(description: "\(path) is not a directory (a symbolic link or a file is refused)")
+        }
+        guard info.st_uid == geteuid() else {
+            throw Failure(
+                description:
+                    "\(path) belongs to user \(info.st_uid), not to this user (\(geteuid())); choose another folder or remove it")
+        }
+        if info.st_mode & 0o077 != 0 && chmod(path, 0o700) != 0 {
+            throw Failure(description: "cannot make \(path) private: \(String(cString: strerror(errno)))")
+        }
+    }
+
     /// Writes `text` to `path` through a temporary file and a rename, so readers never see half of it.
-    static func write(_ text: String, to path: String, mode: mode_t = 0o644) throws(Failure) {
+    public static func write(_ text: String, to path: String, mode: mode_t = 0o644) throws(Failure) {
         let temporary = path + ".tmp"
-        let fd = open(temporary, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, mode)
+        let fd = open(temporary, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC | O_NOFOLLOW, mode)
         guard fd >= 0 else {
             throw Failure(description: "cannot write \(temporary): \(String(cString: strerror(errno)))")
         }
@@ -46,13 +81,13 @@ enum FileSystem {
     }
 
     /// The whole file as UTF-8 text.
-    static func read(_ path: String) throws(Failure) -> String {
+    public static func read(_ path: String) throws(Failure) -> String {
         try read(path, from: 0)
     }
 
     /// The file from byte `offset` on (what was added since it had that size), as UTF-8 text.
-    static func read(_ path: String, from offset: Int) throws(Failure) -> String {
-        let fd = open(path, O_RDONLY | O_CLOEXEC)
+    public static func read(_ path: String, from offset: Int) throws(Failure) -> String {
+        let fd = open(path, O_RDONLY | O_CLOEXEC | O_NOFOLLOW)
         guard fd >= 0 else { throw Failure(description: "cannot read \(path): \(String(cString: strerror(errno)))") }
         defer { close(fd) }
         if offset > 0 && lseek(fd, off_t(offset), SEEK_SET) < 0 {
@@ -70,17 +105,17 @@ enum FileSystem {
     }
 
     /// The file's size in bytes; 0 when it does not exist.
-    static func size(_ path: String) -> Int {
+    public static func size(_ path: String) -> Int {
         var info = stat()
         return stat(path, &info) == 0 ? Int(info.st_size) : 0
     }
 
-    static func isExecutable(_ path: String) -> Bool {
+    public static func isExecutable(_ path: String) -> Bool {
         access(path, X_OK) == 0
     }
 
     /// `name` found on `PATH` or in the system binary directories, whichever comes first.
-    static func findExecutable(_ name: String) -> String? {
+    public static func findExecutable(_ name: String) -> String? {
         let path = getenv("PATH").map { String(cString: $0) } ?? ""
         let directories = path.split(separator: ":").map(String.init) + ["/usr/sbin", "/usr/local/sbin", "/sbin"]
         for directory in directories where !directory.isEmpty {
