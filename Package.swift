@@ -175,6 +175,7 @@ let package = Package(
             name: "ReactorManagerTests",
             dependencies: [
                 "ReactorManager", "ReactorStore", "ReactorCore", "ZooKeeper", "ZooKeeperTesting", "LoadBalancers",
+                "ProcessSupport",
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             ],
             swiftSettings: strict
