@@ -34,9 +34,20 @@ public enum FileSystem {
     /// - Throws: when `path` is a symbolic link or not a directory, or is owned by another user
     ///   (whoever owns it could plant files Reactor would run or signal).
     public static func makePrivateDirectory(_ path: String) throws(Failure) {
+        try makeOwnedDirectory(path, mode: 0o700)
+    }
+
+    /// Creates the state directory `path` (and its missing parents) with `mode`; one that exists
+    /// with more permissions than `mode` is narrowed to it.
+    ///
+    /// Balancers' folders are 0755: nginx's and dnsmasq's workers drop to an unprivileged user
+    /// when started as root and must still reach their files.
+    ///
+    /// - Throws: when `path` is a symbolic link or not a directory, or is owned by another user.
+    public static func makeOwnedDirectory(_ path: String, mode: mode_t) throws(Failure) {
         let parent = path.split(separator: "/", omittingEmptySubsequences: true).dropLast().joined(separator: "/")
         if !parent.isEmpty { try makeDirectory((path.hasPrefix("/") ? "/" : "") + parent) }
-        if mkdir(path, 0o700) != 0 && errno != EEXIST {
+        if mkdir(path, mode) != 0 && errno != EEXIST {
             throw Failure(description: "cannot create \(path): \(String(cString: strerror(errno)))")
         }
         var info = stat()
@@ -51,7 +62,7 @@ public enum FileSystem {
                 description:
                     "\(path) belongs to user \(info.st_uid), not to this user (\(geteuid())); choose another folder or remove it")
         }
-        if info.st_mode & 0o077 != 0 && chmod(path, 0o700) != 0 {
+        if info.st_mode & 0o777 & ~mode != 0 && chmod(path, mode) != 0 {
             throw Failure(description: "cannot make \(path) private: \(String(cString: strerror(errno)))")
         }
     }

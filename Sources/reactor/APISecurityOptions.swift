@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import ReactorAPI
+import ReactorCore
 
 /// How the API is protected: shared by `reactor api` and `reactor server`.
 struct APISecurityOptions: ParsableArguments {
@@ -28,7 +29,34 @@ struct APISecurityOptions: ParsableArguments {
     @Option(help: "Seconds a connection may stay idle before the API closes it.")
     var idleTimeout: Double = 60
 
+    @Option(
+        name: .customLong("trusted-proxy"),
+        help: ArgumentHelp(
+            "Address or CIDR block whose X-Forwarded-For names the caller; repeat or separate with commas "
+                + "(default 127.0.0.1 and ::1; running managers' addresses are always trusted).",
+            valueName: "cidr"))
+    var trustedProxy: [String] = []
+
+    @Option(help: "Keyless registrations (POST /v1.1/register) one source address may send per second.")
+    var registerRate: Double = 5
+
+    @Option(help: "Keyless registrations one source address may send at once.")
+    var registerBurst: Int = 20
+
+    /// The `--trusted-proxy` blocks; the default when none is given.
+    var trustedProxies: [IPBlock] {
+        let texts = trustedProxy.flatMap { $0.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) } }
+        return texts.isEmpty ? IPBlock.localHost : texts.compactMap(IPBlock.init)
+    }
+
     func validate() throws {
+        for text in trustedProxy.flatMap({ $0.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) } })
+        where IPBlock(text) == nil {
+            throw ValidationError("--trusted-proxy '\(text)' is not an address or CIDR block like 10.0.0.0/8 or fd00::/8")
+        }
+        guard registerRate > 0, registerRate <= 1_000_000, (1...1_000_000).contains(registerBurst) else {
+            throw ValidationError("--register-rate must be above 0 and --register-burst at least 1 (both at most 1000000)")
+        }
         guard (tlsCert == nil) == (tlsKey == nil) else {
             throw ValidationError("--tls-cert and --tls-key go together: give both or neither")
         }
@@ -42,6 +70,8 @@ struct APISecurityOptions: ParsableArguments {
         configuration.authKeyFile = keyFile
         configuration.allowOpen = allowOpen
         configuration.idleTimeout = .milliseconds(Int64(idleTimeout * 1000))
+        configuration.trustedProxies = trustedProxies
+        configuration.registrationRate = RegistrationRate(perSecond: registerRate, burst: registerBurst)
         if let tlsCert, let tlsKey { configuration.tls = TLSFiles(certificate: tlsCert, key: tlsKey) }
     }
 }

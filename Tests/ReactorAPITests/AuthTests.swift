@@ -84,16 +84,45 @@ import Testing
         try CallerAddress.resolve(remote: remote, forwardedFor: forwardedFor, trustedProxies: trusted).description
     }
 
-    @Test func forwardedForIsTrustedOnlyFromLoopbackOrManagers() throws {
-        let loopback = IPAddress("127.0.0.1")
+    @Test func forwardedForIsTrustedOnlyFromTrustedProxiesOrManagers() throws {
+        let local = IPAddress("127.0.0.1")!
         let manager = IPAddress("10.1.0.1")!
         let stranger = IPAddress("10.2.0.1")
-        #expect(try caller(loopback, "10.0.0.9", trusted: []) == "10.0.0.9")
-        #expect(try caller(IPAddress("::1"), "1.1.1.1, 10.0.0.9", trusted: []) == "10.0.0.9")
+        #expect(try caller(local, "10.0.0.9", trusted: [local]) == "10.0.0.9")
+        #expect(try caller(IPAddress("::1"), "1.1.1.1, 10.0.0.9", trusted: [IPAddress("::1")!]) == "10.0.0.9")
         #expect(try caller(manager, "10.0.0.9", trusted: [manager]) == "10.0.0.9")
         #expect(try caller(stranger, "10.0.0.9", trusted: [manager]) == "10.2.0.1")
         #expect(try caller(IPAddress("::ffff:10.1.0.1"), "10.0.0.9", trusted: [manager]) == "10.0.0.9")
         #expect(try caller(stranger, nil, trusted: []) == "10.2.0.1")
-        #expect(throws: APIError.self) { try caller(loopback, "junk", trusted: []) }
+        // An instance of the loopback pool is not a proxy: it cannot speak for another instance.
+        #expect(try caller(IPAddress("127.0.1.5"), "127.0.1.6", trusted: [local]) == "127.0.1.5")
+        #expect(throws: APIError.self) { try caller(local, "junk", trusted: [local]) }
+    }
+
+    @Test func trustedProxyBlocksParseAndMatch() throws {
+        #expect(IPBlock.localHost.map(\.description) == ["127.0.0.1/32", "::1/128"])
+        #expect(!IPBlock.localHost.contains { $0.contains(IPAddress("127.0.1.5")!) })
+        let block = try #require(IPBlock("10.20.30.40/16"))
+        #expect(block.description == "10.20.0.0/16")
+        #expect(block.contains(IPAddress("10.20.255.1")!))
+        #expect(!block.contains(IPAddress("10.21.0.1")!))
+        #expect(!block.contains(IPAddress("::1")!))
+        let v6 = try #require(IPBlock("fd00::/8"))
+        #expect(v6.contains(IPAddress("fdab::1")!))
+        #expect(!v6.contains(IPAddress("fe80::1")!))
+        #expect(IPBlock("10.0.0.1")?.description == "10.0.0.1/32")
+        for bad in ["10.0.0.0/33", "10.0.0.0/", "10.0.0/8", "::/129", "x/8", "10.0.0.0/8/1", "10.0.0.0/-1"] {
+            #expect(IPBlock(bad) == nil, "\(bad)")
+        }
+    }
+
+    @Test func keylessRegistrationsAreLimitedPerSource() {
+        let limiter = SourceRateLimiter(perSecond: 1, burst: 3)
+        let start = ContinuousClock.now
+        #expect((0..<3).allSatisfy { _ in limiter.allow("10.0.0.1", now: start) })
+        #expect(!limiter.allow("10.0.0.1", now: start), "the burst is spent")
+        #expect(limiter.allow("10.0.0.2", now: start), "another source has its own budget")
+        #expect(limiter.allow("10.0.0.1", now: start + .seconds(1)), "a second brings one more")
+        #expect(!limiter.allow("10.0.0.1", now: start + .seconds(1)))
     }
 }

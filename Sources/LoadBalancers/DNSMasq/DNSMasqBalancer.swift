@@ -102,7 +102,7 @@ public actor DNSMasqBalancer: LoadBalancerDriver {
         if !running && services.isEmpty { return }
         if running && text == applied && (ttl == nil || ttl == runningTTL) { return }
         do {
-            try FileSystem.makeDirectory(directory)
+            try FileSystem.makeOwnedDirectory(directory, mode: 0o755)
             try FileSystem.write(text, to: hostsPath)
         } catch {
             throw .failed(error.description)

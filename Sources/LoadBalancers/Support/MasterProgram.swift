@@ -191,7 +191,7 @@ extension MasterDriver {
     ) async throws(Failure) {
         let candidate = path + ".candidate"
         do {
-            try FileSystem.makeDirectory(directory)
+            try FileSystem.makeOwnedDirectory(directory, mode: 0o755)
             try FileSystem.write(text, to: candidate)
         } catch {
             throw .failed(error.description)

@@ -5,21 +5,25 @@ import ReactorStore
 
 /// The IP address a request comes from, for the implicit routes.
 ///
-/// `X-Forwarded-For` is honoured only when the connection itself comes from loopback or from a
-/// running manager (the balancers in front of the API); anyone else could name any IP there.
+/// `X-Forwarded-For` is honoured only when the connection itself comes from a trusted proxy
+/// (`--trusted-proxy`, default 127.0.0.1 and ::1) or from a running manager's advertised address
+/// (the balancers in front of the API); anyone else — an instance of the loopback pool too —
+/// could name any IP there.
 /// The address used is the last one in the header: the one the trusted proxy saw.
 enum CallerAddress {
     static let forwardedFor = HTTPField.Name("X-Forwarded-For")!
 
     /// Resolves the caller of `request`, reading the managers' addresses only when needed.
-    static func resolve(_ request: Request, context: APIRequestContext, store: ReactorStore) async throws -> IPAddress {
-        let remote = context.remoteAddress?.ipAddress.flatMap(IPAddress.init)
+    static func resolve(_ request: Request, context: APIRequestContext, services: APIServices) async throws
+        -> IPAddress
+    {
+        let remote = context.remoteAddress?.ipAddress.flatMap(IPAddress.init).map(unmapped)
         let header = request.headers[values: forwardedFor].joined(separator: ",")
-        let trusted: Set<IPAddress>
-        if header.isEmpty || remote.map(isLoopback) == true {
-            trusted = []
-        } else {
-            trusted = try await store.activeManagerAddresses()
+        var trusted: Set<IPAddress> = []
+        if !header.isEmpty, let remote, !services.trustedProxies.contains(where: { $0.contains(remote) }) {
+            trusted = try await services.store.activeManagerAddresses()
+        } else if let remote {
+            trusted = [remote]
         }
         return try resolve(remote: remote, forwardedFor: header.isEmpty ? nil : header, trustedProxies: trusted)
     }
@@ -32,20 +36,12 @@ enum CallerAddress {
         -> IPAddress
     {
         guard let remote else { throw APIError.badRequest("cannot tell the caller's IP address") }
-        guard let forwardedFor, isLoopback(remote) || trustedProxies.contains(unmapped(remote)) else { return remote }
+        guard let forwardedFor, trustedProxies.contains(unmapped(remote)) else { return unmapped(remote) }
         let last = forwardedFor.split(separator: ",").last.map { $0.trimmingCharacters(in: .whitespaces) } ?? ""
         guard let address = IPAddress(last) else {
             throw APIError.badRequest("X-Forwarded-For does not end with an IP address")
         }
         return unmapped(address)
-    }
-
-    /// Whether the address is 127.0.0.0/8, ::1, or an IPv4-mapped loopback address.
-    static func isLoopback(_ address: IPAddress) -> Bool {
-        switch unmapped(address) {
-        case .v4(let first, _, _, _): first == 127
-        case .v6(let groups): groups == [0, 0, 0, 0, 0, 0, 0, 1]
-        }
     }
 
     /// `::ffff:a.b.c.d` as the IPv4 address it stands for; anything else unchanged.

@@ -11,6 +11,10 @@ struct APIServices: Sendable {
     let access: AccessControl
     /// Where reusable routes keep their answers; `nil` when the API runs without a read cache.
     var memo: ResponseMemo? = nil
+    /// Whose `X-Forwarded-For` is believed (besides the managers' advertised addresses).
+    var trustedProxies: [IPBlock] = IPBlock.localHost
+    /// Bounds the keyless registrations each source address may queue.
+    var registrations = SourceRateLimiter(perSecond: 5, burst: 20)
 }
 
 /// Registers routes under every API version prefix that serves them and records them in the

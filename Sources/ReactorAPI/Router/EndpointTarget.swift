@@ -32,7 +32,7 @@ struct EndpointTarget: Sendable {
             let name = try PathParameters.name("name", kind: "endpoint name", in: context)
             target = EndpointTarget(id: try await services.store.endpointID(named: name), name: name, caller: nil)
         case .implicit:
-            let caller = try await CallerAddress.resolve(request, context: context, store: services.store)
+            let caller = try await CallerAddress.resolve(request, context: context, services: services)
             let id = try await services.store.endpointID(forConfirmedIP: caller.description)
             target = EndpointTarget(id: id, name: "the endpoint of \(caller)", caller: caller)
         }

@@ -6,6 +6,16 @@ import ReactorStore
 /// An endpoint's resources — ips, log, metrics, state, sessions, instances — registered twice:
 /// explicit under `/endpoints/<name>` and implicit under `/endpoint` (the caller's endpoint).
 enum EndpointResourceRoutes {
+    /// Refuses samples for one more IP once the endpoint holds its bound of per-IP samples.
+    static func requireRoomForIPMetrics(_ store: ReactorStore, target: EndpointTarget, ip: String) async throws {
+        guard try await store.acceptsIPMetrics(id: target.id, name: target.name, ip: ip) else {
+            let limit = try await store.ipMetricsLimit(id: target.id, name: target.name)
+            throw APIError.conflict(
+                "\(target.name) already holds metrics of \(limit) instance IPs (4 × max_instances, at least 64); "
+                    + "raise max_instances, or have instances clear theirs (DELETE /v1.1/endpoint/metrics)")
+        }
+    }
+
     /// The longest log message `POST .../log` accepts, in bytes.
     static let maximumLogMessageBytes = 8192
 
@@ -62,6 +72,7 @@ enum EndpointResourceRoutes {
         add(.post, "/metrics") { request, _, target in
             let metrics = try await MetricsBody.read(request)
             if let caller = target.caller {
+                try await Self.requireRoomForIPMetrics(store, target: target, ip: caller.description)
                 try await store.setIPMetrics(metrics, id: target.id, name: target.name, ip: caller.description)
             } else {
                 try await store.setCustomMetrics(metrics, id: target.id, name: target.name)
@@ -84,6 +95,7 @@ enum EndpointResourceRoutes {
         add(.post, "/metrics/:ip") { request, context, target in
             let ip = try PathParameters.ip("ip", in: context)
             let metrics = try await MetricsBody.read(request)
+            try await Self.requireRoomForIPMetrics(store, target: target, ip: ip)
             try await store.setIPMetrics(metrics, id: target.id, name: target.name, ip: ip)
             return JSONResponse.empty()
         }

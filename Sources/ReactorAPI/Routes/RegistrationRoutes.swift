@@ -17,7 +17,10 @@ enum RegistrationRoutes {
             return JSONResponse.empty()
         }
         routes.add(.post, "/register") { request, context in
-            let caller = try await CallerAddress.resolve(request, context: context, store: services.store)
+            let caller = try await CallerAddress.resolve(request, context: context, services: services)
+            guard services.registrations.allow(caller.description) else {
+                throw APIError.tooManyRequests("too many registrations from \(caller); try again in a few seconds")
+            }
             try await services.store.queueRegistration(ip: caller.description)
             return JSONResponse.empty()
         }
@@ -27,7 +30,7 @@ enum RegistrationRoutes {
             return JSONResponse.empty()
         }
         routes.add(.post, "/unregister") { request, context in
-            let caller = try await CallerAddress.resolve(request, context: context, store: services.store)
+            let caller = try await CallerAddress.resolve(request, context: context, services: services)
             do {
                 let id = try await services.store.endpointID(forConfirmedIP: caller.description)
                 let target = EndpointTarget(id: id, name: "the endpoint of \(caller)", caller: caller)

@@ -1,4 +1,5 @@
 import Logging
+import ReactorCore
 import ReactorStore
 import ZooKeeper
 
@@ -35,6 +36,12 @@ public struct APIConfiguration: Sendable {
     /// The certificate and key to serve HTTPS with (`--tls-cert`, `--tls-key`); default none
     /// (plain HTTP).
     public var tls: TLSFiles?
+    /// Proxies whose `X-Forwarded-For` names the caller (`--trusted-proxy`), besides the running
+    /// managers' advertised addresses; default 127.0.0.1 and ::1 only (not the loopback pools
+    /// the process cloud's instances use).
+    public var trustedProxies: [IPBlock] = IPBlock.localHost
+    /// How many keyless `POST /register` each source address may send (`--register-rate`).
+    public var registrationRate = RegistrationRate()
 
     /// See the properties for the meaning and default of each parameter.
     public init(
@@ -57,6 +64,18 @@ public struct APIConfiguration: Sendable {
                 logger.logLevel = .info
                 return logger
             }()
+    }
+}
+
+/// How many keyless registrations one source address may send: `burst` at once, then
+/// `perSecond` on average. Beyond that it gets 429 Too Many Requests.
+public struct RegistrationRate: Sendable, Hashable {
+    public var perSecond: Double
+    public var burst: Int
+
+    public init(perSecond: Double = 5, burst: Int = 20) {
+        self.perSecond = perSecond
+        self.burst = burst
     }
 }
 

@@ -2,6 +2,7 @@ import Hummingbird
 import HummingbirdCore
 import Logging
 import NIOCore
+import ReactorCore
 import ReactorStore
 import ZooKeeper
 
@@ -35,7 +36,9 @@ public func buildApplication(
         throw error
     }
     let memo = cache == nil ? nil : ResponseMemo(client: client)
-    let router = buildRouter(store: store, memo: memo)
+    let router = buildRouter(
+        store: store, memo: memo, trustedProxies: configuration.trustedProxies,
+        registrationRate: configuration.registrationRate)
     let logger = configuration.logger
     let server: HTTPServerBuilder
     do {
@@ -70,14 +73,17 @@ enum APIServer {
 ///   - memo: where reusable routes keep their answers; default none.
 ///   - catalog: receives every route registered; default a fresh one.
 func buildRouter(
-    store: ReactorStore, memo: ResponseMemo? = nil, catalog: RouteCatalog = RouteCatalog()
+    store: ReactorStore, memo: ResponseMemo? = nil, catalog: RouteCatalog = RouteCatalog(),
+    trustedProxies: [IPBlock] = IPBlock.localHost, registrationRate: RegistrationRate = RegistrationRate()
 ) -> Router<APIRequestContext> {
     let router = Router(context: APIRequestContext.self)
     router.add(middleware: RequestLogMiddleware())
     router.add(middleware: ErrorMiddleware(catalog: catalog))
     let routes = APIRoutes(
         router: router, catalog: catalog,
-        services: APIServices(store: store, access: AccessControl(store: store), memo: memo))
+        services: APIServices(
+            store: store, access: AccessControl(store: store), memo: memo, trustedProxies: trustedProxies,
+            registrations: SourceRateLimiter(perSecond: registrationRate.perSecond, burst: registrationRate.burst)))
     RootRoutes.register(routes)
     GlobalRoutes.register(routes)
     RegistrationRoutes.register(routes)

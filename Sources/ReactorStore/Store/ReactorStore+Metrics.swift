@@ -44,6 +44,24 @@ extension ReactorStore {
         try await writeEndpointNode(id: id, name: name, "\(EndpointNode.ipMetrics)/\(ip)", metrics)
     }
 
+    /// How many instance IPs may have samples stored for the endpoint: four times its
+    /// `max_instances`, at least 64. Bounds what posts for made-up IPs can write.
+    public func ipMetricsLimit(id: String, name: String) async throws -> Int {
+        let configuration = try await endpointConfiguration(id: id, name: name)
+        // A stored configuration that does not parse (written by hand) has the default bound.
+        let maximum = (try? EndpointConfig(json: configuration))?.scaling.maxInstances ?? 1
+        let (product, overflow) = maximum.multipliedReportingOverflow(by: 4)
+        return max(overflow ? Int.max : product, 64)
+    }
+
+    /// Whether samples for `ip` may be stored: it already has some, or the endpoint is under
+    /// ``ipMetricsLimit(id:name:)``.
+    public func acceptsIPMetrics(id: String, name: String, ip: String) async throws -> Bool {
+        if try await client.exists(ZNodeLayout.endpoint(id, "\(EndpointNode.ipMetrics)/\(ip)")) != nil { return true }
+        let stored = try await sortedChildren(of: ZNodeLayout.endpoint(id, EndpointNode.ipMetrics))
+        return try await stored.count < ipMetricsLimit(id: id, name: name)
+    }
+
     /// Replaces the endpoint-wide custom metrics.
     /// - Throws: ``StoreError/endpointNotFound(name:)`` when the endpoint is gone.
     public func setCustomMetrics(_ metrics: JSONValue, id: String, name: String) async throws {
