@@ -41,3 +41,34 @@ struct BoundsTests {
         }
     }
 }
+
+/// Posted samples given a time to live stop counting once it has passed.
+@Suite("Metrics time to live")
+struct MetricsTimeToLiveTests {
+    @Test func samplesStopCountingAfterTheirTTL() async throws {
+        try await withAPI { api in
+            let id = try await api.makeEndpoint("ttl", confirming: ["10.7.0.1"])
+            let posted = try await api.request(.post, "/v1.1/endpoints/ttl/metrics", body: #"{"queue": [1, 40], "ttl": 1}"#)
+            #expect(posted.status == .ok, Comment(rawValue: posted.text))
+            let kept = try await api.request(.post, "/v1.1/endpoint/metrics", from: "10.7.0.1", body: #"{"load": [1, 3]}"#)
+            #expect(kept.status == .ok, Comment(rawValue: kept.text))
+            #expect(try await api.request(.get, "/v1.1/endpoints/ttl/metrics").json == ["queue": 40, "load": 3])
+            try await Task.sleep(for: .milliseconds(1500))
+            #expect(
+                try await api.request(.get, "/v1.1/endpoints/ttl/metrics").json == ["load": 3],
+                "the custom metrics' ttl has passed; the instance's samples have none")
+            #expect(try await api.store.postedMetrics(id: id).averages["queue"] == nil)
+        }
+    }
+
+    @Test func aBadTTLIsA400() async throws {
+        try await withAPI { api in
+            try await api.makeEndpoint("badttl")
+            for body in [#"{"q": [1, 1], "ttl": 0}"#, #"{"q": [1, 1], "ttl": "5"}"#, #"{"q": [1, 1], "ttl": 100000}"#] {
+                let reply = try await api.request(.post, "/v1.1/endpoints/badttl/metrics", body: body)
+                #expect(reply.status == .badRequest, Comment(rawValue: body))
+                #expect(reply.message?.contains("ttl") == true, Comment(rawValue: reply.text))
+            }
+        }
+    }
+}

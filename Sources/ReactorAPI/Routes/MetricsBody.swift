@@ -8,6 +8,13 @@ enum MetricsBody {
         guard case .object = body else {
             throw APIError.badRequest("metrics must be a JSON object {metric: [weight, value], ...}")
         }
+        if let ttl = body.objectValue?[WeightedMetrics.timeToLiveKey] {
+            guard let seconds = ttl.numberValue, seconds > 0, seconds <= WeightedMetrics.longestTimeToLive else {
+                throw APIError.badRequest(
+                    "invalid metrics: ttl must be a number of seconds above 0, at most 86400 (it is the samples' "
+                        + "time to live, not a metric)")
+            }
+        }
         var check = WeightedMetrics()
         check.add(body, from: nil)
         if let first = check.rejected.first {

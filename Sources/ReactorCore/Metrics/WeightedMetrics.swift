@@ -57,7 +57,8 @@ public struct WeightedMetrics: Sendable, Hashable {
     public mutating func add(_ sample: JSONValue, from instance: String?) {
         switch sample {
         case .object(let members):
-            for (metric, entry) in members.sorted(by: { $0.key < $1.key }) {
+            // `ttl` is the sample's time to live (seconds), not a metric.
+            for (metric, entry) in members.sorted(by: { $0.key < $1.key }) where metric != Self.timeToLiveKey {
                 add(metric: metric, entry: entry, from: instance)
             }
         case .array(let samples):
@@ -71,6 +72,20 @@ public struct WeightedMetrics: Sendable, Hashable {
         default:
             reject(instance, nil, sample, "expected an object {metric: [weight, value]}")
         }
+    }
+
+    /// The member of a posted sample object that gives its time to live in seconds
+    /// (`{"queue": [1, 40], "ttl": 30}`); a sample older than that no longer counts.
+    public static let timeToLiveKey = "ttl"
+
+    /// The longest time to live a sample may be given: a day.
+    public static let longestTimeToLive: Double = 86_400
+
+    /// Whether a sample object posted at `posted` (seconds since 1970) has outlived its `ttl`
+    /// at `now`; one without `ttl` never expires.
+    public static func hasExpired(_ sample: JSONValue, postedAt posted: Double, now: Double) -> Bool {
+        guard let ttl = sample.objectValue?[timeToLiveKey]?.numberValue else { return false }
+        return posted + ttl <= now
     }
 
     /// Adds a load balancer report `{"ip:port": [{metric: [weight, value]}, ...]}`.

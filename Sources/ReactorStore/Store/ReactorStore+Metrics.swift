@@ -1,3 +1,4 @@
+import Foundation
 import ReactorCore
 import ZooKeeper
 
@@ -26,15 +27,34 @@ extension ReactorStore {
         for ip in stored where ips?.contains(ip) ?? true {
             if let sample = try await ipMetrics(id: id, ip: ip) { combined.add(sample, from: ip) }
         }
-        if let custom = try await json(at: ZNodeLayout.endpoint(id, EndpointNode.customMetrics)) {
+        if let custom = try await liveSample(at: ZNodeLayout.endpoint(id, EndpointNode.customMetrics)) {
             combined.add(custom, from: nil)
         }
         return combined
     }
 
-    /// The raw samples `{metric: [weight, value]}` last posted for one instance IP.
+    /// The raw samples `{metric: [weight, value]}` last posted for one instance IP; `nil` when
+    /// none were posted or they have outlived their `ttl`.
     public func ipMetrics(id: String, ip: String) async throws -> JSONValue? {
-        try await json(at: ZNodeLayout.endpoint(id, "\(EndpointNode.ipMetrics)/\(ip)"))
+        try await liveSample(at: ZNodeLayout.endpoint(id, "\(EndpointNode.ipMetrics)/\(ip)"))
+    }
+
+    /// A posted sample object, unless it is absent or has outlived its `ttl` (counted from the
+    /// node's modification time, as the ZooKeeper server's clock has it).
+    func liveSample(at path: String) async throws -> JSONValue? {
+        NodeReadLog.notCovered()
+        let node: NodeData
+        do {
+            node = try await client.get(path)
+        } catch let error as ZooKeeperError where error.code == .noNode {
+            return nil
+        }
+        guard !node.bytes.isEmpty else { return nil }
+        let text = String(decoding: node.bytes, as: UTF8.self)
+        // Data that is not JSON (written by hand) is returned as a string, as `json(at:)` does.
+        guard let sample = try? JSONValue(parsing: text) else { return .string(text) }
+        let posted = Double(node.stat.mtime) / 1000
+        return WeightedMetrics.hasExpired(sample, postedAt: posted, now: Date().timeIntervalSince1970) ? nil : sample
     }
 
     /// Replaces the samples of one instance IP.

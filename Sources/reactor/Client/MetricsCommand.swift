@@ -61,7 +61,7 @@ struct MetricsCommand: AsyncParsableCommand {
             abstract: "Post metrics: endpoint-wide (POST …/metrics) or for one instance (--ip: POST …/metrics/IP).",
             discussion: """
                 Give METRIC=VALUE pairs (each with --weight, default 1), or a JSON file \
-                {"metric": [weight, value], ...} with --file. Posting replaces the previous samples.
+                {"metric": [weight, value], ...} with --file. Posting replaces the previous samples.                 With --ttl, the samples stop counting that many seconds after the post.
                 """)
         @OptionGroup var options: ClientOptions
         @Argument(help: "The endpoint's name.") var name: String
@@ -70,8 +70,13 @@ struct MetricsCommand: AsyncParsableCommand {
         @Option(help: "The weight of each METRIC=VALUE sample.") var weight: Double = 1
         @Option(name: .shortAndLong, help: "A JSON file {\"metric\": [weight, value], ...} ('-' for standard input).")
         var file: String?
+        @Option(help: "Seconds after which these samples stop counting (at most 86400); default: until replaced.")
+        var ttl: Double?
 
         func validate() throws {
+            if let ttl, !(ttl > 0 && ttl <= 86_400) {
+                throw ValidationError("--ttl must be a number of seconds above 0, at most 86400")
+            }
             guard (file == nil) != samples.isEmpty else {
                 throw ValidationError("give either METRIC=VALUE samples or --file, not both and not neither")
             }
@@ -80,13 +85,18 @@ struct MetricsCommand: AsyncParsableCommand {
 
         func run() async throws {
             try await options.run { api, out in
-                let body = try file.map(Self.readFile) ?? Self.metrics(samples, weight: weight)
+                var body = try file.map(Self.readFile) ?? Self.metrics(samples, weight: weight)
+                if let ttl, case .object(var members) = body {
+                    members[WeightedMetrics.timeToLiveKey] = .number(ttl)
+                    body = .object(members)
+                }
                 let path =
                     ip.map { APIClient.path("endpoints", name, "metrics", $0) }
                     ?? APIClient.path("endpoints", name, "metrics")
                 try await api.send("POST", path, body: body)
                 let target = ip.map { "\($0) of endpoint '\(name)'" } ?? "endpoint '\(name)'"
-                out.done("posted \(body.objectValue?.count ?? 0) metric(s) for \(target)")
+                let count = body.objectValue?.keys.filter { $0 != WeightedMetrics.timeToLiveKey }.count ?? 0
+                out.done("posted \(count) metric(s) for \(target)\(ttl.map { " for \(NumberText.measured($0)) s" } ?? "")")
             }
         }
 
