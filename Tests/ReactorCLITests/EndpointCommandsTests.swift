@@ -8,7 +8,7 @@ import Testing
     @Test func createListShowUpdateAliasAndDelete() async throws {
         try await LiveAPI.with("cli-endpoints") { api in
             var result = try await api.run("endpoints", "list")
-            #expect(result.status == 0 && result.lines == ["NAME  STATE  INSTANCES"], "\(result)")
+            #expect(result.status == 0 && result.lines == ["NAME  STATE  INSTANCES  PROBLEM"], "\(result)")
             result = try await api.run("endpoints", "list", "--json")
             #expect(result.status == 0 && result.stdout == "[]\n", "\(result)")
 
@@ -42,10 +42,10 @@ import Testing
             result = try await api.run("endpoints")
             #expect(
                 result.lines == [
-                    "NAME   STATE   INSTANCES",
-                    "batch  PAUSED  0",
-                    "plain  PAUSED  0",
-                    "web    PAUSED  0",
+                    "NAME   STATE   INSTANCES  PROBLEM",
+                    "batch  PAUSED  0          -",
+                    "plain  PAUSED  0          -",
+                    "web    PAUSED  0          -",
                 ], "`endpoints` lists by default: \(result)")
             result = try await api.run("endpoints", "list", "--json")
             #expect(try JSONValue(parsing: result.stdout) == ["batch", "plain", "web"], "\(result)")
@@ -104,7 +104,9 @@ import Testing
                 try JSONValue(parsing: result.stdout) == ["state": "RUNNING", "active": [], "manager": nil], "\(result)"
             )
             result = try await api.run("endpoints", "list")
-            #expect(result.lines == ["NAME  STATE    INSTANCES", "web   RUNNING  0"], "\(result)")
+            #expect(
+                result.lines == ["NAME  STATE    INSTANCES  PROBLEM", "web   RUNNING  0          no manager is running"],
+                "a running endpoint nobody owns says why: \(result)")
 
             result = try await api.run("endpoints", "stop", "web")
             #expect(result.status == 0 && result.lines == ["endpoint 'web' is STOPPED"], "\(result)")

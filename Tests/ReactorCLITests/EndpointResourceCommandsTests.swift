@@ -37,7 +37,7 @@ import Glibc
             result = try await api.run("instances", "list", "web")
             #expect(result.lines == ["i-00000001", "i-93818b24"], "\(result)")
             result = try await api.run("endpoints", "list")
-            #expect(result.lines == ["NAME  STATE   INSTANCES", "web   PAUSED  2"], "\(result)")
+            #expect(result.lines == ["NAME  STATE   INSTANCES  PROBLEM", "web   PAUSED  2          -"], "\(result)")
 
             result = try await api.run("instances", "disassociate", "web", "i-00000001")
             #expect(

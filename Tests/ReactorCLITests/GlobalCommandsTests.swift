@@ -98,7 +98,7 @@ import Testing
             result = try await api.run("info", "--auth-key", "wrong")
             #expect(result.status == 1 && result.error.hasPrefix("reactor: unauthorized: "), "\(result)")
             result = try await api.run("endpoints", "list", "--auth-key", "s3cret")
-            #expect(result.status == 0 && result.lines == ["NAME  STATE  INSTANCES"], "\(result)")
+            #expect(result.status == 0 && result.lines == ["NAME  STATE  INSTANCES  PROBLEM"], "\(result)")
             result = try await api.run("endpoints", "create", "web", key: "s3cret")
             #expect(result.status == 0, "\(result)")
 

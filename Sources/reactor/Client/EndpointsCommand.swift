@@ -15,29 +15,34 @@ struct EndpointsCommand: AsyncParsableCommand {
 
     struct List: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
-            abstract: "List endpoints with their state and instance count (GET /v1.1/endpoints).")
+            abstract: "List endpoints with their state, instance count and problem, if any (GET /v1.1/endpoints).")
         @OptionGroup var options: ClientOptions
 
         func run() async throws {
             try await options.run { api, out in
                 let names = try await api.get(APIClient.path("endpoints"))
                 if out.json { return out.printJSON(names) }
+                let offers = try await EndpointProblem.Offers.read(api)
                 var rows: [[String]] = []
                 for name in names.arrayValue?.compactMap(\.stringValue) ?? [] {
                     let state: JSONValue
                     let instances: JSONValue
+                    let problem: String
                     do {
                         state = try await api.get(APIClient.path("endpoints", name, "state"))
                         instances = try await api.get(APIClient.path("endpoints", name, "instances"))
+                        problem = EndpointProblem.describe(
+                            configuration: try await api.get(APIClient.path("endpoints", name)), state: state,
+                            log: try await api.get(APIClient.path("endpoints", name, "log")), offers: offers)
                     } catch ClientError.api(status: 404, _) {
                         continue  // deleted since the list was read
                     }
                     rows.append([
                         name, ClientOutput.text(state.objectValue?["state"] ?? .null),
-                        "\(instances.arrayValue?.count ?? 0)",
+                        "\(instances.arrayValue?.count ?? 0)", problem,
                     ])
                 }
-                out.printTable(["NAME", "STATE", "INSTANCES"], rows)
+                out.printTable(["NAME", "STATE", "INSTANCES", "PROBLEM"], rows)
             }
         }
     }
