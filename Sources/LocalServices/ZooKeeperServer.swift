@@ -112,7 +112,12 @@ public final class ZooKeeperServer: @unchecked Sendable {
     /// Kills the server and deletes its data.
     public func destroy() async {
         await stop()
-        try? FileManager.default.removeItem(atPath: ZooKeeperServer.parentDirectory(of: dataDirectory))
+        do {
+            try FileManager.default.removeItem(atPath: ZooKeeperServer.parentDirectory(of: dataDirectory))
+        } catch {
+            // A scratch folder left behind is harmless (it is under the temporary directory);
+            // the server itself is gone.
+        }
     }
 
     static func parentDirectory(of path: String) -> String {

@@ -18,3 +18,17 @@ public enum Pause {
         }
     }
 }
+
+extension Pause {
+    /// Sleeps for `duration`, returning early when the task is cancelled.
+    ///
+    /// For polling loops that check their own deadline and `Task.isCancelled` on every round:
+    /// `Task.sleep` throws only `CancellationError`, which such a loop sees on its next check.
+    public static func orUntilCancelled(_ duration: Duration) async {
+        do {
+            try await Task.sleep(for: duration)
+        } catch {
+            return  // cancelled: the caller's loop looks at Task.isCancelled next
+        }
+    }
+}

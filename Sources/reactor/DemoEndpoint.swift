@@ -1,5 +1,6 @@
 import Foundation
 import LocalServices
+import ProcessSupport
 import ReactorCore
 import ReactorStore
 import ZooKeeper
@@ -83,7 +84,13 @@ struct DemoEndpoint {
     /// and the endpoint's log as they change. Closes every connection it holds when cancelled.
     func run(phase: Duration) async {
         let store = ReactorStore(client: client)
-        guard let id = try? await store.endpointID(named: Self.name) else { return }
+        let id: String
+        do {
+            id = try await store.endpointID(named: Self.name)
+        } catch {
+            print("the demo endpoint cannot be read: \(error)")
+            return
+        }
         var held: [Int32] = []
         defer { for fd in held { close(fd) } }
         var lastCount = -1
@@ -100,19 +107,24 @@ struct DemoEndpoint {
                 while held.count < wanted, let fd = LoopbackPorts.connect(port: balancerPort) { held.append(fd) }
                 print("load: \(held.count) open connection(s) through tcp://127.0.0.1:\(balancerPort)")
             }
-            let count = (try? await store.instances(id: id).count) ?? 0
-            let live = (try? await store.confirmedIPs(id: id).count) ?? 0
-            if count != lastCount {
-                print("instances: \(count) (\(live) registered)")
-                lastCount = count
-            }
-            // Entries after `since` only: two with the same time are both shown.
-            for entry in (try? await store.endpointLog(id: id, since: lastLog)) ?? [] {
-                print("  log: \(entry.message)")
-                lastLog = entry.timestamp
+            do {
+                let count = try await store.instances(id: id).count
+                let live = try await store.confirmedIPs(id: id).count
+                if count != lastCount {
+                    print("instances: \(count) (\(live) registered)")
+                    lastCount = count
+                }
+                // Entries after `since` only: two with the same time are both shown.
+                for entry in try await store.endpointLog(id: id, since: lastLog) {
+                    print("  log: \(entry.message)")
+                    lastLog = entry.timestamp
+                }
+            } catch {
+                // ZooKeeper unreachable for a moment: shown, and the next round reads again.
+                print("demo: cannot read the endpoint: \(error)")
             }
             fflush(nil)
-            try? await Task.sleep(for: .seconds(1))
+            await Pause.orUntilCancelled(.seconds(1))
         }
     }
 }

@@ -1,4 +1,5 @@
 import Foundation
+import ProcessSupport
 import ReactorStore
 import ServiceLifecycle
 import ZooKeeper
@@ -23,10 +24,12 @@ struct DemoService: Service {
         } catch {
             say("demo: could not set up the demo endpoint: \(error)")
             say("Press Ctrl-C to stop.")
-            try? await gracefulShutdown()
+            await untilGracefulShutdown()
             return
         }
-        defer { try? FileManager.default.removeItem(atPath: script) }
+        defer {
+            if unlink(script) != 0 && errno != ENOENT { say("demo: cannot remove \(script): errno \(errno)") }
+        }
         say("demo: endpoint 'demo' on the process cloud, balanced on tcp://127.0.0.1:\(balancerPort)")
         say("demo: rules '\(DemoEndpoint.rules)', \(DemoEndpoint.minInstances)–\(DemoEndpoint.maxInstances) instances")
         say("Press Ctrl-C to stop.")
@@ -47,11 +50,15 @@ struct DemoService: Service {
     /// Sets the demo endpoint STOPPED and waits (up to 20 s) until its instances are gone.
     private func stopDemo() async {
         let store = ReactorStore(client: client)
-        guard let id = try? await store.endpointID(named: DemoEndpoint.name) else { return }
-        try? await store.setEndpointState(.stopped, id: id, name: DemoEndpoint.name)
-        let deadline = ContinuousClock.now + .seconds(20)
-        while ContinuousClock.now < deadline, ((try? await store.instances(id: id).count) ?? 0) > 0 {
-            try? await Task.sleep(for: .milliseconds(250))
+        do {
+            let id = try await store.endpointID(named: DemoEndpoint.name)
+            try await store.setEndpointState(.stopped, id: id, name: DemoEndpoint.name)
+            let deadline = ContinuousClock.now + .seconds(20)
+            while ContinuousClock.now < deadline, try await store.instances(id: id).count > 0 {
+                await Pause.orUntilCancelled(.milliseconds(250))
+            }
+        } catch {
+            say("demo: cannot stop the demo endpoint: \(error)")
         }
     }
 }
@@ -59,7 +66,17 @@ struct DemoService: Service {
 /// Says "stopping …" when SIGTERM or SIGINT arrives (the last service: the first to hear it).
 struct StoppingNotice: Service {
     func run() async throws {
-        try? await gracefulShutdown()
+        await untilGracefulShutdown()
         say("stopping …")
+    }
+}
+
+/// Waits for graceful shutdown (SIGTERM, SIGINT) or the task's cancellation, which is all that
+/// service-lifecycle's `gracefulShutdown()` throws.
+func untilGracefulShutdown() async {
+    do {
+        try await gracefulShutdown()
+    } catch {
+        return  // cancelled: the service group is ending anyway
     }
 }

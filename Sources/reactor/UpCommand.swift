@@ -134,7 +134,7 @@ struct PrivateZooKeeper: Service {
     let server: ZooKeeperServer
 
     func run() async throws {
-        try? await gracefulShutdown()
+        await untilGracefulShutdown()
         await server.destroy()
     }
 }
@@ -147,7 +147,7 @@ struct LocalInstancesCleanup: Service {
     let host: String
 
     func run() async throws {
-        try? await gracefulShutdown()
+        await untilGracefulShutdown()
         let cloud = ProcessCloud(
             client: client, host: host, apiURL: "", logger: Logger(label: "reactor.up"), liveHosts: { [] })
         let ended = await cloud.endLocalInstances()

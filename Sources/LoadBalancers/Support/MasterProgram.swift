@@ -60,7 +60,13 @@ struct MasterProgram<Failure: ProgramDriverError>: Sendable {
         do {
             try await activate()
         } catch {
-            if let previous { try? FileSystem.write(previous, to: path) }
+            if let previous {
+                do {
+                    try FileSystem.write(previous, to: path)
+                } catch let restore {
+                    logger.error("cannot put back the previous \(name) configuration: \(restore)")
+                }
+            }
             throw error
         }
     }
@@ -98,7 +104,7 @@ struct MasterProgram<Failure: ProgramDriverError>: Sendable {
                 logger.info("\(name) started", metadata: ["lb.pid": "\(child.pid)"])
                 return MasterProcess(pid: child.pid, child: child)
             }
-            try? await Task.sleep(for: .milliseconds(10))
+            await Pause.orUntilCancelled(.milliseconds(10))
         }
         await child.stop(signal: SIGKILL, timeout: .seconds(1))
         throw .failed("\(name) did not \(awaited) within 10 s")
@@ -119,7 +125,7 @@ struct MasterProgram<Failure: ProgramDriverError>: Sendable {
                 return
             }
             if !master.isRunning { throw .failed("the \(name) master exited during a reload") }
-            try? await Task.sleep(for: .milliseconds(5))
+            await Pause.orUntilCancelled(.milliseconds(5))
         }
         throw .failed("\(name) did not reload within 10 s")
     }

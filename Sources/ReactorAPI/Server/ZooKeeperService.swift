@@ -17,7 +17,11 @@ public struct ZooKeeperService: Service {
     }
 
     public func run() async throws {
-        try? await gracefulShutdown()
+        do {
+            try await gracefulShutdown()
+        } catch {
+            // Cancelled rather than shut down gracefully: the session is closed all the same.
+        }
         logger.info("closing the ZooKeeper session")
         await client.close()
     }

@@ -37,6 +37,7 @@ extension JSONValue {
         encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
         // Encoding a JSONValue cannot fail: every case maps to a JSON value and numbers are
         // finite unless a caller built `.number(.nan)` by hand, which encodes as null below.
+        // Encoding a JSONValue cannot fail: every case maps to JSON (numbers are finite by construction).
         return (try? encoder.encode(self)) ?? Data("null".utf8)
     }
 
@@ -49,6 +50,7 @@ extension JSONValue {
 extension JSONValue: Codable {
     public init(from decoder: any Decoder) throws {
         let container = try decoder.singleValueContainer()
+        // Each kind is tried in turn: a decode that fails only means the value is of another kind.
         if container.decodeNil() {
             self = .null
         } else if let value = try? container.decode(Bool.self) {

@@ -39,6 +39,7 @@ public struct NodeName: Sendable, Hashable, CustomStringConvertible {
 
     /// Whether `name` is a valid node name.
     public static func isValid(_ name: String) -> Bool {
+        // The error says why a name is refused; here only whether it is.
         (try? NodeName(name)) != nil
     }
 

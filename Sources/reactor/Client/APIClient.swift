@@ -108,6 +108,7 @@ struct APIClient: Sendable {
                 : "unauthorized: give the admin key with --auth-key or REACTOR_AUTH_KEY"
         }
         let text = String(decoding: body, as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines)
+        // An answer that is not JSON (a proxy's error page) is shown as text below.
         let json = try? JSONValue(parsing: body)
         if let message = json?.objectValue?["message"]?.stringValue {
             return "\(message) (\(status))"

@@ -44,6 +44,7 @@ enum ConfigFile {
 
     /// A stored configuration (a JSON object of sections) as INI text, sections and keys sorted.
     static func iniText(_ configuration: JSONValue) -> String {
+        // A stored configuration that does not read as one is shown as it is.
         guard let document = try? ConfigDocument(json: configuration) else { return ClientOutput.text(configuration) }
         return String(document.iniText.dropLast(document.iniText.hasSuffix("\n") ? 1 : 0))
     }

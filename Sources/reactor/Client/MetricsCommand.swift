@@ -116,6 +116,7 @@ struct MetricsCommand: AsyncParsableCommand {
         static func readFile(_ path: String) throws(ClientError) -> JSONValue {
             let name = ConfigFile.displayName(path)
             let data = try ConfigFile.contents(path)
+            // Whatever the parser says, the answer is the same: the shape expected.
             guard let json = try? JSONValue(parsing: data), case .object = json else {
                 throw ClientError.local("\(name): expected a JSON object {\"metric\": [weight, value], ...}")
             }
