@@ -72,4 +72,22 @@ public protocol CloudDriver: Sendable {
     func delete(_ instanceID: String, of endpoint: CloudEndpoint) async throws
     /// The endpoint and instance an address belongs to, if it is one of this cloud's.
     func owner(ofIP ip: String) async throws -> (endpointID: String, instanceID: String)?
+
+    // Optional hooks: a driver that keeps records of its own (the process cloud) implements them.
+
+    /// The driver's own work on this host, once a pass: ending what another manager marked,
+    /// what no record names any more. Default: nothing.
+    func housekeeping() async throws
+    /// The uuids of endpoints the driver holds records for. Default: none.
+    func endpointsWithRecords() async throws -> [String]
+    /// Deletes every instance of an endpoint that no longer exists. Default: none.
+    ///
+    /// - Returns: how many instances were deleted.
+    func deleteInstances(ofDeletedEndpoint endpointID: String) async throws -> Int
+}
+
+extension CloudDriver {
+    public func housekeeping() async throws {}
+    public func endpointsWithRecords() async throws -> [String] { [] }
+    public func deleteInstances(ofDeletedEndpoint endpointID: String) async throws -> Int { 0 }
 }

@@ -259,8 +259,15 @@ public struct ProcessCloud: CloudDriver {
     }
 
     /// The uuids of endpoints that have instance records.
-    public func endpointsWithInstances() async throws -> [String] {
+    public func endpointsWithRecords() async throws -> [String] {
         try await store.processCloudEndpoints()
+    }
+
+    /// Ends this host's processes another manager marked for deletion, and those no record
+    /// names any more.
+    public func housekeeping() async throws {
+        try await reapMarked()
+        try await reapOrphans()
     }
 
     /// Deletes every instance recorded for an endpoint that no longer exists (deleted while its

@@ -39,7 +39,7 @@ extension ManagerLoop {
     /// ring would give that endpoint deletes them (ending the processes, on whichever host).
     mutating func deleteInstancesOfDeletedEndpoints(known: Set<String>) async throws {
         guard clouds["process"] != nil else { return }
-        for id in try await processCloud.endpointsWithInstances() where !known.contains(id) {
+        for id in try await processCloud.endpointsWithRecords() where !known.contains(id) {
             guard membership.ring.owner(of: id, cloud: "process") == identity.id else { continue }
             // Read again: an endpoint created since the directory's read is not deleted.
             if try await client.exists(ZNodeLayout.endpoint(id)) != nil { continue }
