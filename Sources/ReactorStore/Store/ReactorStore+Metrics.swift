@@ -82,6 +82,28 @@ extension ReactorStore {
         return try await stored.count < ipMetricsLimit(id: id, name: name)
     }
 
+    /// Removes the samples of IPs that are in neither `keep` (the confirmed and static ones) nor
+    /// were posted within `grace`: an instance that is gone, or an address nobody runs.
+    ///
+    /// - Returns: the IPs whose samples were removed.
+    @discardableResult
+    public func removeStaleIPMetrics(id: String, keep: Set<String>, grace: Duration) async throws -> [String] {
+        let now = Date().timeIntervalSince1970
+        var removed: [String] = []
+        for ip in try await sortedChildren(of: ZNodeLayout.endpoint(id, EndpointNode.ipMetrics)) where !keep.contains(ip) {
+            let path = ZNodeLayout.endpoint(id, "\(EndpointNode.ipMetrics)/\(ip)")
+            guard let stat = try await client.exists(path) else { continue }
+            guard now - Double(stat.mtime) / 1000 >= Double(grace.components.seconds) else { continue }
+            do {
+                try await client.delete(path, version: stat.version)
+                removed.append(ip)
+            } catch let error as ZooKeeperError where error.code == .noNode || error.code == .badVersion {
+                // Removed, or posted again, meanwhile: left as it is.
+            }
+        }
+        return removed
+    }
+
     /// Replaces the endpoint-wide custom metrics.
     /// - Throws: ``StoreError/endpointNotFound(name:)`` when the endpoint is gone.
     public func setCustomMetrics(_ metrics: JSONValue, id: String, name: String) async throws {
