@@ -27,3 +27,86 @@ extension ZooKeeperClient {
         }
     }
 }
+
+extension ZooKeeperClient {
+    /// Creates the node unless it exists.
+    ///
+    /// - Parameters:
+    ///   - data: the new node's data; default empty.
+    ///   - mode: default persistent.
+    ///   - createParents: create missing ancestors (persistent, empty); default false.
+    /// - Returns: whether this call created it.
+    @discardableResult
+    public func createIfAbsent(
+        _ path: String, data: [UInt8] = [], mode: CreateMode = .persistent, createParents: Bool = false
+    ) async throws -> Bool {
+        do {
+            try await create(path, data: data, mode: mode, createParents: createParents)
+            return true
+        } catch let error as ZooKeeperError where error.code == .nodeExists {
+            return false
+        }
+    }
+
+    /// Makes sure the (persistent, empty) node and its ancestors exist; one that exists already,
+    /// or is created concurrently, is fine.
+    public func ensurePath(_ path: String) async throws {
+        if try await exists(path) != nil { return }
+        try await createIfAbsent(path, createParents: true)
+    }
+
+    /// Sets the node's data, creating the node (with `mode`) when it does not exist.
+    ///
+    /// - Parameters:
+    ///   - mode: used when the node is created; default persistent. An ephemeral node belongs to
+    ///     whichever session created it: one left by another session is set, not taken over.
+    ///   - createParents: create missing ancestors; default false (the parent must exist).
+    /// - Throws: `ZooKeeperError` `noNode` when the parent does not exist and `createParents` is false.
+    public func upsert(
+        _ path: String, data: [UInt8], mode: CreateMode = .persistent, createParents: Bool = false
+    ) async throws {
+        for _ in 0..<5 {
+            do {
+                try await set(path, data: data)
+                return
+            } catch let error as ZooKeeperError where error.code == .noNode {
+                do {
+                    try await create(path, data: data, mode: mode, createParents: createParents)
+                    return
+                } catch let error as ZooKeeperError where error.code == .nodeExists {
+                    continue  // created concurrently: set it on the next round
+                }
+            }
+        }
+        try await set(path, data: data)
+    }
+
+    /// Deletes the node; one that is already gone is not an error.
+    /// - Returns: whether this call deleted it.
+    @discardableResult
+    public func deleteIfPresent(_ path: String, version: Int32 = -1) async throws -> Bool {
+        do {
+            try await delete(path, version: version)
+            return true
+        } catch let error as ZooKeeperError where error.code == .noNode {
+            return false
+        }
+    }
+
+    /// Creates this session's ephemeral node at `path`, replacing one left by an earlier session
+    /// of the same owner (the server removes it only when that session's timeout passes).
+    ///
+    /// - Returns: false when this session already held the node (nothing was written).
+    @discardableResult
+    public func ensureOwnEphemeral(_ path: String, data: [UInt8]) async throws -> Bool {
+        let session = try sessionID()
+        if try await exists(path)?.ephemeralOwner == session { return false }
+        do {
+            try await create(path, data: data, mode: .ephemeral)
+        } catch let error as ZooKeeperError where error.code == .nodeExists {
+            try await deleteIfPresent(path)
+            try await create(path, data: data, mode: .ephemeral)
+        }
+        return true
+    }
+}

@@ -23,34 +23,34 @@ struct EndpointDirectory {
     private var namesWatch: Watch?
 
     /// Brings the directory up to date; returns the endpoint uuids.
-    mutating func refresh(_ client: ZooKeeperClient) async throws -> [String] {
-        if namesWatch?.hasFired ?? true { try await refreshNames(client) }
-        let ids = try await client.children(ZNodeLayout.endpointData)
+    mutating func refresh(_ store: ReactorStore) async throws -> [String] {
+        if namesWatch?.hasFired ?? true { try await refreshNames(store) }
+        let ids = try await store.endpointIDs()
         let present = Set(ids)
         entries = entries.filter { present.contains($0.key) }
         for id in ids where entries[id].map({ $0.watch.hasFired }) ?? true {
-            do {
-                let (node, watch) = try await client.getWatching(ZNodeLayout.endpoint(id))
-                let configuration = (try? JSONValue(parsing: Data(node.bytes))) ?? .object([:])
-                let settings = configuration.objectValue?[EndpointConfig.section]?.objectValue
-                entries[id] = Entry(
-                    cloud: settings?["cloud"]?.stringValue.flatMap { $0.isEmpty ? nil : $0 },
-                    loadBalancer: settings?["loadbalancer"]?.stringValue.flatMap { $0.isEmpty ? nil : $0 },
-                    configuration: configuration, watch: watch)
-            } catch let error as ZooKeeperError where error.code == .noNode {
-                entries[id] = nil
+            guard let (bytes, watch) = try await store.watchEndpointConfiguration(id: id) else {
+                entries[id] = nil  // deleted since the list was read
+                continue
             }
+            // Data that is not JSON (written by hand) is an endpoint without settings.
+            let configuration = (try? JSONValue(parsing: Data(bytes))) ?? .object([:])
+            let settings = configuration.objectValue?[EndpointConfig.section]?.objectValue
+            entries[id] = Entry(
+                cloud: settings?["cloud"]?.stringValue.flatMap { $0.isEmpty ? nil : $0 },
+                loadBalancer: settings?["loadbalancer"]?.stringValue.flatMap { $0.isEmpty ? nil : $0 },
+                configuration: configuration, watch: watch)
         }
         return ids.filter { entries[$0] != nil }
     }
 
-    private mutating func refreshNames(_ client: ZooKeeperClient) async throws {
-        let (names, watch) = try await client.childrenWatching(ZNodeLayout.endpointNames)
+    private mutating func refreshNames(_ store: ReactorStore) async throws {
+        let (names, watch) = try await store.watchEndpointNames()
         namesWatch = watch
         var byID: [String: String] = [:]
         var byName: [String: String] = [:]
         for name in names.sorted() {
-            guard let id = try? await client.get(ZNodeLayout.endpointName(name)).string else { continue }
+            guard let id = try await store.endpointIDIfPresent(named: name) else { continue }
             byName[name] = id
             if byID[id] == nil { byID[id] = name }
         }

@@ -7,7 +7,6 @@ import ZooKeeper
 /// copied out of the loop, so that endpoints are worked on concurrently. Every write is fenced
 /// by the claim.
 struct EndpointWork: Sendable {
-    let client: ZooKeeperClient
     let store: ReactorStore
     let ownership: EndpointOwnership
     let claim: OwnershipClaim
@@ -93,7 +92,7 @@ struct EndpointWork: Sendable {
         let log = self.log
         let id = self.id
         let scaler = EndpointScaler(
-            client: client, store: store, ownership: ownership, claim: claim, endpoint: endpoint, config: config,
+            store: store, ownership: ownership, claim: claim, endpoint: endpoint, config: config,
             cloud: cloud, elapsed: elapsed, log: { severity, message in await log(severity, message, endpoint: id) })
         let pending = config.url.map { reports.pending[$0] ?? 0 } ?? 0
         let scaled = try await scaler.run(
@@ -121,13 +120,7 @@ struct EndpointWork: Sendable {
     /// Publishes the computed metrics (ephemeral `live_metrics`) when they changed.
     private func publish(_ metrics: JSONValue) async throws -> JSONValue {
         guard previousMetrics != metrics else { return metrics }
-        let path = ZNodeLayout.endpoint(id, EndpointNode.liveMetrics)
-        let data = Array(metrics.encoded())
-        do {
-            try await ownership.fenced(claim, [.set(path: path, data: data)])
-        } catch let error as ZooKeeperError where error.code == .noNode {
-            try await ownership.fenced(claim, [.create(path: path, data: data, mode: .ephemeral)])
-        }
+        try await store.publishLiveMetrics(metrics, id: id, through: fence)
         return metrics
     }
 
@@ -135,32 +128,37 @@ struct EndpointWork: Sendable {
     /// `GET …/state`) when they changed.
     private func publishActive(_ backends: [String]) async throws -> [String] {
         guard previousActive != backends else { return backends }
-        let path = ZNodeLayout.endpoint(id, EndpointNode.liveActive)
-        let data = Array(JSONValue.array(backends.map(JSONValue.string)).encoded())
-        do {
-            try await ownership.fenced(claim, [.set(path: path, data: data)])
-        } catch let error as ZooKeeperError where error.code == .noNode {
-            try await ownership.fenced(claim, [.create(path: path, data: data, mode: .ephemeral)])
-        }
+        try await store.publishLiveActive(backends, id: id, through: fence)
         return backends
+    }
+
+    /// Applies `operations` fenced by this work's claim.
+    private func fence(_ operations: [MultiOperation]) async throws {
+        try await ownership.fenced(claim, operations)
     }
 
     /// Clears the session drops the front doors have carried out (the session is no longer
     /// listed in `sessions/active`), and those still listed after 30 s (no front door could cut
-    /// them), so that a request never lingers.
+    /// them), so that a request never lingers. A failure leaves the requests for the next pass.
     private func clearDropRequests() async {
-        let directory = ZNodeLayout.endpoint(id, EndpointNode.sessionsDrop)
-        guard let drops = try? await client.children(directory), !drops.isEmpty else { return }
-        let active = Set((try? await client.children(ZNodeLayout.endpoint(id, EndpointNode.sessionsActive))) ?? [])
-        let now = Int64(Date().timeIntervalSince1970 * 1000)
-        for clientAddress in drops {
-            let path = "\(directory)/\(clientAddress)"
-            if active.contains(clientAddress) {
-                guard let stat = try? await client.exists(path), now - stat.ctime > 30_000 else { continue }
-                await log(
-                    .warning, "no front door cut session \(clientAddress) within 30 s; request cleared", endpoint: id)
+        do {
+            let drops = try await store.sessionDropRequests(id: id)
+            guard !drops.isEmpty else { return }
+            let active = try await store.activeSessionClients(id: id)
+            let now = Int64(Date().timeIntervalSince1970 * 1000)
+            for clientAddress in drops {
+                if active.contains(clientAddress) {
+                    guard let created = try await store.sessionDropRequestTime(id: id, client: clientAddress),
+                        now - created > 30_000
+                    else { continue }
+                    await log(
+                        .warning, "no front door cut session \(clientAddress) within 30 s; request cleared",
+                        endpoint: id)
+                }
+                try await store.clearSessionDrop(id: id, client: clientAddress)
             }
-            try? await client.delete(path)
+        } catch {
+            await log(.warning, "cannot clear session drop requests: \(error)", endpoint: id)
         }
     }
 

@@ -18,7 +18,7 @@ extension ManagerLoop {
     }
 
     mutating func give(_ claim: OwnershipClaim, to owner: String?) async throws {
-        try await ownership.release(claim, alsoDeleting: [EndpointNode.liveMetrics, EndpointNode.liveActive])
+        try await ownership.release(claim, alsoDeleting: ReactorStore.ownerEphemeralChildren)
         forget(claim.endpointID)
         await log(
             .info, "released endpoint \(label(claim.endpointID)) to \(owner ?? "no manager")",
@@ -42,7 +42,7 @@ extension ManagerLoop {
         for id in try await processCloud.endpointsWithRecords() where !known.contains(id) {
             guard membership.ring.owner(of: id, cloud: "process") == identity.id else { continue }
             // Read again: an endpoint created since the directory's read is not deleted.
-            if try await client.exists(ZNodeLayout.endpoint(id)) != nil { continue }
+            if try await store.endpointExists(id: id) { continue }
             let count = try await processCloud.deleteInstances(ofDeletedEndpoint: id)
             if count > 0 { await log(.info, "deleted \(count) instance(s) of endpoint \(id), which was deleted") }
         }

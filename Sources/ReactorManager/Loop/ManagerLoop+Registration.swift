@@ -23,15 +23,8 @@ extension ManagerLoop {
             }
             session = current
         }
-        let path = ZNodeLayout.managerKey(identity.id)
-        if try await client.exists(path)?.ephemeralOwner == current { return }
-        do {
-            try await client.create(path, data: Array(identity.registration.encoded()), mode: .ephemeral)
-        } catch let error as ZooKeeperError where error.code == .nodeExists {
-            // Left by this manager's expired session and not yet removed by the server.
-            try await client.delete(path)
-            try await client.create(path, data: Array(identity.registration.encoded()), mode: .ephemeral)
-        }
+        // A node left by this manager's expired session (not yet removed by the server) is replaced.
+        guard try await store.registerManager(id: identity.id, registration: identity.registration) else { return }
         await log(.info, "registered as \(identity.id) with \(identity.keys.count) ring keys (\(reason))")
     }
 
@@ -41,19 +34,15 @@ extension ManagerLoop {
         if let watch = configurationWatch, !watch.hasFired { return }
         let path = ZNodeLayout.managerConfig(identity.name)
         var config = ManagerConfig()
-        do {
-            let (node, watch) = try await client.getWatching(path)
-            configurationWatch = watch
-            if !node.bytes.isEmpty {
-                do {
-                    config = try ManagerConfig(json: JSONValue(parsing: Data(node.bytes)))
-                } catch {
-                    await log(.warning, "configuration \(path) is not valid (\(error)); using the defaults")
-                }
+        // No watch: the node was created between the reads; it is read next pass.
+        let (bytes, watch) = try await store.watchManagerConfiguration(name: identity.name)
+        configurationWatch = watch
+        if let bytes, !bytes.isEmpty {
+            do {
+                config = try ManagerConfig(json: JSONValue(parsing: Data(bytes)))
+            } catch {
+                await log(.warning, "configuration \(path) is not valid (\(error)); using the defaults")
             }
-        } catch let error as ZooKeeperError where error.code == .noNode {
-            let (stat, watch) = try await client.existsWatching(path)
-            configurationWatch = stat == nil ? watch : nil  // created meanwhile: read it next pass
         }
         let previous = configuration
         configuration = config
@@ -104,15 +93,33 @@ extension ManagerLoop {
                 }
             }
             if !matched { await log(.warning, "ignored registration from \(ip): it matches no instance of any cloud") }
-            try? await client.delete("\(ZNodeLayout.newIPs)/\(ip)")
+            do {
+                try await store.dequeueRegistration(ip: ip)
+            } catch {
+                // Still queued: handled again (idempotently) on the next pass.
+                logger.warning("cannot take \(ip) off the registration queue: \(error)")
+            }
         }
         for ip in try await store.queuedUnregistrations() where ownsRegistration(of: ip) {
-            if let endpointID = try? await store.endpointID(forConfirmedIP: ip) {
-                try? await client.delete(ZNodeLayout.endpoint(endpointID, "\(EndpointNode.confirmedIPs)/\(ip)"))
+            let endpointID: String?
+            do {
+                endpointID = try await store.endpointID(forConfirmedIP: ip)
+            } catch StoreError.noEndpointForIP {
+                endpointID = nil  // never confirmed, or unconfirmed already
+            } catch {
+                logger.warning("cannot read which endpoint \(ip) is confirmed for: \(error)")
+                continue  // still queued: tried again on the next pass
+            }
+            do {
+                try await store.completeUnregistration(ip: ip, id: endpointID)
+            } catch {
+                // Still queued: tried again on the next pass.
+                logger.warning("cannot unconfirm \(ip): \(error)")
+                continue
+            }
+            if let endpointID {
                 await log(.info, "unconfirmed \(ip) (the instance unregistered)", endpoint: endpointID)
             }
-            try? await client.delete(ZNodeLayout.ipAddress(ip))
-            try? await client.delete("\(ZNodeLayout.dropIPs)/\(ip)")
         }
     }
 
@@ -130,7 +137,8 @@ extension ManagerLoop {
         enum Wake { case done, registrations, backends }
         var tried: Set<String> = []  // each queued IP once here (a failure waits for the pass)
         while true {
-            let queued = try? await client.childrenWatching(ZNodeLayout.newIPs)
+            // Without the queue's watch, the pass's end (or a backend change) is waited on alone.
+            let queued = try? await store.watchRegistrationQueue()
             let fresh = Set(queued?.0 ?? []).filter { ownsRegistration(of: $0) }.subtracting(tried)
             if !fresh.isEmpty {
                 tried.formUnion(fresh)

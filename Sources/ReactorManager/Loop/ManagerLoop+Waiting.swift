@@ -12,8 +12,10 @@ extension ManagerLoop {
     mutating func waitForNextPass() async {
         let clock = service.settings.clock
         let wakeAt = clock.elapsed() + interval
-        let queued = try? await client.childrenWatching(ZNodeLayout.newIPs)
-        let unqueued = try? await client.childrenWatching(ZNodeLayout.dropIPs)
+        // A queue that cannot be watched (connection loss) is seen at the next pass, at the latest
+        // after the interval.
+        let queued = try? await store.watchRegistrationQueue()
+        let unqueued = try? await store.watchUnregistrationQueue()
         // Registrations that arrived during the pass (after its read of the queues) are not
         // waited on: the watches set now only see later ones.
         let waiting = (queued?.0 ?? []) + (unqueued?.0 ?? [])
@@ -52,11 +54,21 @@ extension ManagerLoop {
     /// this session to time out.
     mutating func shutdown() async {
         for claim in claims.values {
-            try? await ownership.release(claim, alsoDeleting: [EndpointNode.liveMetrics, EndpointNode.liveActive])
+            do {
+                try await ownership.release(claim, alsoDeleting: ReactorStore.ownerEphemeralChildren)
+            } catch {
+                // The claim ends with this session anyway; the next owner waits for that.
+                logger.warning("cannot release endpoint \(label(claim.endpointID)): \(error)")
+            }
         }
         let released = claims.count
         claims.removeAll()
-        try? await client.delete(ZNodeLayout.managerKey(identity.id))
+        do {
+            try await store.unregisterManager(id: identity.id)
+        } catch {
+            // The registration ends with this session anyway.
+            logger.warning("cannot unregister \(identity.id): \(error)")
+        }
         await frontDoor.shutdown()
         await log(.info, "stopped; released \(released) endpoint(s) and unregistered")
     }

@@ -41,7 +41,7 @@ struct ManagerLoop {
     init(service: ManagerService, identity: ManagerIdentity) {
         self.service = service
         self.identity = identity
-        self.ownership = EndpointOwnership(client: service.client, managerID: identity.id)
+        self.ownership = EndpointOwnership(store: service.store, managerID: identity.id)
         self.interval = service.settings.interval ?? service.settings.defaultInterval
         let liveHosts = self.liveHosts
         processCloud = ProcessCloud(
@@ -66,14 +66,14 @@ struct ManagerLoop {
         try await readConfiguration()
         if registrationChange != nil { return }
         try await ensureRegistered()
-        try await membership.refresh(client)
+        try await membership.refresh(store)
         liveHosts.names = membership.hostNames
         try await processRegistrations()
         // Newly confirmed instances get traffic now, not after the rest of the pass.
         try await frontDoor.refresh(endpoints)
         try await processCloud.reapMarked()
         try await processCloud.reapOrphans()
-        let ids = try await endpoints.refresh(client)
+        let ids = try await endpoints.refresh(store)
         try await deleteInstancesOfDeletedEndpoints(known: Set(ids))
         try await frontDoor.refresh(endpoints)
         try await frontDoor.publish(endpoints)
@@ -102,7 +102,7 @@ struct ManagerLoop {
             lastWorked[id] = now
             works.append(
                 EndpointWork(
-                    client: client, store: store, ownership: ownership, claim: claim, entry: endpoints.entries[id],
+                    store: store, ownership: ownership, claim: claim, entry: endpoints.entries[id],
                     name: endpoints.names[id] ?? id, nameToID: endpoints.ids, clouds: clouds,
                     previousMetrics: publishedMetrics[id], previousActive: publishedActive[id],
                     previousDecision: recordedDecisions[id],

@@ -14,15 +14,15 @@ struct MembershipView {
     /// Fires when a manager joins or leaves.
     private(set) var watch: Watch?
 
-    mutating func refresh(_ client: ZooKeeperClient) async throws {
-        let (ids, watch) = try await client.childrenWatching(ZNodeLayout.managerKeys)
+    mutating func refresh(_ store: ReactorStore) async throws {
+        let (ids, watch) = try await store.watchManagerRegistrations()
         self.watch = watch
         let present = Set(ids)
         members = members.filter { present.contains($0.key) }
         hosts = hosts.filter { present.contains($0.key) }
         for id in ids where members[id] == nil {
-            guard let node = try? await client.get(ZNodeLayout.managerKey(id)),
-                let json = try? JSONValue(parsing: Data(node.bytes)),
+            // Gone since the list was read (that manager left), or not a registration: not a member.
+            guard let json = try? await store.managerRegistration(id: id),
                 let member = ManagerIdentity.member(id: id, registration: json)
             else { continue }
             members[id] = member

@@ -28,28 +28,26 @@ public struct OwnershipLost: Error, Sendable, CustomStringConvertible {
 /// Side effects outside ZooKeeper (launching a VM or a process) are recorded by a fenced batch
 /// *before* they are carried out, so a stale owner stops before acting.
 public struct EndpointOwnership: Sendable {
-    public static let managerNode = "manager"
-    public static let epochNode = "manager_epoch"
+    public static let managerNode = EndpointNode.manager
+    public static let epochNode = EndpointNode.managerEpoch
 
-    public let client: ZooKeeperClient
+    public let store: ReactorStore
     /// The uuid of this manager.
     public let managerID: String
 
-    public init(client: ZooKeeperClient, managerID: String) {
-        self.client = client
+    public init(store: ReactorStore, managerID: String) {
+        self.store = store
         self.managerID = managerID
     }
 
-    func managerPath(_ id: String) -> String { ZNodeLayout.endpoint(id, Self.managerNode) }
-    func epochPath(_ id: String) -> String { ZNodeLayout.endpoint(id, Self.epochNode) }
+    /// Ownership through a store on `client` (default limits, no cache).
+    public init(client: ZooKeeperClient, managerID: String) {
+        self.init(store: ReactorStore(client: client), managerID: managerID)
+    }
 
     /// The uuid of the manager holding the endpoint, if any.
     public func holder(of endpointID: String) async throws -> String? {
-        do {
-            return try await client.get(managerPath(endpointID)).string
-        } catch let error as ZooKeeperError where error.code == .noNode {
-            return nil
-        }
+        try await store.endpointHolder(id: endpointID)
     }
 
     /// Claims the endpoint.
@@ -57,47 +55,22 @@ public struct EndpointOwnership: Sendable {
     /// - Returns: the claim, or nil when another manager holds the endpoint.
     /// - Throws: `ZooKeeperError` `noNode` when the endpoint was deleted.
     public func claim(_ endpointID: String) async throws -> OwnershipClaim? {
-        let epoch = epochPath(endpointID)
-        if try await client.exists(epoch) == nil {
-            do {
-                try await client.create(epoch)
-            } catch let error as ZooKeeperError where error.code == .nodeExists {}
+        if let epoch = try await store.claimEndpoint(id: endpointID, managerID: managerID) {
+            return OwnershipClaim(endpointID: endpointID, epoch: epoch)
         }
-        do {
-            let results = try await client.multi([
-                .create(path: managerPath(endpointID), data: Array(managerID.utf8), mode: .ephemeral),
-                .set(path: epoch, data: Array(managerID.utf8)),
-            ])
-            guard case .set(let stat) = results[1] else { return nil }
-            return OwnershipClaim(endpointID: endpointID, epoch: stat.version)
-        } catch let error as ZooKeeperError where error.code == .nodeExists {
-            return try await adopt(endpointID)
+        // Held already: by this session (e.g. after the loop restarted) it is taken back.
+        return try await store.heldClaimEpoch(id: endpointID, managerID: managerID).map {
+            OwnershipClaim(endpointID: endpointID, epoch: $0)
         }
-    }
-
-    /// Takes back a claim this session already holds (the `manager` node is ours and the epoch
-    /// still names us), e.g. after the loop restarted.
-    private func adopt(_ endpointID: String) async throws -> OwnershipClaim? {
-        let holder = try await client.get(managerPath(endpointID))
-        guard holder.string == managerID, holder.stat.ephemeralOwner == (try client.sessionID()) else { return nil }
-        let epoch = try await client.get(epochPath(endpointID))
-        guard epoch.string == managerID else { return nil }
-        return OwnershipClaim(endpointID: endpointID, epoch: epoch.stat.version)
     }
 
     /// Gives the endpoint up (so its new owner can claim it), deleting this owner's ephemeral
     /// nodes with it. A claim that was already lost is not an error.
     public func release(_ claim: OwnershipClaim, alsoDeleting ephemeralChildren: [String] = []) async throws {
-        var operations = fence(claim)
-        for child in ephemeralChildren {
-            let path = ZNodeLayout.endpoint(claim.endpointID, child)
-            if try await client.exists(path)?.ephemeralOwner == (try client.sessionID()) {
-                operations.append(.delete(path: path))
-            }
-        }
-        operations.append(.delete(path: managerPath(claim.endpointID), version: 0))
+        let operations =
+            fence(claim) + (try await store.releaseOperations(id: claim.endpointID, deleting: ephemeralChildren))
         do {
-            try await client.multi(operations)
+            try await store.commit(operations)
         } catch let error as ZooKeeperError where [.noNode, .badVersion].contains(error.code) {
             return
         }
@@ -111,7 +84,7 @@ public struct EndpointOwnership: Sendable {
     public func fenced(_ claim: OwnershipClaim, _ operations: [MultiOperation]) async throws -> [MultiResult] {
         let fence = fence(claim)
         do {
-            return Array(try await client.multi(fence + operations).dropFirst(fence.count))
+            return Array(try await store.commit(fence + operations).dropFirst(fence.count))
         } catch let error as ZooKeeperError {
             guard let step = error.failedStep else { throw error }
             if step < fence.count {
@@ -127,9 +100,6 @@ public struct EndpointOwnership: Sendable {
     }
 
     private func fence(_ claim: OwnershipClaim) -> [MultiOperation] {
-        [
-            .check(path: managerPath(claim.endpointID), version: 0),
-            .check(path: epochPath(claim.endpointID), version: claim.epoch),
-        ]
+        store.ownershipFence(id: claim.endpointID, epoch: claim.epoch)
     }
 }

@@ -11,7 +11,6 @@ import ZooKeeper
 /// Every change to the endpoint's records is a fenced batch (``EndpointOwnership/fenced(_:_:)``),
 /// made before the cloud is asked to act, so a manager that lost the endpoint changes nothing.
 struct EndpointScaler {
-    let client: ZooKeeperClient
     let store: ReactorStore
     let ownership: EndpointOwnership
     let claim: OwnershipClaim
@@ -23,24 +22,9 @@ struct EndpointScaler {
     let log: (LogEntry.Severity, String) async -> Void
 
     var id: String { endpoint.id }
-    func path(_ child: String) -> String { ZNodeLayout.endpoint(id, child) }
 
-    func children(_ child: String) async throws -> [String] {
-        do {
-            return try await client.children(path(child))
-        } catch let error as ZooKeeperError where error.code == .noNode {
-            return []
-        }
-    }
-
-    func ensureDirectories() async throws {
-        for child in ["instances", "decommissioned", "errored", "marked_ip", EndpointNode.confirmedIPs] {
-            if try await client.exists(path(child)) == nil {
-                do { try await client.create(path(child)) } catch let error as ZooKeeperError
-                    where error.code == .nodeExists
-                {}
-            }
-        }
+    func children(_ directory: String) async throws -> [String] {
+        try await store.instanceIDs(id: id, in: directory)
     }
 
     /// - Parameter pending: connections the front doors hold for this endpoint's URL (no live
@@ -62,11 +46,11 @@ struct EndpointScaler {
             return Outcome(failures: 0, record: pass.record, dryRunLog: [])
         }
         var failures = 0
-        try await ensureDirectories()
+        try await store.ensureInstanceDirectories(id: id)
         let known = Dictionary(uniqueKeysWithValues: try await cloud.instances(of: endpoint).map { ($0.id, $0) })
         let confirmed = Set(try await children(EndpointNode.confirmedIPs))
-        var active = Set(try await children("instances"))
-        var decommissioned = Set(try await children("decommissioned"))
+        var active = Set(try await children(EndpointNode.instances))
+        var decommissioned = Set(try await children(EndpointNode.decommissioned))
 
         // Health of the active instances.
         for instance in active.sorted() {
@@ -136,7 +120,7 @@ struct EndpointScaler {
             if state == .stopped || marks.decommissioned >= Double(config.decommissionedTimeout)
                 || known[instance] == nil
             {
-                try await fenced([.delete(path: path("decommissioned/\(instance)"))])
+                try await fenced([store.removeInstanceOperation(instance, id: id, from: EndpointNode.decommissioned)])
                 await dropMarks(instance)
                 decommissioned.remove(instance)
                 await log(.info, "deleting decommissioned instance \(known[instance]?.name ?? instance)")
@@ -162,8 +146,8 @@ struct EndpointScaler {
                 guard let cloudInstance = known[instance], cloudInstance.status == .running else { continue }
                 try await fenced(
                     [
-                        .delete(path: path("decommissioned/\(instance)")),
-                        .create(path: path("instances/\(instance)"), data: Array(cloudInstance.name.utf8)),
+                        store.removeInstanceOperation(instance, id: id, from: EndpointNode.decommissioned),
+                        store.recordInstanceOperation(instance, name: cloudInstance.name, id: id),
                     ]
                 )
                 await dropMarks(instance)
@@ -199,7 +183,7 @@ struct EndpointScaler {
         while true {
             do {
                 try await fenced(
-                    [.create(path: path("instances/\(prepared.instance.id)"), data: Array(prepared.instance.name.utf8))]
+                    [store.recordInstanceOperation(prepared.instance.id, name: prepared.instance.name, id: id)]
                         + prepared.operations)
                 break
             } catch let error as ZooKeeperError where error.code == .nodeExists && attempt < 5 {
@@ -216,8 +200,19 @@ struct EndpointScaler {
             )
         } catch {
             await log(.error, "could not start instance \(prepared.instance.name): \(error)")
-            try? await fenced([.delete(path: path("instances/\(prepared.instance.id)"))])
-            try? await cloud.delete(prepared.instance.id, of: endpoint)
+            // What cannot be undone here is retired later as an instance that never registered.
+            do {
+                try await fenced([
+                    store.removeInstanceOperation(prepared.instance.id, id: id, from: EndpointNode.instances)
+                ])
+            } catch {
+                await log(.warning, "could not remove the record of \(prepared.instance.name): \(error)")
+            }
+            do {
+                try await cloud.delete(prepared.instance.id, of: endpoint)
+            } catch {
+                await log(.warning, "could not delete instance \(prepared.instance.name): \(error)")
+            }
         }
     }
 
@@ -232,6 +227,7 @@ struct EndpointScaler {
             let registered = ips.contains(where: confirmed.contains) ? 1 : 0
             var load = 0.0
             for ip in ips {
+                // An unreadable sample counts as no load: it only orders the scale-in candidates.
                 if let sample = try? await store.ipMetrics(id: id, ip: ip),
                     case .array(let pair)? = sample.objectValue?["active"],
                     pair.count == 2, let value = pair[1].numberValue
@@ -253,7 +249,12 @@ struct EndpointScaler {
         await dropMarks(instance)
         await log(.error, reason)
         try await cloud.delete(instance, of: endpoint)
-        try? await client.delete(path("errored/\(instance)"))
+        do {
+            try await store.removeErroredRecord(instance, id: id)
+        } catch {
+            // The record only keeps the failure visible; the next pass's owner sees it again.
+            await log(.warning, "could not remove the errored record of \(cloudInstance.name): \(error)")
+        }
     }
 
     /// Takes `instance` out of `instances/` together with every IP confirmed for it, in one
@@ -297,22 +298,24 @@ struct EndpointScaler {
     }
 
     func readMarks(_ instance: String) async throws -> InstanceMarks {
-        guard let node = try? await client.get(path("marked_ip/\(instance)")) else { return InstanceMarks() }
-        return InstanceMarks(bytes: node.bytes)
+        guard let bytes = try await store.instanceMarks(instance, id: id) else { return InstanceMarks() }
+        return InstanceMarks(bytes: bytes)
     }
 
     func writeMarks(_ instance: String, _ marks: InstanceMarks, _ before: InstanceMarks) async throws {
         guard marks != before else { return }
-        let markPath = path("marked_ip/\(instance)")
-        if before.isEmpty, try await client.exists(markPath) == nil {
-            try await fenced([.create(path: markPath, data: marks.json)])
-        } else {
-            try await fenced([.set(path: markPath, data: marks.json)])
-        }
+        try await fenced([
+            try await store.writeMarksOperation(instance, id: id, data: marks.json, mayBeAbsent: before.isEmpty)
+        ])
     }
 
     /// Marks are bookkeeping, not actions: removed without a fence, and a missing one is fine.
     func dropMarks(_ instance: String) async {
-        try? await client.delete(path("marked_ip/\(instance)"))
+        do {
+            try await store.dropInstanceMarks(instance, id: id)
+        } catch {
+            // Stale marks only delay a later timeout of a re-used id; said, not fatal.
+            await log(.warning, "could not remove the marks of instance \(instance): \(error)")
+        }
     }
 }

@@ -72,6 +72,8 @@ public enum ZNodeLayout {
 public enum EndpointNode {
     public static let state = "state"
     public static let manager = "manager"
+    /// Its version is the owner's epoch (fencing).
+    public static let managerEpoch = "manager_epoch"
     public static let liveMetrics = "live_metrics"
     public static let liveActive = "live_active"
     public static let customMetrics = "custom_metrics"

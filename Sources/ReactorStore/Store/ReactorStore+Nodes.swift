@@ -58,46 +58,23 @@ extension ReactorStore {
         }
     }
 
-    /// Creates the node unless it exists.
+    /// Creates the node unless it exists (the ZooKeeper recipe).
     /// - Returns: whether this call created it.
     @discardableResult
     func createIfAbsent(_ path: String, data: [UInt8] = [], createParents: Bool = false) async throws -> Bool {
-        do {
-            try await client.create(path, data: data, createParents: createParents)
-            return true
-        } catch let error as ZooKeeperError where error.code == .nodeExists {
-            return false
-        }
+        try await client.createIfAbsent(path, data: data, createParents: createParents)
     }
 
-    /// Sets the node's data, creating the node when it does not exist. The parent must exist.
+    /// Sets the node's data, creating the node when it does not exist (the ZooKeeper recipe).
     /// - Throws: `ZooKeeperError` `noNode` when the parent does not exist.
     func upsert(_ path: String, data: [UInt8]) async throws {
-        for _ in 0..<5 {
-            do {
-                try await client.set(path, data: data)
-                return
-            } catch let error as ZooKeeperError where error.code == .noNode {
-                do {
-                    try await client.create(path, data: data)
-                    return
-                } catch let error as ZooKeeperError where error.code == .nodeExists {
-                    continue  // created concurrently: set it on the next round
-                }
-            }
-        }
-        try await client.set(path, data: data)
+        try await client.upsert(path, data: data)
     }
 
-    /// Deletes the node; one that is already gone is not an error.
+    /// Deletes the node; one that is already gone is not an error (the ZooKeeper recipe).
     /// - Returns: whether this call deleted it.
     @discardableResult
     func deleteIfPresent(_ path: String) async throws -> Bool {
-        do {
-            try await client.delete(path)
-            return true
-        } catch let error as ZooKeeperError where error.code == .noNode {
-            return false
-        }
+        try await client.deleteIfPresent(path)
     }
 }
