@@ -17,7 +17,7 @@ import ZooKeeper
 /// it fired; a firing also rings ``changes``, so that the loop reconfigures the balancers at once
 /// (an instance gets traffic right after it is confirmed) rather than at its next pass.
 struct FrontDoor {
-    let client: ZooKeeperClient
+    let store: ReactorStore
     let managerID: String
     let log: ManagerLog
     /// Balancer drivers this host runs, by name (`tcp`, `nginx`, `haproxy`, `dnsmasq`).
@@ -27,7 +27,7 @@ struct FrontDoor {
     private var configured: [String: [BalancedService]] = [:]
     private var backendIPs: [String: (ips: [String], watch: Watch)] = [:]
     private var publishedSessions: [String: Set<String>] = [:]
-    private var published: [String: [UInt8]] = [:]
+    private var published: [ReactorStore.FrontDoorReport: JSONValue] = [:]
     private var reportedProblems: Set<String> = []
     /// Services a driver refused on their own (driver → URL), left out of its configuration until
     /// their definition changes or ``retryRefused`` passes.
@@ -40,10 +40,10 @@ struct FrontDoor {
     ///   - stateDirectory: where process-based balancers keep their files (one folder each).
     ///   - dns: where the `dnsmasq` driver answers DNS queries (address, port).
     init(
-        client: ZooKeeperClient, managerID: String, loadBalancers: [String], stateDirectory: String,
+        store: ReactorStore, managerID: String, loadBalancers: [String], stateDirectory: String,
         dns: (listen: String, port: Int) = ("0.0.0.0", 53), log: ManagerLog
     ) {
-        self.client = client
+        self.store = store
         self.managerID = managerID
         self.log = log
         var drivers: [String: any LoadBalancerDriver] = [:]
@@ -186,8 +186,8 @@ struct FrontDoor {
     /// An endpoint's confirmed IPs, read again only when its watch fired.
     private mutating func backends(of id: String) async -> [String] {
         if let known = backendIPs[id], !known.watch.hasFired { return known.ips }
-        let path = ZNodeLayout.endpoint(id, EndpointNode.confirmedIPs)
-        guard let (ips, watch) = try? await client.childrenWatching(path) else {
+        // Unreadable (the endpoint was deleted, the connection lost): no backends until it is read.
+        guard let (ips, watch) = try? await store.watchConfirmedIPs(id: id) else {
             backendIPs[id] = nil
             return []
         }
@@ -216,10 +216,9 @@ struct FrontDoor {
         let activeTotal = metrics.values.reduce(0.0) { $0 + ($1["active"]?.last ?? 0) }
         let metricsJSON = JSONValue.object(
             metrics.mapValues { values in .array([.object(values.mapValues { .array($0.map(JSONValue.number)) })]) })
-        try await publishEphemeral("\(ZNodeLayout.managerMetrics)/\(managerID)", metricsJSON)
-        try await publishEphemeral(
-            "\(ZNodeLayout.managerPending)/\(managerID)", .object(pending.mapValues { .number(Double($0)) }))
-        try await publishEphemeral("\(ZNodeLayout.managerActive)/\(managerID)", .number(activeTotal))
+        try await publishReport(.metrics, metricsJSON)
+        try await publishReport(.pending, .object(pending.mapValues { .number(Double($0)) }))
+        try await publishReport(.active, .number(activeTotal))
 
         // Sessions, filed under the endpoint whose backend IP they reach.
         var ipToEndpoint: [String: String] = [:]
@@ -234,7 +233,6 @@ struct FrontDoor {
         for id in Set(byEndpoint.keys).union(publishedSessions.keys) {
             let now = byEndpoint[id] ?? [:]
             let before = publishedSessions[id] ?? []
-            let directory = ZNodeLayout.endpoint(id, EndpointNode.sessionsActive)
             var listed: Set<String> = []
             for (clientAddress, backend) in now {
                 guard !before.contains(clientAddress) else {
@@ -242,25 +240,28 @@ struct FrontDoor {
                     continue
                 }
                 do {
-                    _ = try await client.create(
-                        "\(directory)/\(clientAddress)", data: Array(backend.utf8), mode: .ephemeral,
-                        createParents: true)
+                    // Listed already by another front door for the same client is fine.
+                    try await store.listSession(id: id, client: clientAddress, backend: backend)
                     listed.insert(clientAddress)
-                } catch let error as ZooKeeperError where error.code == .nodeExists {
-                    listed.insert(clientAddress)  // listed by another front door for the same client
                 } catch {
                     continue  // tried again next pass
                 }
             }
             for clientAddress in before where now[clientAddress] == nil {
-                try? await client.delete("\(directory)/\(clientAddress)")
+                do {
+                    try await store.unlistSession(id: id, client: clientAddress)
+                } catch {
+                    // The node is ephemeral: it goes with this session at the latest.
+                    log.logger.debug("cannot unlist session \(clientAddress): \(error)")
+                }
             }
             publishedSessions[id] = listed
         }
         // Session drops: every front door cuts its own; the owner clears the request.
         guard !sessions.isEmpty else { return }
         for id in byEndpoint.keys {
-            let drops = (try? await client.children(ZNodeLayout.endpoint(id, EndpointNode.sessionsDrop))) ?? []
+            // Unreadable now: the request stays and is carried out next pass.
+            let drops = (try? await store.sessionDropRequests(id: id)) ?? []
             for clientAddress in drops where sessions[clientAddress] != nil {
                 for driver in drivers.values where await driver.dropSession(clientAddress) {
                     await log(.info, "cut session \(clientAddress) on request", endpoint: id)
@@ -274,15 +275,10 @@ struct FrontDoor {
         for driver in drivers.values { await driver.shutdown() }
     }
 
-    private mutating func publishEphemeral(_ path: String, _ value: JSONValue) async throws {
-        let data = Array(value.encoded())
-        guard published[path] != data else { return }
-        do {
-            try await client.set(path, data: data)
-        } catch let error as ZooKeeperError where error.code == .noNode {
-            try await client.create(path, data: data, mode: .ephemeral, createParents: true)
-        }
-        published[path] = data
+    private mutating func publishReport(_ kind: ReactorStore.FrontDoorReport, _ value: JSONValue) async throws {
+        guard published[kind] != value else { return }
+        try await store.publishFrontDoorReport(kind, value, managerID: managerID)
+        published[kind] = value
     }
 
     private mutating func reportOnce(_ key: String, _ message: String, endpoint: String? = nil) async {
@@ -321,22 +317,19 @@ struct FrontDoorReports: Sendable {
     /// Metrics a front door reports for its share of a backend's traffic.
     static let additive: Set<String> = ["active", "rate", "bytes", "errors"]
 
-    static func read(_ client: ZooKeeperClient) async -> FrontDoorReports {
+    /// Reads every manager's reports; unreadable ones (connection loss) count as none this pass.
+    static func read(_ store: ReactorStore) async -> FrontDoorReports {
         var reports = FrontDoorReports()
         var collected: [String: [JSONValue]] = [:]
-        for id in (try? await client.children(ZNodeLayout.managerMetrics)) ?? [] {
-            guard let node = try? await client.get("\(ZNodeLayout.managerMetrics)/\(id)"),
-                let json = try? JSONValue(parsing: Data(node.bytes)), case .object(let backends) = json
-            else { continue }
+        for json in (try? await store.frontDoorReports(.metrics)) ?? [] {
+            guard case .object(let backends) = json else { continue }
             for (address, value) in backends {
                 collected[address, default: []] += value.arrayValue ?? [value]
             }
         }
         for (address, list) in collected { reports.samples[address] = combine(list) }
-        for id in (try? await client.children(ZNodeLayout.managerPending)) ?? [] {
-            guard let node = try? await client.get("\(ZNodeLayout.managerPending)/\(id)"),
-                let json = try? JSONValue(parsing: Data(node.bytes)), case .object(let urls) = json
-            else { continue }
+        for json in (try? await store.frontDoorReports(.pending)) ?? [] {
+            guard case .object(let urls) = json else { continue }
             for (url, count) in urls { reports.pending[url, default: 0] += Int(count.numberValue ?? 0) }
         }
         return reports

@@ -55,7 +55,7 @@ struct ManagerLoop {
             service.settings.stateDirectory
             ?? NSTemporaryDirectory() + "reactor-manager/\(identity.name)-\(installation)"
         frontDoor = FrontDoor(
-            client: service.client, managerID: identity.id, loadBalancers: identity.loadBalancers,
+            store: service.store, managerID: identity.id, loadBalancers: identity.loadBalancers,
             stateDirectory: stateDirectory, dns: (service.settings.dnsListen, service.settings.dnsPort),
             log: ManagerLog(store: service.store, name: identity.name, logger: service.settings.logger))
     }
@@ -94,7 +94,7 @@ struct ManagerLoop {
     /// trips, so a pass over thousands of endpoints is bound by latency, not by CPU).
     mutating func workOnOwnedEndpoints() async throws {
         let now = ContinuousClock.now
-        let reports = claims.isEmpty ? FrontDoorReports() : await FrontDoorReports.read(client)
+        let reports = claims.isEmpty ? FrontDoorReports() : await FrontDoorReports.read(store)
         var works: [EndpointWork] = []
         for claim in claims.values.sorted(by: { $0.endpointID < $1.endpointID }) {
             let id = claim.endpointID

@@ -1,5 +1,5 @@
 /// Where the store's hot reads come from when they need not go to ZooKeeper each time: the API
-/// gives its store a cache kept current by watches (`WatchedNodeCache` in ReactorAPI); without
+/// gives its store a cache kept current by watches (`WatchedNodeCache`, which the API uses); without
 /// one, every read goes to ZooKeeper.
 ///
 /// Only reads on a request's hot path use it: name → uuid, confirmed IP → uuid, the admin key

@@ -1,4 +1,3 @@
-import ReactorStore
 import Synchronization
 import ZooKeeper
 
