@@ -41,16 +41,20 @@ struct ManagerOptions: ParsableArguments {
     /// Who the manager is on this host.
     func identity() -> ManagerIdentity { Self.identity(name: name, keys: keys) }
 
+    /// The drivers this executable offers, built once for every manager it runs.
+    static let drivers = DriverRegistry.builtIn
+
     static func identity(name: String?, keys: Int?) -> ManagerIdentity {
         ManagerIdentity(
             name: name ?? HostFacts.defaultName(), keyCount: keys ?? ManagerConfig().keys,
-            clouds: HostFacts.availableClouds(), loadBalancers: HostFacts.availableLoadBalancers(),
+            clouds: drivers.availableClouds(), loadBalancers: drivers.availableLoadBalancers(),
             ips: HostFacts.addresses())
     }
 
     /// How the manager runs; `localAPI` is the URL given to instances unless `--api` says otherwise.
     func settings(logger: Logger, localAPI: String? = nil) -> ManagerSettings {
         var settings = ManagerSettings(logger: logger)
+        settings.drivers = Self.drivers
         if let url = api ?? localAPI { settings.apiURL = url }
         settings.keyCount = keys
         settings.dnsListen = dnsListen

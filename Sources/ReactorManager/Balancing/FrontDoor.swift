@@ -35,37 +35,16 @@ struct FrontDoor {
     /// How long a refused service stays left out before it is tried again (a taken port may be freed).
     static let retryRefused = Duration.seconds(60)
 
-    /// - Parameters:
-    ///   - loadBalancers: the drivers to run; names this build has no driver for are skipped.
-    ///   - stateDirectory: where process-based balancers keep their files (one folder each).
-    ///   - dns: where the `dnsmasq` driver answers DNS queries (address, port).
-    init(
-        store: ReactorStore, managerID: String, loadBalancers: [String], stateDirectory: String,
-        dns: (listen: String, port: Int) = ("0.0.0.0", 53), log: ManagerLog
-    ) {
+    /// - Parameter drivers: the balancer drivers to run, by name (from the ``DriverRegistry``).
+    init(store: ReactorStore, managerID: String, drivers: [String: any LoadBalancerDriver], log: ManagerLog) {
         self.store = store
         self.managerID = managerID
         self.log = log
-        var drivers: [String: any LoadBalancerDriver] = [:]
-        for name in loadBalancers {
-            switch name {
-            case "tcp": drivers[name] = TCPBalancer(logger: log.logger)
-            case "nginx": drivers[name] = NginxBalancer(directory: "\(stateDirectory)/nginx", logger: log.logger)
-            case "haproxy": drivers[name] = HAProxyBalancer(directory: "\(stateDirectory)/haproxy", logger: log.logger)
-            case "dnsmasq":
-                drivers[name] = DNSMasqBalancer(
-                    directory: "\(stateDirectory)/dnsmasq", listen: dns.listen, port: dns.port, logger: log.logger)
-            default: continue
-            }
-        }
         self.drivers = drivers
     }
 
     /// The drivers whose sessions can be listed and cut.
     static let listsSessions: Set<String> = ["tcp", "haproxy"]
-
-    /// The drivers this build can run, of those installed on the host.
-    static let implemented: Set<String> = ["tcp", "nginx", "haproxy", "dnsmasq"]
 
     /// The balanced endpoints and their live backends; reconfigures each driver whose services
     /// changed.

@@ -38,13 +38,16 @@ extension ManagerLoop {
     /// An endpoint deleted while its instances ran leaves their records behind; the manager the
     /// ring would give that endpoint deletes them (ending the processes, on whichever host).
     mutating func deleteInstancesOfDeletedEndpoints(known: Set<String>) async throws {
-        guard clouds["process"] != nil else { return }
-        for id in try await processCloud.endpointsWithRecords() where !known.contains(id) {
-            guard membership.ring.owner(of: id, cloud: "process") == identity.id else { continue }
-            // Read again: an endpoint created since the directory's read is not deleted.
-            if try await store.endpointExists(id: id) { continue }
-            let count = try await processCloud.deleteInstances(ofDeletedEndpoint: id)
-            if count > 0 { await log(.info, "deleted \(count) instance(s) of endpoint \(id), which was deleted") }
+        for (name, cloud) in clouds.sorted(by: { $0.key < $1.key }) {
+            for id in try await cloud.endpointsWithRecords() where !known.contains(id) {
+                guard membership.ring.owner(of: id, cloud: name) == identity.id else { continue }
+                // Read again: an endpoint created since the directory's read is not deleted.
+                if try await store.endpointExists(id: id) { continue }
+                let count = try await cloud.deleteInstances(ofDeletedEndpoint: id)
+                if count > 0 {
+                    await log(.info, "deleted \(count) \(name) instance(s) of endpoint \(id), which was deleted")
+                }
+            }
         }
     }
 }

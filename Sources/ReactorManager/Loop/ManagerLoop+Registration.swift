@@ -69,18 +69,38 @@ extension ManagerLoop {
         }
     }
 
-    /// Whether this manager handles the registration of `ip`: the ring owner of the IP among the
-    /// managers that run a cloud (only they can match an IP to an instance).
+    /// The clouds for which this manager serves the registration of `ip`: for each cloud, the
+    /// ring owner of the IP among the managers that run that cloud matches it to an instance.
+    func registrationClouds(of ip: String) -> [String] {
+        clouds.keys.sorted().filter { membership.ring.owner(of: ip, cloud: $0) == identity.id }
+    }
+
+    /// Whether this manager handles the registration of `ip` for one of its clouds.
     func ownsRegistration(of ip: String) -> Bool {
-        membership.ring.owner(of: ip, cloud: "process") == identity.id
+        !registrationClouds(of: ip).isEmpty
+    }
+
+    /// Whether this manager may take an IP that matched none of its instances off the queue: it
+    /// is the IP's owner for every cloud the running managers run, so nobody else would match it.
+    func answersForEveryCloud(_ ip: String) -> Bool {
+        membership.cloudNames.allSatisfy { membership.ring.owner(of: ip, cloud: $0) == identity.id }
+    }
+
+    /// Whether this manager unconfirms `ip` when it unregisters: the IP's owner for the first of
+    /// the running managers' clouds (one manager, whatever the IP's cloud).
+    func ownsUnregistration(of ip: String) -> Bool {
+        guard let first = membership.cloudNames.min() else { return false }
+        return membership.ring.owner(of: ip, cloud: first) == identity.id
     }
 
     /// Confirms and unconfirms the queued instance IPs this manager owns on the ring.
     mutating func processRegistrations() async throws {
         for ip in try await store.queuedRegistrations() where ownsRegistration(of: ip) {
             var matched = false
-            for cloud in clouds.values {
-                guard let (endpointID, instanceID) = try await cloud.owner(ofIP: ip) else { continue }
+            for name in registrationClouds(of: ip) {
+                guard let cloud = clouds[name], let (endpointID, instanceID) = try await cloud.owner(ofIP: ip) else {
+                    continue
+                }
                 matched = true
                 let name = endpoints.names[endpointID] ?? endpointID
                 do {
@@ -92,7 +112,11 @@ extension ManagerLoop {
                     await log(.info, "ignored registration from \(ip): its instance \(instanceID) is not active")
                 }
             }
-            if !matched { await log(.warning, "ignored registration from \(ip): it matches no instance of any cloud") }
+            if !matched {
+                // Another cloud's owner may still match it: only the owner for all of them drops it.
+                guard answersForEveryCloud(ip) else { continue }
+                await log(.warning, "ignored registration from \(ip): it matches no instance of any cloud")
+            }
             do {
                 try await store.dequeueRegistration(ip: ip)
             } catch {
@@ -100,7 +124,7 @@ extension ManagerLoop {
                 logger.warning("cannot take \(ip) off the registration queue: \(error)")
             }
         }
-        for ip in try await store.queuedUnregistrations() where ownsRegistration(of: ip) {
+        for ip in try await store.queuedUnregistrations() where ownsUnregistration(of: ip) {
             let endpointID: String?
             do {
                 endpointID = try await store.endpointID(forConfirmedIP: ip)

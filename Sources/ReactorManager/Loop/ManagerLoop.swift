@@ -30,7 +30,6 @@ struct ManagerLoop {
     var reportedProblems: Set<String> = []
     let liveHosts = LiveHosts()
     let clouds: [String: any CloudDriver]
-    let processCloud: ProcessCloud
     var frontDoor: FrontDoor
     /// Fires when the manager's configuration node changes (or appears).
     var configurationWatch: Watch?
@@ -44,20 +43,22 @@ struct ManagerLoop {
         self.ownership = EndpointOwnership(store: service.store, managerID: identity.id)
         self.interval = service.settings.interval ?? service.settings.defaultInterval
         let liveHosts = self.liveHosts
-        processCloud = ProcessCloud(
-            client: service.client, host: service.identity.name, apiURL: service.settings.apiURL,
-            logger: service.settings.logger, liveHosts: { liveHosts.names })
-        var clouds: [String: any CloudDriver] = [:]
-        if identity.clouds.contains("process") { clouds["process"] = processCloud }
-        self.clouds = clouds
+        clouds = service.settings.drivers.makeClouds(
+            identity.clouds,
+            context: CloudContext(
+                client: service.client, host: service.identity.name, apiURL: service.settings.apiURL,
+                logger: service.settings.logger, liveHosts: { liveHosts.names }))
         let installation = String(HashRing.position(of: service.client.configuration.connectString), radix: 16)
         let stateDirectory =
             service.settings.stateDirectory
             ?? NSTemporaryDirectory() + "reactor-manager/\(identity.name)-\(installation)"
+        let log = ManagerLog(store: service.store, name: identity.name, logger: service.settings.logger)
         frontDoor = FrontDoor(
-            store: service.store, managerID: identity.id, loadBalancers: identity.loadBalancers,
-            stateDirectory: stateDirectory, dns: (service.settings.dnsListen, service.settings.dnsPort),
-            log: ManagerLog(store: service.store, name: identity.name, logger: service.settings.logger))
+            store: service.store, managerID: identity.id,
+            drivers: service.settings.drivers.makeLoadBalancers(
+                identity.loadBalancers, stateDirectory: stateDirectory,
+                dns: (service.settings.dnsListen, service.settings.dnsPort), logger: log.logger),
+            log: log)
     }
 
     // MARK: One pass
@@ -71,8 +72,7 @@ struct ManagerLoop {
         try await processRegistrations()
         // Newly confirmed instances get traffic now, not after the rest of the pass.
         try await frontDoor.refresh(endpoints)
-        try await processCloud.reapMarked()
-        try await processCloud.reapOrphans()
+        for cloud in clouds.values { try await cloud.housekeeping() }
         let ids = try await endpoints.refresh(store)
         try await deleteInstancesOfDeletedEndpoints(known: Set(ids))
         try await frontDoor.refresh(endpoints)

@@ -4,6 +4,8 @@ import Logging
 public struct ManagerSettings: Sendable {
     /// The loop interval; overrides `[manager] interval` when set (tests use short ones).
     public var interval: Duration?
+    /// The clouds and load balancers to make drivers from; default the build's own.
+    public var drivers: DriverRegistry = .builtIn
     /// Where process-based balancers (nginx, haproxy) keep their files; default a folder per
     /// manager name and ensemble under the temporary directory.
     public var stateDirectory: String?

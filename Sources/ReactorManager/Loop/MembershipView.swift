@@ -10,6 +10,8 @@ struct MembershipView {
     private var hosts: [String: String] = [:]
     /// The names of the running managers (the hosts with a live manager).
     var hostNames: Set<String> { Set(hosts.values) }
+    /// The clouds some running manager runs.
+    var cloudNames: Set<String> { members.values.reduce(into: []) { $0.formUnion($1.clouds) } }
     private(set) var ring = HashRing(members: [])
     /// Fires when a manager joins or leaves.
     private(set) var watch: Watch?

@@ -39,23 +39,4 @@ public enum HostFacts {
             FileManager.default.isExecutableFile(atPath: "\(directory)/\(program)")
         } || ["/usr/sbin/\(program)", "/sbin/\(program)"].contains { FileManager.default.isExecutableFile(atPath: $0) }
     }
-
-    /// The load balancer drivers this host can run: the built-in `tcp`, and each external one
-    /// this build has a driver for whose program is installed. Only these are advertised, so the
-    /// ring never gives this host an endpoint it cannot serve.
-    public static func availableLoadBalancers() -> [String] {
-        var drivers = ["tcp"]
-        for (driver, program) in [("nginx", "nginx"), ("haproxy", "haproxy"), ("dnsmasq", "dnsmasq")]
-        where FrontDoor.implemented.contains(driver) && isInstalled(program) {
-            drivers.append(driver)
-        }
-        return drivers
-    }
-
-    /// The cloud drivers this host can run: the built-in `process` (needs /bin/sh). The
-    /// configuration model knows `docker` and `openstack` too, but this build has no driver for
-    /// them, so they are not advertised.
-    public static func availableClouds() -> [String] {
-        FileManager.default.isExecutableFile(atPath: "/bin/sh") ? ["process"] : []
-    }
 }
