@@ -83,7 +83,7 @@ public enum BalancerSettingsCheck {
 
     /// The keys each driver reads from its section; any other is a mistake (`balanse`).
     public static let knownKeys: [String: Set<String>] = [
-        "tcp": ["balance", "hold_timeout"],
+        "tcp": ["balance", "hold_timeout", "idle_timeout", "max_connections"],
         "haproxy": [
             "balance", "check_interval", "check_url", "connect_timeout", "idle_timeout", "mode", "sticky_sessions",
         ],

@@ -35,9 +35,12 @@ public enum ConfigurationIsolation {
         var rest = services
         let earlier = services.filter { known.contains($0.url) }
         if !earlier.isEmpty && earlier.count < services.count {
-            if (try? await driver.configure(earlier)) != nil {
+            do {
+                try await driver.configure(earlier)
                 accepted = earlier
                 rest = services.filter { !known.contains($0.url) }
+            } catch {
+                // One of the earlier services is refused now too: every service is tried one by one below.
             }
         }
         var refused: [String: String] = [:]
@@ -55,7 +58,14 @@ public enum ConfigurationIsolation {
         }
         // A driver that refuses may have taken part of the attempt (the tcp balancer routes for what it
         // could not listen on); the accepted set again puts it in a known state.
-        if lastRefused { try? await driver.configure(accepted) }
+        if lastRefused {
+            do {
+                try await driver.configure(accepted)
+            } catch {
+                // Accepted a moment ago, so a refusal now is the driver's own trouble, which its
+                // configure() reports; the next call starts from the whole set again.
+            }
+        }
         return Outcome(applied: accepted, refused: refused)
     }
 }

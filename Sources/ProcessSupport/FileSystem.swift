@@ -91,6 +91,16 @@ public enum FileSystem {
         }
     }
 
+    /// The file's text for a message about a program that failed (what it printed); when the file
+    /// cannot be read, a line saying why, so that the message still says what is known.
+    public static func textForMessage(_ path: String, from offset: Int = 0) -> String {
+        do {
+            return try read(path, from: offset)
+        } catch {
+            return "(\(error.description))\n"
+        }
+    }
+
     /// The whole file as UTF-8 text.
     public static func read(_ path: String) throws(Failure) -> String {
         try read(path, from: 0)

@@ -7,7 +7,8 @@ func loopbackService(
     weights: [Double]? = nil,
     algorithm: BalancingAlgorithm = .roundRobin,
     holdTimeout: Duration = .zero,
-    redirect: String? = nil
+    redirect: String? = nil,
+    settings: [String: String] = [:]
 ) -> BalancedService {
     BalancedService(
         url: loopbackURL,
@@ -16,7 +17,8 @@ func loopbackService(
         },
         algorithm: algorithm,
         holdTimeout: holdTimeout,
-        redirect: redirect
+        redirect: redirect,
+        settings: settings
     )
 }
 

@@ -149,10 +149,11 @@ public actor DNSMasqBalancer: LoadBalancerDriver {
         let deadline = ContinuousClock.now + .seconds(10)
         while ContinuousClock.now < deadline {
             if !child.isRunning {
-                let output = (try? FileSystem.read(outputPath)) ?? ""
-                let log = (try? FileSystem.read(logPath)) ?? ""
+                let output = FileSystem.textForMessage(outputPath)
+                let log = FileSystem.textForMessage(logPath)
                 throw .failed("dnsmasq exited at start: \(Self.lastLines(of: output + log))")
             }
+            // Not written yet while dnsmasq starts.
             let recorded = (try? FileSystem.read(pidPath)).flatMap { pid_t($0.filter { !$0.isWhitespace }) }
             if recorded == child.pid && Self.handlesHangup(child.pid) {
                 self.child = child
@@ -160,7 +161,7 @@ public actor DNSMasqBalancer: LoadBalancerDriver {
                 logger.info("dnsmasq started", metadata: ["lb.pid": "\(child.pid)", "lb.port": "\(port)"])
                 return
             }
-            try? await Task.sleep(for: .milliseconds(5))
+            await Pause.ignoringCancellation(.milliseconds(5))
         }
         await child.stop(signal: SIGKILL, timeout: .seconds(1))
         throw .failed("dnsmasq did not start within 10 s")
@@ -178,7 +179,7 @@ public actor DNSMasqBalancer: LoadBalancerDriver {
                 throw .failed(
                     "dnsmasq exited during a reload: \(Self.lastLines(of: Self.read(logPath, from: logStart)))")
             }
-            try? await Task.sleep(for: .milliseconds(5))
+            await Pause.ignoringCancellation(.milliseconds(5))
         }
         logger.warning(
             "dnsmasq did not confirm re-reading its hosts file within 5 s", metadata: ["lb.pid": "\(child.pid)"])
@@ -195,6 +196,7 @@ public actor DNSMasqBalancer: LoadBalancerDriver {
     /// Stops a dnsmasq recorded in this directory's pid file by an earlier run (the manager died): it holds
     /// the port, and it runs with options this run may not share.
     private func stopLeftover() async {
+        // No readable pid file: no dnsmasq of an earlier run to stop.
         guard let text = try? FileSystem.read(pidPath), let pid = pid_t(text.filter { !$0.isWhitespace }),
             pid != child?.pid, Self.isRunning(pid),
             let commandLine = ProcessTable.commandLine(of: pid),
@@ -217,6 +219,7 @@ public actor DNSMasqBalancer: LoadBalancerDriver {
 
     /// Whether `pid` exists and has not exited (a zombie has, and no longer holds the port).
     static func isRunning(_ pid: pid_t) -> Bool {
+        // No /proc entry to read: the process is gone.
         guard ProcessTable.isAlive(pid), let stat = try? FileSystem.read("/proc/\(pid)/stat"),
             let close = stat.lastIndex(of: ")")
         else { return false }
@@ -245,6 +248,7 @@ public actor DNSMasqBalancer: LoadBalancerDriver {
 
     /// Whether `pid` has a SIGHUP handler installed (`SigCgt` in /proc/<pid>/status).
     static func handlesHangup(_ pid: pid_t) -> Bool {
+        // No /proc entry to read: the process is gone, and handles nothing.
         guard let status = try? FileSystem.read("/proc/\(pid)/status"),
             let line = status.split(separator: "\n").first(where: { $0.hasPrefix("SigCgt:") }),
             let mask = UInt64(line.dropFirst("SigCgt:".count).filter { !$0.isWhitespace }, radix: 16)

@@ -91,6 +91,7 @@ public actor HAProxyBalancer: LoadBalancerDriver, MasterDriver {
         }
         let path = directory + "/haproxy.cfg"
         try await put(
+            // No readable earlier file: nothing to put back should the new one be refused.
             text, at: path, previous: applied ?? (try? FileSystem.read(path)), creating: directory,
             executable: executable, checkArguments: { [executable, "-c", "-f", $0] },
             checkOutput: directory + "/check.out", alert: "[ALERT]")
@@ -110,8 +111,9 @@ public actor HAProxyBalancer: LoadBalancerDriver, MasterDriver {
         master = try await program.start(
             [executable, "-W", "-S", masterSocketPath + ",mode,600", "-f", path, "-p", pidPath], outputPath: output,
             awaited: "start a worker",
-            exitReason: { Self.problems(in: (try? FileSystem.read(output)) ?? "") },
+            exitReason: { Self.problems(in: FileSystem.textForMessage(output)) },
             isReady: { _ in
+                // Not reachable yet: the master is still starting (the wait has its own deadline).
                 guard let processes = try? await processes() else { return false }
                 return !processes.current.isEmpty
             })
@@ -126,7 +128,7 @@ public actor HAProxyBalancer: LoadBalancerDriver, MasterDriver {
             // The master is unreachable for a moment while it re-executes itself.
             guard let now = try? await processes() else { return false }
             if now.failedReloads > before.failedReloads {
-                let output = (try? FileSystem.read(directory + "/haproxy.out")) ?? ""
+                let output = FileSystem.textForMessage(directory + "/haproxy.out")
                 throw .failed(
                     "haproxy could not reload (the previous worker keeps serving): \(Self.problems(in: output))")
             }
@@ -145,11 +147,13 @@ public actor HAProxyBalancer: LoadBalancerDriver, MasterDriver {
     }
 
     private func workers() async -> (current: [pid_t], all: [pid_t]) {
+        // A master that does not answer (reloading, or gone) has no workers to ask this time.
         guard master?.isRunning == true, let processes = try? await processes() else { return ([], []) }
         return (processes.current, processes.current + processes.old)
     }
 
     func adoptableMaster() -> pid_t? {
+        // No readable pid file: no master of an earlier run to adopt.
         guard let text = try? FileSystem.read(pidPath),
             let pid = pid_t(text.split(separator: "\n").first?.filter { !$0.isWhitespace } ?? ""),
             ProcessTable.isAlive(pid),
@@ -174,6 +178,7 @@ public actor HAProxyBalancer: LoadBalancerDriver, MasterDriver {
         var counters: [pid_t: [String: Counters]] = [:]
         let (current, all) = await workers()
         for pid in all {
+            // A worker that exited since it was listed has no stats; the others still count.
             guard let csv = try? await worker(pid, "show stat") else { continue }
             for row in HAProxyCLI.statRows(csv) {
                 guard let server = row["svname"], server != "FRONTEND", server != "BACKEND",
@@ -217,6 +222,7 @@ public actor HAProxyBalancer: LoadBalancerDriver, MasterDriver {
         let (current, _) = await workers()
         var byProxy: [String: Int] = [:]
         for pid in current {
+            // A worker that exited since it was listed holds no queue.
             guard let csv = try? await worker(pid, "show stat") else { continue }
             for row in HAProxyCLI.statRows(csv) where row["svname"] == "BACKEND" {
                 if let name = row["pxname"], let queued = Int(row["qcur"] ?? ""), queued > 0 {
@@ -236,6 +242,7 @@ public actor HAProxyBalancer: LoadBalancerDriver, MasterDriver {
     public func sessions() async -> [String: String] {
         var result: [String: String] = [:]
         for pid in await workers().all {
+            // A worker that exited since it was listed has no sessions left.
             guard let text = try? await worker(pid, "show sess") else { continue }
             for session in HAProxyCLI.sessions(text) {
                 if let address = HAProxyConfiguration.address(ofServer: Substring(session.server)) {
@@ -250,6 +257,8 @@ public actor HAProxyBalancer: LoadBalancerDriver, MasterDriver {
     public func dropSession(_ client: String) async -> Bool {
         var dropped = false
         for pid in await workers().all {
+            // As in sessions(): a worker gone since it was listed holds none; a failed shutdown is
+            // answered as "not dropped".
             guard let text = try? await worker(pid, "show sess") else { continue }
             for session in HAProxyCLI.sessions(text) where session.client == client {
                 if (try? await worker(pid, "shutdown session \(session.id)")) != nil { dropped = true }

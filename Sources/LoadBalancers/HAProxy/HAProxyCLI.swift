@@ -42,7 +42,7 @@ enum HAProxyCLI {
             guard [EAGAIN, EINPROGRESS, EALREADY, EINTR].contains(errno), ContinuousClock.now < deadline else {
                 throw .failed("cannot reach haproxy at \(path): \(String(cString: strerror(errno)))")
             }
-            try? await Task.sleep(for: .milliseconds(1))
+            try? await Task.sleep(for: .milliseconds(1))  // cancelled: the deadline still ends the loop
         }
         let request = Array((command + "\n").utf8)
         var sent = 0
@@ -53,7 +53,7 @@ enum HAProxyCLI {
             if count > 0 {
                 sent += count
             } else if errno == EAGAIN || errno == EINTR, ContinuousClock.now < deadline {
-                try? await Task.sleep(for: .milliseconds(1))
+                try? await Task.sleep(for: .milliseconds(1))  // cancelled: the deadline still ends the loop
             } else {
                 throw .failed("cannot send to haproxy at \(path): \(String(cString: strerror(errno)))")
             }
@@ -72,7 +72,7 @@ enum HAProxyCLI {
                 guard ContinuousClock.now < deadline else {
                     throw .failed("haproxy did not answer '\(command)' within \(timeout)")
                 }
-                try? await Task.sleep(for: pause)
+                try? await Task.sleep(for: pause)  // cancelled: the deadline still ends the loop
                 pause = min(pause * 2, .milliseconds(10))
             } else {
                 throw .failed("cannot read from haproxy at \(path): \(String(cString: strerror(errno)))")

@@ -14,7 +14,8 @@ struct HAProxyListenURL: Sendable, Hashable {
 
     init(url: String) throws(HAProxyBalancerError) {
         if url.lowercased().hasPrefix("tcp://") {
-            guard let address = try? TCPListenAddress(url: url) else { throw .invalidURL(url) }
+            let address: TCPListenAddress
+            do { address = try TCPListenAddress(url: url) } catch { throw .invalidURL(url) }
             mode = .tcp
             host = address.host
             port = address.port
@@ -23,9 +24,10 @@ struct HAProxyListenURL: Sendable, Hashable {
             if authority.hasSuffix("/") { authority = authority.dropLast() }
             guard !authority.contains("/"), !authority.isEmpty else { throw .invalidURL(url) }
             let hasPort = authority.hasPrefix("[") ? authority.contains("]:") : authority.contains(":")
-            guard let address = try? TCPListenAddress(url: "tcp://" + authority + (hasPort ? "" : ":80")) else {
-                throw .invalidURL(url)
-            }
+            let address: TCPListenAddress
+            do {
+                address = try TCPListenAddress(url: "tcp://" + authority + (hasPort ? "" : ":80"))
+            } catch { throw .invalidURL(url) }
             mode = .http
             host = address.host
             port = address.port

@@ -94,6 +94,7 @@ public actor NginxBalancer: LoadBalancerDriver, MasterDriver {
         }
         let path = directory + "/nginx.conf"
         try await put(
+            // No readable earlier file: nothing to put back should the new one be refused.
             text, at: path, previous: applied ?? (try? FileSystem.read(path)), creating: directory + "/temp",
             executable: executable,
             checkArguments: { [directory] in [executable, "-t", "-q", "-p", directory + "/", "-c", $0] },
@@ -116,8 +117,8 @@ public actor NginxBalancer: LoadBalancerDriver, MasterDriver {
         master = try await program.start(
             [executable, "-p", directory + "/", "-c", path], outputPath: output, awaited: "start its workers",
             exitReason: { [configuration] in
-                let log = (try? FileSystem.read(configuration.errorLogPath)) ?? ""
-                return Self.problems(in: ((try? FileSystem.read(output)) ?? "") + log)
+                let log = FileSystem.textForMessage(configuration.errorLogPath)
+                return Self.problems(in: FileSystem.textForMessage(output) + log)
             },
             isReady: { child in
                 ProcessTable.children(of: child.pid).contains { $0.commandLine.contains("worker process") }
@@ -134,6 +135,7 @@ public actor NginxBalancer: LoadBalancerDriver, MasterDriver {
             let fresh = workers.contains { !old.contains($0.pid) && $0.commandLine.hasSuffix("worker process") }
             let oldServing = workers.contains { old.contains($0.pid) && $0.commandLine.hasSuffix("worker process") }
             if fresh && !oldServing { return true }
+            // Not readable (yet): nothing new logged; the wait goes on until its deadline.
             let news = (try? FileSystem.read(configuration.errorLogPath, from: logStart)) ?? ""
             // A taken listen address is retried by nginx for about 2.5 s, logging each try; the reload
             // has failed only once it gives up, and lines of its tries must not be read as the next one's.
@@ -148,6 +150,7 @@ public actor NginxBalancer: LoadBalancerDriver, MasterDriver {
 
     /// A master recorded in this directory's pid file that still runs, from an earlier run of the manager.
     func adoptableMaster() -> pid_t? {
+        // No readable pid file: no master of an earlier run to adopt.
         guard let text = try? FileSystem.read(configuration.pidPath),
             let pid = pid_t(text.filter { !$0.isWhitespace }), ProcessTable.isAlive(pid),
             ProcessTable.commandLine(of: pid)?.contains("nginx: master process") == true

@@ -66,10 +66,15 @@ public actor TCPBalancer: LoadBalancerDriver {
 
     private func apply(_ services: [BalancedService]) async throws {
         var addresses: [String: TCPListenAddress] = [:]
+        var settings: [String: TCPSettings] = [:]
         for service in services {
             addresses[service.url] = try TCPListenAddress(url: service.url)
+            // Endpoints sharing a URL: the first one's section counts, as for its algorithm.
+            if settings[service.url] == nil {
+                settings[service.url] = try TCPSettings(section: service.settings)
+            }
         }
-        for (url, backends) in router.update(services) {
+        for (url, backends) in router.update(services, settings: settings) {
             logger.warning(
                 "ignoring backends that are not IP addresses with a port",
                 metadata: ["lb.url": "\(url)", "lb.backends": "\(backends.map(\.address))"])

@@ -13,6 +13,26 @@ final class TCPRouter: Sendable {
         var picker: BackendPicker
         var holdTimeout: Duration
         var redirect: String?
+        var maxConnections = TCPSettings.defaultMaxConnections
+        /// `idle_timeout` in monotonic ns (0: never).
+        var idleTimeout = ForwardingLoop.nanoseconds(TCPSettings.defaultIdleTimeout)
+        /// Kept across reconfigurations: open connections are counted against the new limit.
+        var load = ServiceLoad()
+    }
+
+    /// What a new connection of a URL takes with it.
+    struct Admission {
+        /// Counts it among the URL's open connections; `nil` when the URL is not served (it is
+        /// closed by its routing).
+        var load: ServiceLoad?
+        var idleTimeout: Int64
+    }
+
+    /// Whether a new connection may be served.
+    enum AdmissionDecision {
+        case admitted(Admission)
+        /// The URL has `limit` connections open; `firstRefusal` when the previous one was admitted.
+        case refused(limit: Int, firstRefusal: Bool)
     }
 
     struct State: Sendable {
@@ -40,7 +60,7 @@ final class TCPRouter: Sendable {
     ///
     /// - Returns: the backends left out, by service URL.
     @discardableResult
-    func update(_ services: [BalancedService]) -> [String: [Backend]] {
+    func update(_ services: [BalancedService], settings: [String: TCPSettings] = [:]) -> [String: [Backend]] {
         var unusable: [String: [Backend]] = [:]
         var addresses: [String: SocketAddress] = [:]
         let services = services.map { service in
@@ -73,6 +93,9 @@ final class TCPRouter: Sendable {
                 service.picker.update(backends: wanted.backends, algorithm: wanted.algorithm)
                 service.holdTimeout = wanted.holdTimeout
                 service.redirect = wanted.redirect
+                let limits = settings[url] ?? TCPSettings()
+                service.maxConnections = limits.maxConnections
+                service.idleTimeout = ForwardingLoop.nanoseconds(limits.idleTimeout)
                 state.services[url] = service
                 for backend in wanted.backends where state.counters[backend.address] == nil {
                     state.counters[backend.address] = BackendCounters()
@@ -111,6 +134,22 @@ final class TCPRouter: Sendable {
         }
     }
 
+    /// Counts a new connection of `url` among its open ones, unless it has `max_connections` open.
+    func admit(_ url: String) -> AdmissionDecision {
+        let service = state.withLock { state in
+            state.services[url].map { ($0.load, $0.maxConnections, $0.idleTimeout) }
+        }
+        guard let (load, limit, idleTimeout) = service else {
+            return .admitted(Admission(load: nil, idleTimeout: 0))
+        }
+        guard load.open.wrappingAdd(1, ordering: .relaxed).newValue <= limit else {
+            load.open.wrappingSubtract(1, ordering: .relaxed)
+            return .refused(limit: limit, firstRefusal: !load.refusing.exchange(true, ordering: .relaxed))
+        }
+        if load.refusing.load(ordering: .relaxed) { load.refusing.store(false, ordering: .relaxed) }
+        return .admitted(Admission(load: load, idleTimeout: idleTimeout))
+    }
+
     /// Whether `url` is served, and where its held connections go when their time is up.
     func holdOutcome(_ url: String) -> (served: Bool, hasBackends: Bool, redirect: String?) {
         state.withLock { state in
@@ -135,4 +174,11 @@ final class TCPRouter: Sendable {
     func removeAll() {
         state.withLock { $0.services = [:] }
     }
+}
+
+/// The open connections of one URL, counted by every loop against its `max_connections`.
+final class ServiceLoad: Sendable {
+    let open = Atomic<Int>(0)
+    /// Set by the first refused connection, so that the limit is logged once per time it is reached.
+    let refusing = Atomic<Bool>(false)
 }
