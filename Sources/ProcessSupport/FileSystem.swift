@@ -60,7 +60,8 @@ public enum FileSystem {
         guard info.st_uid == geteuid() else {
             throw Failure(
                 description:
-                    "\(path) belongs to user \(info.st_uid), not to this user (\(geteuid())); choose another folder or remove it")
+                    "\(path) belongs to user \(info.st_uid), not to this user (\(geteuid())); choose another folder or remove it"
+            )
         }
         if info.st_mode & 0o777 & ~mode != 0 && chmod(path, mode) != 0 {
             throw Failure(description: "cannot make \(path) private: \(String(cString: strerror(errno)))")

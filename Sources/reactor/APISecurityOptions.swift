@@ -52,10 +52,12 @@ struct APISecurityOptions: ParsableArguments {
     func validate() throws {
         for text in trustedProxy.flatMap({ $0.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) } })
         where IPBlock(text) == nil {
-            throw ValidationError("--trusted-proxy '\(text)' is not an address or CIDR block like 10.0.0.0/8 or fd00::/8")
+            throw ValidationError(
+                "--trusted-proxy '\(text)' is not an address or CIDR block like 10.0.0.0/8 or fd00::/8")
         }
         guard registerRate > 0, registerRate <= 1_000_000, (1...1_000_000).contains(registerBurst) else {
-            throw ValidationError("--register-rate must be above 0 and --register-burst at least 1 (both at most 1000000)")
+            throw ValidationError(
+                "--register-rate must be above 0 and --register-burst at least 1 (both at most 1000000)")
         }
         guard (tlsCert == nil) == (tlsKey == nil) else {
             throw ValidationError("--tls-cert and --tls-key go together: give both or neither")

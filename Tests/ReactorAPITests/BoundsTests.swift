@@ -14,14 +14,17 @@ struct BoundsTests {
             let id = try await api.makeEndpoint("bounded", config: #"{"scaling": {"max_instances": "2"}}"#)
             #expect(try await api.store.ipMetricsLimit(id: id, name: "bounded") == 64, "4 × 2 is raised to 64")
             for host in 1...64 {
-                let reply = try await api.request(.post, "/v1.1/endpoints/bounded/metrics/10.9.0.\(host)", body: #"{"rate": [1, 1]}"#)
+                let reply = try await api.request(
+                    .post, "/v1.1/endpoints/bounded/metrics/10.9.0.\(host)", body: #"{"rate": [1, 1]}"#)
                 #expect(reply.status == .ok, "\(host): \(reply.text)")
             }
-            let refused = try await api.request(.post, "/v1.1/endpoints/bounded/metrics/10.9.1.1", body: #"{"rate": [1, 1]}"#)
+            let refused = try await api.request(
+                .post, "/v1.1/endpoints/bounded/metrics/10.9.1.1", body: #"{"rate": [1, 1]}"#)
             #expect(refused.status == .conflict, Comment(rawValue: refused.text))
             #expect(refused.message?.contains("64 instance IPs") == true, Comment(rawValue: refused.text))
             #expect(try await api.zk.exists("/reactor/endpoints/data/\(id)/ip_metrics/10.9.1.1") == nil)
-            let update = try await api.request(.post, "/v1.1/endpoints/bounded/metrics/10.9.0.7", body: #"{"rate": [1, 5]}"#)
+            let update = try await api.request(
+                .post, "/v1.1/endpoints/bounded/metrics/10.9.0.7", body: #"{"rate": [1, 5]}"#)
             #expect(update.status == .ok, Comment(rawValue: "an IP that has samples may replace them: \(update.text)"))
 
             let larger = try await api.makeEndpoint("larger", config: #"{"scaling": {"max_instances": "20"}}"#)
@@ -48,9 +51,11 @@ struct MetricsTimeToLiveTests {
     @Test func samplesStopCountingAfterTheirTTL() async throws {
         try await withAPI { api in
             let id = try await api.makeEndpoint("ttl", confirming: ["10.7.0.1"])
-            let posted = try await api.request(.post, "/v1.1/endpoints/ttl/metrics", body: #"{"queue": [1, 40], "ttl": 1}"#)
+            let posted = try await api.request(
+                .post, "/v1.1/endpoints/ttl/metrics", body: #"{"queue": [1, 40], "ttl": 1}"#)
             #expect(posted.status == .ok, Comment(rawValue: posted.text))
-            let kept = try await api.request(.post, "/v1.1/endpoint/metrics", from: "10.7.0.1", body: #"{"load": [1, 3]}"#)
+            let kept = try await api.request(
+                .post, "/v1.1/endpoint/metrics", from: "10.7.0.1", body: #"{"load": [1, 3]}"#)
             #expect(kept.status == .ok, Comment(rawValue: kept.text))
             #expect(try await api.request(.get, "/v1.1/endpoints/ttl/metrics").json == ["queue": 40, "load": 3])
             try await Task.sleep(for: .milliseconds(1500))

@@ -105,7 +105,9 @@ import Testing
             )
             result = try await api.run("endpoints", "list")
             #expect(
-                result.lines == ["NAME  STATE    INSTANCES  PROBLEM", "web   RUNNING  0          no manager is running"],
+                result.lines == [
+                    "NAME  STATE    INSTANCES  PROBLEM", "web   RUNNING  0          no manager is running",
+                ],
                 "a running endpoint nobody owns says why: \(result)")
 
             result = try await api.run("endpoints", "stop", "web")

@@ -35,7 +35,8 @@ struct MasterProgram<Failure: ProgramDriverError>: Sendable {
         let check: (status: Int32, output: String)
         do {
             check = try await ChildProcess.run(
-                arguments, outputPath: outputPath, environment: ChildProcess.Options.balancer(outputPath: outputPath).environment)
+                arguments, outputPath: outputPath,
+                environment: ChildProcess.Options.balancer(outputPath: outputPath).environment)
         } catch {
             throw .failed(error.description)
         }

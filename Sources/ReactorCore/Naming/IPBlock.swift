@@ -17,7 +17,8 @@ public struct IPBlock: Sendable, Hashable, CustomStringConvertible {
         let bits = address.isIPv4 ? 32 : 128
         let length: Int
         if parts.count == 2 {
-            guard !parts[1].isEmpty, parts[1].allSatisfy(\.isASCII), let value = Int(parts[1]), (0...bits).contains(value)
+            guard !parts[1].isEmpty, parts[1].allSatisfy(\.isASCII), let value = Int(parts[1]),
+                (0...bits).contains(value)
             else { return nil }
             length = value
         } else {

@@ -365,7 +365,7 @@ public struct ProcessCloud: CloudDriver {
     static func lastLines(of path: String, count: Int) -> [String] {
         let size = FileSystem.size(path)
         // A log that cannot be read (not written yet) has no last lines.
-        guard let text = try? FileSystem.read(path, from: size > 4096 ? size - 4096 : 0) else { return [] }  // not written yet
+        guard let text = try? FileSystem.read(path, from: size > 4096 ? size - 4096 : 0) else { return [] }
         return Array(text.split(separator: "\n").map { String($0.prefix(200)) }.filter { !$0.isEmpty }.suffix(count))
     }
 }

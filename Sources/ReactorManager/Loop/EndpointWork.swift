@@ -78,6 +78,7 @@ struct EndpointWork: Sendable {
             outcome.problems.append("configuration of \(name) is not valid (\(error)); not scaling it")
             return outcome
         }
+        await removeStaleSamples(keep: ownIPs.union(config.staticInstances.map(\.description)))
         if let instancesSource = config.instancesSource, !instancesSource.isEmpty {
             // Its instances belong to (and are scaled by) the source endpoint.
             return outcome
@@ -101,6 +102,28 @@ struct EndpointWork: Sendable {
         outcome.failures = scaled.failures
         outcome.decision = try await record(scaled)
         return outcome
+    }
+
+    /// How long samples of an IP that is neither confirmed nor static are kept: an instance
+    /// that is registering may post before it is confirmed.
+    static let staleSampleGrace = Duration.seconds(300)
+
+    /// Removes the per-IP samples of addresses that are neither the endpoint's confirmed
+    /// instances nor its static ones, once they are older than ``staleSampleGrace``.
+    private func removeStaleSamples(keep: Set<String>) async {
+        do {
+            let removed = try await store.removeStaleIPMetrics(id: id, keep: keep, grace: Self.staleSampleGrace)
+            if !removed.isEmpty {
+                await log(
+                    .info,
+                    "removed the metrics of \(removed.count) address(es) that are no instance of it: "
+                        + removed.prefix(5).joined(separator: ", ") + (removed.count > 5 ? ", …" : ""),
+                    endpoint: id)
+            }
+        } catch {
+            // Tried again on the next pass; the samples only count for confirmed IPs anyway.
+            await log(.warning, "cannot remove stale per-IP metrics: \(error)", endpoint: id)
+        }
     }
 
     /// Records the pass's decision when it differs from the last one recorded (a timestamp alone

@@ -90,7 +90,8 @@ extension ReactorStore {
     public func removeStaleIPMetrics(id: String, keep: Set<String>, grace: Duration) async throws -> [String] {
         let now = Date().timeIntervalSince1970
         var removed: [String] = []
-        for ip in try await sortedChildren(of: ZNodeLayout.endpoint(id, EndpointNode.ipMetrics)) where !keep.contains(ip) {
+        for ip in try await sortedChildren(of: ZNodeLayout.endpoint(id, EndpointNode.ipMetrics))
+        where !keep.contains(ip) {
             let path = ZNodeLayout.endpoint(id, "\(EndpointNode.ipMetrics)/\(ip)")
             guard let stat = try await client.exists(path) else { continue }
             guard now - Double(stat.mtime) / 1000 >= Double(grace.components.seconds) else { continue }

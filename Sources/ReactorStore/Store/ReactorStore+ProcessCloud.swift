@@ -33,7 +33,9 @@ public struct ProcessInstanceRecord: Codable, Sendable, Equatable {
     /// Set when a manager of another host asked this host's manager to end the process.
     public var deleting: Bool?
 
-    public init(ip: String, host: String, name: String, pid: Int32? = nil, started: UInt64? = nil, deleting: Bool? = nil) {
+    public init(
+        ip: String, host: String, name: String, pid: Int32? = nil, started: UInt64? = nil, deleting: Bool? = nil
+    ) {
         self.ip = ip
         self.host = host
         self.name = name

@@ -96,7 +96,8 @@ struct MetricsCommand: AsyncParsableCommand {
                 try await api.send("POST", path, body: body)
                 let target = ip.map { "\($0) of endpoint '\(name)'" } ?? "endpoint '\(name)'"
                 let count = body.objectValue?.keys.filter { $0 != WeightedMetrics.timeToLiveKey }.count ?? 0
-                out.done("posted \(count) metric(s) for \(target)\(ttl.map { " for \(NumberText.measured($0)) s" } ?? "")")
+                out.done(
+                    "posted \(count) metric(s) for \(target)\(ttl.map { " for \(NumberText.measured($0)) s" } ?? "")")
             }
         }
 
