@@ -86,6 +86,11 @@ struct ManagerLoop {
             } else if let claim = claims[id] {
                 try await give(claim, to: owner)
             }
+            if owner == nil, let entry, membership.ring.owner(of: id) == identity.id {
+                // Nobody can run it: one manager (the endpoint's owner were drivers no matter)
+                // says so in the endpoint's log, once.
+                await report(id, Self.noOffer(cloud: entry.cloud, loadBalancer: entry.loadBalancer))
+            }
         }
         try await workOnOwnedEndpoints()
     }
@@ -151,6 +156,12 @@ struct ManagerLoop {
     /// An endpoint as the logs name it: `web (uuid)`, or the uuid alone when its name is not known.
     func label(_ id: String) -> String {
         endpoints.names[id].map { "\($0) (\(id))" } ?? id
+    }
+
+    /// Why no manager owns an endpoint: none runs its cloud or its load balancer.
+    static func noOffer(cloud: String?, loadBalancer: String?) -> String {
+        let wanted = [cloud.map { "cloud '\($0)'" }, loadBalancer.map { "loadbalancer '\($0)'" }].compactMap { $0 }
+        return "no running manager offers \(wanted.joined(separator: " and ")); the endpoint waits for one"
     }
 
     /// Logs a problem once per endpoint (until it is resolved by a restart), not every pass.
