@@ -16,6 +16,10 @@ final class SourceRateLimiter: Sendable {
         var updated: ContinuousClock.Instant
     }
 
+    convenience init(_ rate: RegistrationRate) {
+        self.init(perSecond: rate.perSecond, burst: rate.burst)
+    }
+
     init(perSecond: Double, burst: Int) {
         self.perSecond = max(perSecond, 0.001)
         self.burst = max(burst, 1)

@@ -14,7 +14,7 @@ struct APIServices: Sendable {
     /// Whose `X-Forwarded-For` is believed (besides the managers' advertised addresses).
     var trustedProxies: [IPBlock] = IPBlock.localHost
     /// Bounds the keyless registrations each source address may queue.
-    var registrations = SourceRateLimiter(perSecond: 5, burst: 20)
+    var registrations = SourceRateLimiter(RegistrationRate())
 }
 
 /// Registers routes under every API version prefix that serves them and records them in the

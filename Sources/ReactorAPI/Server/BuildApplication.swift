@@ -83,7 +83,7 @@ func buildRouter(
         router: router, catalog: catalog,
         services: APIServices(
             store: store, access: AccessControl(store: store), memo: memo, trustedProxies: trustedProxies,
-            registrations: SourceRateLimiter(perSecond: registrationRate.perSecond, burst: registrationRate.burst)))
+            registrations: SourceRateLimiter(registrationRate)))
     RootRoutes.register(routes)
     GlobalRoutes.register(routes)
     RegistrationRoutes.register(routes)
