@@ -16,6 +16,7 @@ let package = Package(
         .library(name: "ReactorStore", targets: ["ReactorStore"]),
         .library(name: "ReactorAPI", targets: ["ReactorAPI"]),
         .library(name: "ReactorManager", targets: ["ReactorManager"]),
+        .library(name: "DockerEngine", targets: ["DockerEngine"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
@@ -95,9 +96,20 @@ let package = Package(
             ],
             swiftSettings: strict
         ),
+        // The Docker Engine API over its unix socket (HTTP/1.1 + JSON).
+        .target(
+            name: "DockerEngine",
+            dependencies: [
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
+            ],
+            swiftSettings: strict
+        ),
         .target(
             name: "ReactorManager",
             dependencies: [
+                "DockerEngine",
                 "ZooKeeper",
                 "ReactorCore",
                 "ReactorStore",
@@ -174,7 +186,7 @@ let package = Package(
         .testTarget(
             name: "ReactorManagerTests",
             dependencies: [
-                "ReactorManager", "ReactorStore", "ReactorCore", "ZooKeeper", "ZooKeeperTesting", "LoadBalancers",
+                "ReactorManager", "DockerEngine", "ReactorStore", "ReactorCore", "ZooKeeper", "ZooKeeperTesting", "LoadBalancers",
                 "ProcessSupport",
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             ],

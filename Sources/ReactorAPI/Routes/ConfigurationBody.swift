@@ -39,6 +39,11 @@ enum ConfigurationBody {
                 errors.add(error.description, section: "cloud:process", key: ProcessEnvironment.key)
             }
         }
+        let docker = config.drivers.clouds[CloudDriverKind.docker.rawValue]
+        if docker != nil || config.cloud == .docker {
+            // What the docker cloud will read, checked as it reads it (an image is required).
+            errors.merge(DockerSettings.problems(docker ?? [:]))
+        }
         guard errors.isEmpty else { throw APIError.invalidConfiguration(errors) }
         return config.jsonValue
     }

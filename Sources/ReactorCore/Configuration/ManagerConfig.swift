@@ -37,6 +37,7 @@ public struct ManagerConfig: Sendable, Hashable {
         }
         ValueSyntax.rejectControlCharacters(in: document, into: &errors)
         drivers = DriverSettings(document, errors: &errors)
+        Self.checkHostSections(drivers, into: &errors)
         let reader = SectionReader(Self.section, in: document)
         reader.rejectUnknownKeys(Self.keys, into: &errors)
         interval = reader.number("interval", minimum: 0, exclusive: true, errors: &errors) ?? interval
@@ -77,6 +78,26 @@ public struct ManagerConfig: Sendable, Hashable {
             "clouds": .string(clouds.map(\.rawValue).joined(separator: ",")),
         ])
         return .object(sections)
+    }
+
+    /// The per-host driver sections the drivers read: `[cloud:docker]` (socket, slots,
+    /// addresses) and `[cloud:process]` (addresses).
+    static func checkHostSections(_ drivers: DriverSettings, into errors: inout ConfigErrors) {
+        if let docker = drivers.clouds[CloudDriverKind.docker.rawValue] {
+            do {
+                _ = try DockerHostSettings(docker)
+            } catch {
+                errors.merge(error)
+            }
+        }
+        if let process = drivers.clouds[CloudDriverKind.process.rawValue] {
+            let section = KnownDrivers.cloudSectionPrefix + CloudDriverKind.process.rawValue
+            let reader = SectionReader(section, values: process)
+            reader.rejectUnknownKeys(["addresses"], into: &errors)
+            if let block = reader.string("addresses"), !DockerHostSettings.isAddressPool(block) {
+                errors.add("'\(block)' is not an IPv4 block like 127.0.1.0/24 (prefix 8 to 30)", section: section, key: "addresses")
+            }
+        }
     }
 
     /// Parses driver names, dropping duplicates and recording unknown ones.

@@ -11,6 +11,11 @@ struct SectionReader {
         self.values = document[section] ?? [:]
     }
 
+    init(_ section: String, values: [String: String]) {
+        self.section = section
+        self.values = values
+    }
+
     /// Reports keys outside `known`.
     func rejectUnknownKeys(_ known: [String], into errors: inout ConfigErrors) {
         for key in values.keys.sorted() where !known.contains(key) {

@@ -13,6 +13,9 @@ public struct CloudContext: Sendable {
     public var logger: Logger
     /// Names of hosts with a live manager.
     public var liveHosts: @Sendable () async -> Set<String>
+    /// The manager's own `[cloud:<driver>]` section, as its configuration says now (empty when
+    /// it has none).
+    public var hostSection: @Sendable () -> [String: String] = { [:] }
 }
 
 /// What a load balancer driver is made from on one manager.
@@ -31,12 +34,19 @@ public struct DriverRegistry: Sendable {
     /// One cloud driver: whether this host can run it, and how to make it.
     public struct Cloud: Sendable {
         public var isAvailable: @Sendable () -> Bool
+        /// For a driver that depends on something the manager's configuration names (the docker
+        /// engine's socket): asked with the manager's `[cloud:<driver>]` section before the
+        /// driver is advertised; nil when it can run, else why not. Nil: `isAvailable` decides.
+        public var probe: (@Sendable ([String: String]) async -> String?)?
         public var make: @Sendable (CloudContext) -> any CloudDriver
 
         public init(
-            isAvailable: @escaping @Sendable () -> Bool, make: @escaping @Sendable (CloudContext) -> any CloudDriver
+            isAvailable: @escaping @Sendable () -> Bool,
+            probe: (@Sendable ([String: String]) async -> String?)? = nil,
+            make: @escaping @Sendable (CloudContext) -> any CloudDriver
         ) {
             self.isAvailable = isAvailable
+            self.probe = probe
             self.make = make
         }
     }
@@ -63,15 +73,20 @@ public struct DriverRegistry: Sendable {
         self.loadBalancers = loadBalancers
     }
 
-    /// What this build has: the `process` cloud; the `tcp`, `nginx`, `haproxy` and `dnsmasq`
-    /// balancers.
+    /// What this build has: the `process` and `docker` clouds; the `tcp`, `nginx`, `haproxy` and
+    /// `dnsmasq` balancers.
     public static let builtIn = DriverRegistry(
         clouds: [
             "process": Cloud(isAvailable: { FileManager.default.isExecutableFile(atPath: "/bin/sh") }) { context in
                 ProcessCloud(
                     client: context.client, host: context.host, apiURL: context.apiURL, logger: context.logger,
-                    liveHosts: context.liveHosts)
-            }
+                    liveHosts: context.liveHosts, hostSection: context.hostSection)
+            },
+            "docker": Cloud(isAvailable: { true }, probe: { await DockerCloud.probe($0) }) { context in
+                DockerCloud(
+                    client: context.client, host: context.host, apiURL: context.apiURL, logger: context.logger,
+                    liveHosts: context.liveHosts, hostSection: context.hostSection)
+            },
         ],
         loadBalancers: [
             "tcp": Balancer(isAvailable: { true }) { TCPBalancer(logger: $0.logger) },
@@ -86,10 +101,25 @@ public struct DriverRegistry: Sendable {
             },
         ])
 
-    /// The clouds this host can run, sorted: only these are advertised, so the ring never gives
+    /// The clouds this host can run that need no probe, sorted: only these (and the probed ones
+    /// that answer, see ``probedClouds(_:sections:)``) are advertised, so the ring never gives
     /// this host an endpoint it cannot serve.
     public func availableClouds() -> [String] {
-        clouds.filter { $0.value.isAvailable() }.keys.sorted()
+        clouds.filter { $0.value.probe == nil && $0.value.isAvailable() }.keys.sorted()
+    }
+
+    /// Among `names`, the clouds with a probe that answers for the manager's sections; with why
+    /// each other probed cloud is not offered.
+    public func probedClouds(_ names: [String], sections: [String: [String: String]]) async
+        -> (offered: [String], refused: [String: String])
+    {
+        var offered: [String] = []
+        var refused: [String: String] = [:]
+        for name in names.sorted() {
+            guard let cloud = clouds[name], let probe = cloud.probe, cloud.isAvailable() else { continue }
+            if let reason = await probe(sections[name] ?? [:]) { refused[name] = reason } else { offered.append(name) }
+        }
+        return (offered, refused)
     }
 
     /// The load balancers this host can run, sorted (`tcp` needs nothing but the manager).
@@ -98,9 +128,20 @@ public struct DriverRegistry: Sendable {
     }
 
     /// The cloud drivers for `names`; names this build has no driver for are skipped.
-    public func makeClouds(_ names: [String], context: CloudContext) -> [String: any CloudDriver] {
+    ///
+    /// - Parameter sections: the manager's `[cloud:<driver>]` sections now; each driver is given
+    ///   its own (``CloudContext/hostSection``). Default none.
+    public func makeClouds(
+        _ names: [String], context: CloudContext,
+        sections: @escaping @Sendable () -> [String: [String: String]] = { [:] }
+    ) -> [String: any CloudDriver] {
         var made: [String: any CloudDriver] = [:]
-        for name in names { if let cloud = clouds[name] { made[name] = cloud.make(context) } }
+        for name in names {
+            guard let cloud = clouds[name] else { continue }
+            var own = context
+            own.hostSection = { sections()[name] ?? [:] }
+            made[name] = cloud.make(own)
+        }
         return made
     }
 

@@ -31,6 +31,8 @@ public struct ProcessCloud: CloudDriver {
     public let logger: Logger
     /// Names of hosts with a live manager, for reporting other hosts' instances.
     public let liveHosts: @Sendable () async -> Set<String>
+    /// The manager's own `[cloud:process]` section: its `addresses` is this host's default pool.
+    public let hostSection: @Sendable () -> [String: String]
 
     /// The process cloud's records (``ProcessInstanceRecord``s and address leases).
     var store: ReactorStore { ReactorStore(client: client) }
@@ -38,8 +40,10 @@ public struct ProcessCloud: CloudDriver {
     public init(
         client: ZooKeeperClient, host: String, apiURL: String,
         logDirectory: String = NSTemporaryDirectory() + "reactor-instances",
-        logger: Logger, liveHosts: @escaping @Sendable () async -> Set<String>
+        logger: Logger, liveHosts: @escaping @Sendable () async -> Set<String>,
+        hostSection: @escaping @Sendable () -> [String: String] = { [:] }
     ) {
+        self.hostSection = hostSection
         self.client = client
         self.host = host
         self.apiURL = apiURL
@@ -99,7 +103,8 @@ public struct ProcessCloud: CloudDriver {
     }
 
     public func prepare(for endpoint: CloudEndpoint) async throws -> PreparedLaunch {
-        let pool = try AddressPool(endpoint.settings["addresses"] ?? "127.0.1.0/24")
+        // The endpoint's pool, else the manager's, else the default.
+        let pool = try AddressPool(endpoint.settings["addresses"] ?? hostSection()["addresses"] ?? "127.0.1.0/24")
         let taken = try await store.processLeasedIPs()
         // Among the first free addresses, one at random: endpoints launching at the same time
         // (on this manager or others) seldom race for the same lease.

@@ -31,7 +31,10 @@ extension ManagerLoop {
     /// Reads `/reactor/managers/configs/<name>` when it changed (a watch tells), and applies it:
     /// the interval at once; other ring keys or drivers through ``registrationChange``.
     mutating func readConfiguration() async throws {
-        if let watch = configurationWatch, !watch.hasFired { return }
+        // Re-read when the node changed, and every 30 s for the probed clouds (an engine that
+        // came up or went away).
+        let probeDue = lastProbe.map { ContinuousClock.now - $0 > .seconds(30) } ?? true
+        if let watch = configurationWatch, !watch.hasFired, !probeDue { return }
         let path = ZNodeLayout.managerConfig(identity.name)
         var config = ManagerConfig()
         // No watch: the node was created between the reads; it is read next pass.
@@ -54,7 +57,16 @@ extension ManagerLoop {
         }
         let host = service.identity
         let keyCount = service.settings.keyCount ?? config.keys
-        let clouds = host.clouds.filter { name in config.clouds.contains { $0.rawValue == name } }
+        hostSections.clouds = config.drivers.clouds
+        let wanted: (String) -> Bool = { name in config.clouds.contains { $0.rawValue == name } }
+        let probed = await service.settings.drivers.probedClouds(
+            config.clouds.map(\.rawValue), sections: config.drivers.clouds)
+        lastProbe = ContinuousClock.now
+        for (name, reason) in probed.refused where probeRefusals[name] != reason {
+            await log(.info, "not offering cloud '\(name)': \(reason)")
+        }
+        probeRefusals = probed.refused
+        let clouds = (host.clouds.filter(wanted) + probed.offered).sorted()
         let loadBalancers = host.loadBalancers.filter { name in config.loadBalancers.contains { $0.rawValue == name } }
         if keyCount != identity.keys.count || clouds != identity.clouds || loadBalancers != identity.loadBalancers {
             var next = ManagerIdentity(

@@ -29,6 +29,11 @@ struct ManagerLoop {
     var lastWorked: [String: ContinuousClock.Instant] = [:]
     var reportedProblems: Set<String> = []
     let liveHosts = LiveHosts()
+    let hostSections = HostSections()
+    /// When the probed clouds (docker) were last asked whether they can run here.
+    var lastProbe: ContinuousClock.Instant?
+    /// Why each probed cloud is not offered, as last logged.
+    var probeRefusals: [String: String] = [:]
     let clouds: [String: any CloudDriver]
     var frontDoor: FrontDoor
     /// Fires when the manager's configuration node changes (or appears).
@@ -43,11 +48,13 @@ struct ManagerLoop {
         self.ownership = EndpointOwnership(store: service.store, managerID: identity.id)
         self.interval = service.settings.interval ?? service.settings.defaultInterval
         let liveHosts = self.liveHosts
+        let hostSections = self.hostSections
         clouds = service.settings.drivers.makeClouds(
             identity.clouds,
             context: CloudContext(
                 client: service.client, host: service.identity.name, apiURL: service.settings.apiURL,
-                logger: service.settings.logger, liveHosts: { liveHosts.names }))
+                logger: service.settings.logger, liveHosts: { liveHosts.names }),
+            sections: { hostSections.clouds })
         let installation = String(HashRing.position(of: service.client.configuration.connectString), radix: 16)
         let stateDirectory =
             service.settings.stateDirectory
