@@ -162,12 +162,18 @@ extension ManagerLoop {
         var tried: Set<String> = []  // each queued IP once here (a failure waits for the pass)
         while true {
             // Without the queue's watch, the pass's end (or a backend change) is waited on alone.
-            let queued = try? await store.watchRegistrationQueue()
-            let fresh = Set(queued?.0 ?? []).filter { ownsRegistration(of: $0) }.subtracting(tried)
+            let store = self.store
+            let queued = await watchQueue("registration") { try await store.watchRegistrationQueue() }
+            let fresh = Set(queued?.ips ?? []).filter { ownsRegistration(of: $0) }.subtracting(tried)
             if !fresh.isEmpty {
                 tried.formUnion(fresh)
-                try? await processRegistrations()
-                try? await frontDoor.refresh(endpoints)
+                do {
+                    try await processRegistrations()
+                } catch {
+                    // The queue stays; the next pass serves it.
+                    logger.warning("cannot serve the registrations queued during the pass: \(error)")
+                }
+                await refreshBalancers()
                 continue
             }
             var waits: [@Sendable () async -> Wake] = [
@@ -180,16 +186,27 @@ extension ManagerLoop {
                     return .backends
                 },
             ]
-            if let registrations = queued?.1 {
+            if let registrations = queued?.watch {
+                let logger = self.logger
                 waits.append {
-                    _ = try? await registrations.event()
+                    await Self.awaitEvent(registrations, logger: logger)
                     return .registrations
                 }
             }
             let wake = await firstOf(waits, otherwise: .done)
             if wake == .done { break }
-            if wake == .backends { try? await frontDoor.refresh(endpoints) }
+            if wake == .backends { await refreshBalancers() }
         }
         return await worker.value
+    }
+
+    /// Reconfigures the balancers for the backends now confirmed; a failure is logged and the
+    /// pass's own refresh tries again.
+    mutating func refreshBalancers() async {
+        do {
+            try await frontDoor.refresh(endpoints)
+        } catch {
+            logger.warning("cannot reconfigure the balancers: \(error)")
+        }
     }
 }

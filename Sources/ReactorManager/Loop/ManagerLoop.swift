@@ -99,7 +99,7 @@ struct ManagerLoop {
     /// trips, so a pass over thousands of endpoints is bound by latency, not by CPU).
     mutating func workOnOwnedEndpoints() async throws {
         let now = ContinuousClock.now
-        let reports = claims.isEmpty ? FrontDoorReports() : await FrontDoorReports.read(store)
+        let reports = claims.isEmpty ? FrontDoorReports() : await FrontDoorReports.read(store, logger: logger)
         var works: [EndpointWork] = []
         for claim in claims.values.sorted(by: { $0.endpointID < $1.endpointID }) {
             let id = claim.endpointID
