@@ -18,7 +18,8 @@ extension ManagerLoop {
         // Registrations that arrived during the pass (after its read of the queues) are not
         // waited on: the watches set now only see later ones.
         let waiting = (queued?.0 ?? []) + (unqueued?.0 ?? [])
-        if waiting.contains(where: { ownsRegistration(of: $0) }) { return }
+        let routing = self.routing
+        if waiting.contains(where: { routing.ownsRegistration(of: $0) }) { return }
         let backends = frontDoor.changes
         enum Wake { case pass, backends }
         var waits: [@Sendable () async -> Wake] = [
