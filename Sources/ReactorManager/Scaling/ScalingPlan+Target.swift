@@ -3,7 +3,7 @@ import ReactorCore
 /// The last steps of a pass: the target count from the scaling rules and what holds it back,
 /// then the recommissions, launches or decommissions that move towards it.
 extension ScalingPlan.Steps {
-    /// The decision of a pass: the count moved towards, how many actions are taken, the record.
+    /// The decision of a pass: the count moved towards and the record (with the actions taken).
     struct Decision {
         var target: Int
         var record: DecisionRecord
