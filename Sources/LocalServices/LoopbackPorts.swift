@@ -62,7 +62,7 @@ public enum LoopbackPorts {
     /// connections counts it as load).
     public static func isListening(port: Int) -> Bool {
         // No socket table to read (not Linux): no port is seen as taken.
-        guard let table = try? String(contentsOfFile: "/proc/net/tcp", encoding: .utf8) else { return false }
+        guard let table = FileSystem.readIfPresent("/proc/net/tcp") else { return false }
         let wanted = String(format: ":%04X", port)
         for line in table.split(separator: "\n").dropFirst() {
             let fields = line.split(separator: " ")

@@ -101,7 +101,7 @@ public final class ManagedProcess: Sendable {
     /// The last `lines` lines of the log, for failure messages.
     public func logTail(_ lines: Int = 30) -> String {
         // A log not written yet is an empty tail.
-        guard let text = try? String(contentsOfFile: logPath, encoding: .utf8) else { return "" }
+        guard let text = FileSystem.readIfPresent(logPath) else { return "" }
         return text.split(separator: "\n", omittingEmptySubsequences: false).suffix(lines).joined(separator: "\n")
     }
 }

@@ -102,6 +102,17 @@ public enum FileSystem {
         }
     }
 
+    /// The file's text, or nil when it cannot be read: for the files whose absence is an answer —
+    /// `/proc/<pid>/…` of a process that has exited, a pid file not written yet or removed, a
+    /// configuration not written yet — where callers go on with "no such file".
+    public static func readIfPresent(_ path: String, from offset: Int = 0) -> String? {
+        do {
+            return try read(path, from: offset)
+        } catch {
+            return nil
+        }
+    }
+
     /// The whole file as UTF-8 text.
     public static func read(_ path: String) throws(Failure) -> String {
         try read(path, from: 0)

@@ -26,7 +26,7 @@ public enum ProcessTable {
     /// The parent pid of `pid`, from `/proc/<pid>/stat`.
     public static func parentOf(_ pid: pid_t) -> pid_t? {
         // A stat that cannot be read is a process that has exited: no parent to tell.
-        guard let stat = try? FileSystem.read("/proc/\(pid)/stat"), let close = stat.lastIndex(of: ")") else {
+        guard let stat = FileSystem.readIfPresent("/proc/\(pid)/stat"), let close = stat.lastIndex(of: ")") else {
             return nil
         }
         // After the command come state (field 3) and ppid (field 4).
@@ -37,7 +37,7 @@ public enum ProcessTable {
     /// The command line of `pid`, arguments joined by spaces, or `nil` when there is no such process.
     public static func commandLine(of pid: pid_t) -> String? {
         // No command line to read: the process has exited.
-        guard let raw = try? FileSystem.read("/proc/\(pid)/cmdline") else { return nil }
+        guard let raw = FileSystem.readIfPresent("/proc/\(pid)/cmdline") else { return nil }
         return raw.split(separator: "\0").joined(separator: " ").trimmingSuffixSpaces()
     }
 
@@ -50,7 +50,7 @@ public enum ProcessTable {
     /// when there is no such process.
     public static func startTime(of pid: pid_t) -> UInt64? {
         // An unreadable stat is a process that has exited.
-        guard pid > 0, let stat = try? FileSystem.read("/proc/\(pid)/stat"), let close = stat.lastIndex(of: ")")
+        guard pid > 0, let stat = FileSystem.readIfPresent("/proc/\(pid)/stat"), let close = stat.lastIndex(of: ")")
         else { return nil }
         let fields = stat[stat.index(after: close)...].split(separator: " ")
         // After the command come state (field 3) … starttime (field 22).

@@ -65,8 +65,8 @@ struct ManagerOptions: ParsableArguments {
 
     /// Every option at its default (`reactor up`, which has its own).
     static var defaults: ManagerOptions {
-        // Parsing no arguments cannot fail: every option has a default or is optional.
-        // Parsing no arguments cannot fail (every option has a default); the initializer is the fallback.
+        // Parsing no arguments cannot fail (every option has a default or is optional); the
+        // initializer is the fallback.
         (try? ManagerOptions.parse([])) ?? ManagerOptions()
     }
 

@@ -35,6 +35,15 @@ struct JSONValueTests {
             try JSONValue(parsing: "{oops")
         }
     }
+
+    @Test("validJSON: the value when it is JSON, nil when it is not, by the same strict rules")
+    func validJSONIsAnAnswer() {
+        #expect(JSONValue(validJSON: #"{"a": [1, "x"]}"#) == ["a": [1, "x"]])
+        #expect(JSONValue(validJSON: Data("true".utf8)) == true, "a top-level scalar is JSON")
+        #expect(JSONValue(validJSON: "{oops") == nil, "written by hand")
+        #expect(JSONValue(validJSON: "[1, 2,]") == nil, "a trailing comma is not JSON here either")
+        #expect(JSONValue(validJSON: "") == nil)
+    }
 }
 
 @Suite struct StrictJSONSyntaxTests {

@@ -64,6 +64,16 @@ struct StateOnDiskTests {
         #expect(try FileSystem.read(victim) == "original")
         symlink(victim, scratch + "/log")
         #expect(throws: FileSystem.Failure.self) { try FileSystem.read(scratch + "/log") }
+        #expect(FileSystem.readIfPresent(scratch + "/log") == nil, "a planted link reads as no file")
+    }
+
+    @Test func readIfPresentAnswersNoSuchFileWithNil() throws {
+        let path = scratch + "/maybe.pid"
+        #expect(FileSystem.readIfPresent(path) == nil, "not written yet")
+        try FileSystem.write("1234\n", to: path)
+        #expect(FileSystem.readIfPresent(path) == "1234\n")
+        #expect(FileSystem.readIfPresent(path, from: 2) == "34\n", "from an offset")
+        #expect(FileSystem.readIfPresent("/proc/0/stat") == nil, "a process that does not exist")
     }
 
     @Test func aChildsOutputIsNotWrittenThroughALink() throws {

@@ -154,7 +154,7 @@ public actor DNSMasqBalancer: LoadBalancerDriver {
                 throw .failed("dnsmasq exited at start: \(Self.lastLines(of: output + log))")
             }
             // Not written yet while dnsmasq starts.
-            let recorded = (try? FileSystem.read(pidPath)).flatMap { pid_t($0.filter { !$0.isWhitespace }) }
+            let recorded = FileSystem.readIfPresent(pidPath).flatMap { pid_t($0.filter { !$0.isWhitespace }) }
             if recorded == child.pid && Self.handlesHangup(child.pid) {
                 self.child = child
                 runningTTL = ttl
@@ -197,7 +197,7 @@ public actor DNSMasqBalancer: LoadBalancerDriver {
     /// the port, and it runs with options this run may not share.
     private func stopLeftover() async {
         // No readable pid file: no dnsmasq of an earlier run to stop.
-        guard let text = try? FileSystem.read(pidPath), let pid = pid_t(text.filter { !$0.isWhitespace }),
+        guard let text = FileSystem.readIfPresent(pidPath), let pid = pid_t(text.filter { !$0.isWhitespace }),
             pid != child?.pid, Self.isRunning(pid),
             let commandLine = ProcessTable.commandLine(of: pid),
             commandLine.contains("dnsmasq"), commandLine.contains("--pid-file=\(pidPath)")
@@ -220,7 +220,7 @@ public actor DNSMasqBalancer: LoadBalancerDriver {
     /// Whether `pid` exists and has not exited (a zombie has, and no longer holds the port).
     static func isRunning(_ pid: pid_t) -> Bool {
         // No /proc entry to read: the process is gone.
-        guard ProcessTable.isAlive(pid), let stat = try? FileSystem.read("/proc/\(pid)/stat"),
+        guard ProcessTable.isAlive(pid), let stat = FileSystem.readIfPresent("/proc/\(pid)/stat"),
             let close = stat.lastIndex(of: ")")
         else { return false }
         return stat[stat.index(after: close)...].split(separator: " ").first != "Z"
@@ -249,7 +249,7 @@ public actor DNSMasqBalancer: LoadBalancerDriver {
     /// Whether `pid` has a SIGHUP handler installed (`SigCgt` in /proc/<pid>/status).
     static func handlesHangup(_ pid: pid_t) -> Bool {
         // No /proc entry to read: the process is gone, and handles nothing.
-        guard let status = try? FileSystem.read("/proc/\(pid)/status"),
+        guard let status = FileSystem.readIfPresent("/proc/\(pid)/status"),
             let line = status.split(separator: "\n").first(where: { $0.hasPrefix("SigCgt:") }),
             let mask = UInt64(line.dropFirst("SigCgt:".count).filter { !$0.isWhitespace }, radix: 16)
         else { return false }

@@ -92,7 +92,7 @@ public actor HAProxyBalancer: LoadBalancerDriver, MasterDriver {
         let path = directory + "/haproxy.cfg"
         try await put(
             // No readable earlier file: nothing to put back should the new one be refused.
-            text, at: path, previous: applied ?? (try? FileSystem.read(path)), creating: directory,
+            text, at: path, previous: applied ?? FileSystem.readIfPresent(path), creating: directory,
             executable: executable, checkArguments: { [executable, "-c", "-f", $0] },
             checkOutput: directory + "/check.out", alert: "[ALERT]")
         applied = text
@@ -154,7 +154,7 @@ public actor HAProxyBalancer: LoadBalancerDriver, MasterDriver {
 
     func adoptableMaster() -> pid_t? {
         // No readable pid file: no master of an earlier run to adopt.
-        guard let text = try? FileSystem.read(pidPath),
+        guard let text = FileSystem.readIfPresent(pidPath),
             let pid = pid_t(text.split(separator: "\n").first?.filter { !$0.isWhitespace } ?? ""),
             ProcessTable.isAlive(pid),
             let commandLine = ProcessTable.commandLine(of: pid), commandLine.contains("haproxy"),

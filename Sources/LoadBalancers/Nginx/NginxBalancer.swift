@@ -95,7 +95,7 @@ public actor NginxBalancer: LoadBalancerDriver, MasterDriver {
         let path = directory + "/nginx.conf"
         try await put(
             // No readable earlier file: nothing to put back should the new one be refused.
-            text, at: path, previous: applied ?? (try? FileSystem.read(path)), creating: directory + "/temp",
+            text, at: path, previous: applied ?? FileSystem.readIfPresent(path), creating: directory + "/temp",
             executable: executable,
             checkArguments: { [directory] in [executable, "-t", "-q", "-p", directory + "/", "-c", $0] },
             checkOutput: directory + "/check.out", alert: "[emerg]")
@@ -136,7 +136,7 @@ public actor NginxBalancer: LoadBalancerDriver, MasterDriver {
             let oldServing = workers.contains { old.contains($0.pid) && $0.commandLine.hasSuffix("worker process") }
             if fresh && !oldServing { return true }
             // Not readable (yet): nothing new logged; the wait goes on until its deadline.
-            let news = (try? FileSystem.read(configuration.errorLogPath, from: logStart)) ?? ""
+            let news = FileSystem.readIfPresent(configuration.errorLogPath, from: logStart) ?? ""
             // A taken listen address is retried by nginx for about 2.5 s, logging each try; the reload
             // has failed only once it gives up, and lines of its tries must not be read as the next one's.
             if news.contains("bind() to") && !news.contains("still could not bind()") { return false }
@@ -151,7 +151,7 @@ public actor NginxBalancer: LoadBalancerDriver, MasterDriver {
     /// A master recorded in this directory's pid file that still runs, from an earlier run of the manager.
     func adoptableMaster() -> pid_t? {
         // No readable pid file: no master of an earlier run to adopt.
-        guard let text = try? FileSystem.read(configuration.pidPath),
+        guard let text = FileSystem.readIfPresent(configuration.pidPath),
             let pid = pid_t(text.filter { !$0.isWhitespace }), ProcessTable.isAlive(pid),
             ProcessTable.commandLine(of: pid)?.contains("nginx: master process") == true
         else { return nil }

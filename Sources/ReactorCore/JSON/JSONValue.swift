@@ -31,14 +31,35 @@ extension JSONValue {
         try self.init(parsing: Data(text.utf8))
     }
 
+    /// Decodes a JSON document that may not be one: for stored values that are JSON when a
+    /// program wrote them and anything a person wrote by hand otherwise, where "not JSON" is an
+    /// answer (the caller falls back to the text, or to nothing), not a failure.
+    ///
+    /// - Returns: nil when `data` is not JSON (see ``init(parsing:)-(Data)``).
+    public init?(validJSON data: Data) {
+        do {
+            try self.init(parsing: data)
+        } catch {
+            return nil
+        }
+    }
+
+    /// Decodes a JSON document from a string that may not be one (see ``init(validJSON:)-(Data)``).
+    public init?(validJSON text: String) {
+        self.init(validJSON: Data(text.utf8))
+    }
+
     /// Encodes the value as compact JSON with sorted keys, so equal values give equal bytes.
     public func encoded() -> Data {
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
-        // Encoding a JSONValue cannot fail: every case maps to a JSON value and numbers are
-        // finite unless a caller built `.number(.nan)` by hand, which encodes as null below.
-        // Encoding a JSONValue cannot fail: every case maps to JSON (numbers are finite by construction).
-        return (try? encoder.encode(self)) ?? Data("null".utf8)
+        do {
+            return try encoder.encode(self)
+        } catch {
+            // Cannot happen: every case maps to a JSON value, and a number that is not finite
+            // (`.number(.nan)` built by hand) encodes as null (see `encode(to:)`).
+            return Data("null".utf8)
+        }
     }
 
     /// The value as compact JSON text with sorted keys.
@@ -53,16 +74,25 @@ extension JSONValue: Codable {
         // Each kind is tried in turn: a decode that fails only means the value is of another kind.
         if container.decodeNil() {
             self = .null
-        } else if let value = try? container.decode(Bool.self) {
+        } else if let value = Self.decode(Bool.self, from: container) {
             self = .bool(value)
-        } else if let value = try? container.decode(Double.self) {
+        } else if let value = Self.decode(Double.self, from: container) {
             self = .number(value)
-        } else if let value = try? container.decode(String.self) {
+        } else if let value = Self.decode(String.self, from: container) {
             self = .string(value)
-        } else if let value = try? container.decode([JSONValue].self) {
+        } else if let value = Self.decode([JSONValue].self, from: container) {
             self = .array(value)
         } else {
             self = .object(try container.decode([String: JSONValue].self))
+        }
+    }
+
+    /// The value as a `T`, nil when it is of another kind (the next kind is tried).
+    private static func decode<T: Decodable>(_ type: T.Type, from container: any SingleValueDecodingContainer) -> T? {
+        do {
+            return try container.decode(type)
+        } catch {
+            return nil
         }
     }
 

@@ -94,7 +94,7 @@ public struct MetricSeries: Sendable, Hashable {
     /// One decision record line: its `time` and `metrics` `{name: {"average", "reporting"}}`.
     private static func record(_ text: String, line: Int) throws(MetricSeriesError) -> (Double, [String: Sample]) {
         // The parser's own message would name a column of a line the reader never sees whole.
-        guard let json = try? JSONValue(parsing: text), let members = json.objectValue else {
+        guard let json = JSONValue(validJSON: text), let members = json.objectValue else {
             throw MetricSeriesError(line: line, reason: "not a JSON object")
         }
         guard let time = members["time"]?.numberValue, time.isFinite else {

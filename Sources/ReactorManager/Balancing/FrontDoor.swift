@@ -59,6 +59,7 @@ struct FrontDoor {
         }
         for (id, entry) in ordered {
             guard let driver = entry.loadBalancer, drivers[driver] != nil else { continue }
+            // A configuration that is not valid is not balanced; its owner reports why, once.
             guard let config = try? EndpointConfig(json: entry.configuration), let url = config.url else { continue }
             balanced.insert(id)
             let settings = config.drivers.loadBalancers[driver] ?? [:]
@@ -296,18 +297,31 @@ struct FrontDoorReports: Sendable {
     /// Metrics a front door reports for its share of a backend's traffic.
     static let additive: Set<String> = ["active", "rate", "bytes", "errors"]
 
-    /// Reads every manager's reports; unreadable ones (connection loss) count as none this pass.
-    static func read(_ store: ReactorStore) async -> FrontDoorReports {
+    /// Reads every manager's reports; unreadable ones (connection loss) count as none this pass,
+    /// with a warning on `logger`.
+    /// One kind of every manager's reports; none when they cannot be read.
+    static func stored(
+        _ kind: ReactorStore.FrontDoorReport, from store: ReactorStore, logger: Logger
+    ) async -> [JSONValue] {
+        do {
+            return try await store.frontDoorReports(kind)
+        } catch {
+            logger.warning("cannot read the front doors' \(kind) reports; none this pass: \(error)")
+            return []
+        }
+    }
+
+    static func read(_ store: ReactorStore, logger: Logger) async -> FrontDoorReports {
         var reports = FrontDoorReports()
         var collected: [String: [JSONValue]] = [:]
-        for json in (try? await store.frontDoorReports(.metrics)) ?? [] {
+        for json in await stored(.metrics, from: store, logger: logger) {
             guard case .object(let backends) = json else { continue }
             for (address, value) in backends {
                 collected[address, default: []] += value.arrayValue ?? [value]
             }
         }
         for (address, list) in collected { reports.samples[address] = combine(list) }
-        for json in (try? await store.frontDoorReports(.pending)) ?? [] {
+        for json in await stored(.pending, from: store, logger: logger) {
             guard case .object(let urls) = json else { continue }
             for (url, count) in urls { reports.pending[url, default: 0] += Int(count.numberValue ?? 0) }
         }

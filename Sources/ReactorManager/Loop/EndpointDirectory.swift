@@ -34,7 +34,7 @@ struct EndpointDirectory {
                 continue
             }
             // Data that is not JSON (written by hand) is an endpoint without settings.
-            let configuration = (try? JSONValue(parsing: Data(bytes))) ?? .object([:])
+            let configuration = JSONValue(validJSON: Data(bytes)) ?? .object([:])
             let settings = configuration.objectValue?[EndpointConfig.section]?.objectValue
             entries[id] = Entry(
                 cloud: settings?["cloud"]?.stringValue.flatMap { $0.isEmpty ? nil : $0 },

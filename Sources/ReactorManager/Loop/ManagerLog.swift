@@ -16,11 +16,21 @@ struct ManagerLog: Sendable {
         default: logger.info("\(message)")
         }
         let entry = LogEntry(timestamp: Date().timeIntervalSince1970, severity: severity, message: message)
-        try? await store.appendManagerLog(entry, name: name)
+        do {
+            try await store.appendManagerLog(entry, name: name)
+        } catch {
+            // The line is in swift-log above; only the stored copy is missing.
+            logger.debug("cannot append to the log of manager \(name): \(error)")
+        }
         if let endpoint {
             let endpointEntry = LogEntry(
                 timestamp: entry.timestamp, severity: severity, message: "manager \(name): \(message)")
-            try? await store.appendEndpointLog(endpointEntry, id: endpoint, name: endpoint)
+            do {
+                try await store.appendEndpointLog(endpointEntry, id: endpoint, name: endpoint)
+            } catch {
+                // A deleted endpoint has no log; a lost connection loses the line (swift-log has it).
+                logger.debug("cannot append to the log of endpoint \(endpoint): \(error)")
+            }
         }
     }
 }

@@ -4,9 +4,40 @@ import ReactorCore
 import ReactorStore
 import ZooKeeper
 
-/// Claims and housekeeping: taking and giving endpoints as the ring says, forgetting what
-/// belonged to a released endpoint, and ending instances of deleted endpoints.
+/// Claims: taking and giving endpoints as the ring says (``OwnershipMoves``), and forgetting
+/// what belonged to a released endpoint.
 extension ManagerLoop {
+    /// Takes, gives up and reports the endpoints `ids` as ``OwnershipMoves`` says, in order.
+    mutating func moveClaims(_ ids: [String]) async throws {
+        let endpoints = ids.map { id in
+            (
+                id: id,
+                needs: self.endpoints.entries[id].map {
+                    OwnershipMoves.Needs(cloud: $0.cloud, loadBalancer: $0.loadBalancer)
+                }
+            )
+        }
+        let moves = OwnershipMoves(
+            endpoints: endpoints, ring: membership.ring, managerID: identity.id, claimed: Set(claims.keys))
+        for move in moves.moves {
+            switch move {
+            case .take(let id):
+                try await take(id)
+            case .give(let id, let owner):
+                guard let claim = claims[id] else { continue }
+                try await give(claim, to: owner)
+            case .reportNoOffer(let id, let cloud, let loadBalancer):
+                await report(id, Self.noOffer(cloud: cloud, loadBalancer: loadBalancer))
+            }
+        }
+    }
+
+    /// Why no manager owns an endpoint: none runs its cloud or its load balancer.
+    static func noOffer(cloud: String?, loadBalancer: String?) -> String {
+        let wanted = [cloud.map { "cloud '\($0)'" }, loadBalancer.map { "loadbalancer '\($0)'" }].compactMap { $0 }
+        return "no running manager offers \(wanted.joined(separator: " and ")); the endpoint waits for one"
+    }
+
     mutating func take(_ id: String) async throws {
         guard let claim = try await ownership.claim(id) else {
             let holder = try await ownership.holder(of: id) ?? "nobody"
@@ -33,21 +64,5 @@ extension ManagerLoop {
         recordedDecisions[id] = nil
         lastWorked[id] = nil
         launchBackoff[id] = nil
-    }
-
-    /// An endpoint deleted while its instances ran leaves their records behind; the manager the
-    /// ring would give that endpoint deletes them (ending the processes, on whichever host).
-    mutating func deleteInstancesOfDeletedEndpoints(known: Set<String>) async throws {
-        for (name, cloud) in clouds.sorted(by: { $0.key < $1.key }) {
-            for id in try await cloud.endpointsWithRecords() where !known.contains(id) {
-                guard membership.ring.owner(of: id, cloud: name) == identity.id else { continue }
-                // Read again: an endpoint created since the directory's read is not deleted.
-                if try await store.endpointExists(id: id) { continue }
-                let count = try await cloud.deleteInstances(ofDeletedEndpoint: id)
-                if count > 0 {
-                    await log(.info, "deleted \(count) \(name) instance(s) of endpoint \(id), which was deleted")
-                }
-            }
-        }
     }
 }

@@ -12,18 +12,20 @@ extension ManagerLoop {
     mutating func waitForNextPass() async {
         let clock = service.settings.clock
         let wakeAt = clock.elapsed() + interval
-        // A queue that cannot be watched (connection loss) is seen at the next pass, at the latest
-        // after the interval.
-        let queued = try? await store.watchRegistrationQueue()
-        let unqueued = try? await store.watchUnregistrationQueue()
+        let store = self.store
+        let queued = await watchQueue("registration") { try await store.watchRegistrationQueue() }
+        let unqueued = await watchQueue("unregistration") { try await store.watchUnregistrationQueue() }
         // Registrations that arrived during the pass (after its read of the queues) are not
         // waited on: the watches set now only see later ones.
         let waiting = (queued?.0 ?? []) + (unqueued?.0 ?? [])
-        if waiting.contains(where: { ownsRegistration(of: $0) }) { return }
+        let routing = self.routing
+        if waiting.contains(where: { routing.ownsRegistration(of: $0) }) { return }
         let backends = frontDoor.changes
         enum Wake { case pass, backends }
         var waits: [@Sendable () async -> Wake] = [
             {
+                // Cancelled: another wait finished first (its wake is the one used), or the
+                // manager stops; a pass either way.
                 try? await clock.sleep(wakeAt - clock.elapsed())
                 return .pass
             },
@@ -33,20 +35,40 @@ extension ManagerLoop {
             },
         ]
         // Any of these changes calls for a pass.
-        for watch in [membership.watch, queued?.1, unqueued?.1, configurationWatch].compactMap({ $0 }) {
+        let logger = self.logger
+        for watch in [membership.watch, queued?.watch, unqueued?.watch, configurationWatch].compactMap({ $0 }) {
             waits.append {
-                _ = try? await watch.event()
+                await Self.awaitEvent(watch, logger: logger)
                 return .pass
             }
         }
         while true {
             let wake = await firstOf(waits, otherwise: .pass)
             guard wake == .backends, !Task.isCancelled else { return }
-            do {
-                try await frontDoor.refresh(endpoints)
-            } catch {
-                logger.warning("cannot reconfigure the balancers: \(error)")
-            }
+            await refreshBalancers()
+        }
+    }
+
+    /// An IP queue and a watch on it; nil when it cannot be watched (a connection loss): the
+    /// queue is seen at the next pass, at the latest after the interval.
+    func watchQueue(
+        _ name: String, _ watch: () async throws -> (ips: [String], watch: Watch)
+    ) async -> (ips: [String], watch: Watch)? {
+        do {
+            return try await watch()
+        } catch {
+            logger.debug("cannot watch the \(name) queue (read again at the next pass): \(error)")
+            return nil
+        }
+    }
+
+    /// Waits for `watch` to fire. A watch that ends without an event (the session ended, the wait
+    /// was cancelled) ends the wait too: what follows reads the node again either way.
+    static func awaitEvent(_ watch: Watch, logger: Logger) async {
+        do {
+            _ = try await watch.event()
+        } catch {
+            logger.debug("a watch ended without an event: \(error)")
         }
     }
 

@@ -79,26 +79,13 @@ struct ManagerLoop {
         try await processRegistrations()
         // Newly confirmed instances get traffic now, not after the rest of the pass.
         try await frontDoor.refresh(endpoints)
-        for cloud in clouds.values { try await cloud.housekeeping() }
+        try await cloudHousekeeping()
         let ids = try await endpoints.refresh(store)
         try await deleteInstancesOfDeletedEndpoints(known: Set(ids))
         try await frontDoor.refresh(endpoints)
         try await frontDoor.publish(endpoints)
         for id in claims.keys where endpoints.entries[id] == nil { forget(id) }
-        for id in ids {
-            let entry = endpoints.entries[id]
-            let owner = membership.ring.owner(of: id, cloud: entry?.cloud, loadBalancer: entry?.loadBalancer)
-            if owner == identity.id {
-                if claims[id] == nil { try await take(id) }
-            } else if let claim = claims[id] {
-                try await give(claim, to: owner)
-            }
-            if owner == nil, let entry, membership.ring.owner(of: id) == identity.id {
-                // Nobody can run it: one manager (the endpoint's owner were drivers no matter)
-                // says so in the endpoint's log, once.
-                await report(id, Self.noOffer(cloud: entry.cloud, loadBalancer: entry.loadBalancer))
-            }
-        }
+        try await moveClaims(ids)
         try await workOnOwnedEndpoints()
     }
 
@@ -106,7 +93,7 @@ struct ManagerLoop {
     /// trips, so a pass over thousands of endpoints is bound by latency, not by CPU).
     mutating func workOnOwnedEndpoints() async throws {
         let now = ContinuousClock.now
-        let reports = claims.isEmpty ? FrontDoorReports() : await FrontDoorReports.read(store)
+        let reports = claims.isEmpty ? FrontDoorReports() : await FrontDoorReports.read(store, logger: logger)
         var works: [EndpointWork] = []
         for claim in claims.values.sorted(by: { $0.endpointID < $1.endpointID }) {
             let id = claim.endpointID
@@ -163,12 +150,6 @@ struct ManagerLoop {
     /// An endpoint as the logs name it: `web (uuid)`, or the uuid alone when its name is not known.
     func label(_ id: String) -> String {
         endpoints.names[id].map { "\($0) (\(id))" } ?? id
-    }
-
-    /// Why no manager owns an endpoint: none runs its cloud or its load balancer.
-    static func noOffer(cloud: String?, loadBalancer: String?) -> String {
-        let wanted = [cloud.map { "cloud '\($0)'" }, loadBalancer.map { "loadbalancer '\($0)'" }].compactMap { $0 }
-        return "no running manager offers \(wanted.joined(separator: " and ")); the endpoint waits for one"
     }
 
     /// Logs a problem once per endpoint (until it is resolved by a restart), not every pass.

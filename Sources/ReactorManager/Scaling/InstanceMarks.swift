@@ -11,11 +11,24 @@ struct InstanceMarks: Codable, Hashable, Sendable {
 
     var isEmpty: Bool { self == InstanceMarks() }
 
-    var json: [UInt8] { Array((try? JSONEncoder().encode(self)) ?? Data()) }
+    var json: [UInt8] {
+        do {
+            return Array(try JSONEncoder().encode(self))
+        } catch {
+            // Cannot happen: four numbers (a mark is never infinite) always encode.
+            return Array("{}".utf8)
+        }
+    }
 
     init() {}
 
+    /// The marks stored as `bytes`; marks that cannot be read (written by hand, another
+    /// version's) count from zero again, which only delays a timeout by its length.
     init(bytes: [UInt8]) {
-        self = (try? JSONDecoder().decode(InstanceMarks.self, from: Data(bytes))) ?? InstanceMarks()
+        do {
+            self = try JSONDecoder().decode(InstanceMarks.self, from: Data(bytes))
+        } catch {
+            self.init()
+        }
     }
 }

@@ -124,6 +124,8 @@ public struct AdminKeyHash: Sendable, Hashable {
     }
 
     private static func derive(_ key: String, salt: [UInt8], iterations: Int, length: Int) -> [UInt8]? {
+        // Refused parameters (a stored hash with a length or round count the KDF does not take)
+        // derive nothing, and a key that derives nothing matches no stored hash.
         guard
             let derived = try? KDF.Insecure.PBKDF2.deriveKey(
                 from: Array(key.utf8), salt: salt, using: .sha256, outputByteCount: length,

@@ -43,7 +43,8 @@ struct EventLogRing: Sendable {
             } catch let error as ZooKeeperError where error.code == .noNode {
                 continue
             }
-            guard let json = try? JSONValue(parsing: Data(data.bytes)), let entry = LogEntry(json: json) else {
+            // An entry not in the log's form (written by hand) is left out of the listing.
+            guard let json = JSONValue(validJSON: Data(data.bytes)), let entry = LogEntry(json: json) else {
                 continue
             }
             if let since, entry.timestamp <= since { continue }

@@ -29,7 +29,8 @@ extension ReactorStore {
             bytes in
             guard let bytes else { return nil }
             if bytes.isEmpty { return .object([:]) }
-            return (try? JSONValue(parsing: String(decoding: bytes, as: UTF8.self))) ?? .object([:])
+            // Data that is not JSON (written by hand) is a configuration without settings.
+            return JSONValue(validJSON: String(decoding: bytes, as: UTF8.self)) ?? .object([:])
         }
         guard let configuration else { throw StoreError.endpointNotFound(name: name) }
         return configuration

@@ -35,7 +35,7 @@ extension ReactorStore {
         var reports: [JSONValue] = []
         for id in try await sortedChildren(of: kind.directory) {
             guard let bytes = try await bytes(at: "\(kind.directory)/\(id)"),
-                let json = try? JSONValue(parsing: Data(bytes))  // not JSON: no report
+                let json = JSONValue(validJSON: Data(bytes))  // not JSON: no report
             else { continue }
             reports.append(json)
         }

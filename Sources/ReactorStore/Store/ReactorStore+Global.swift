@@ -30,7 +30,7 @@ extension ReactorStore {
             guard let bytes else { return nil }
             let text = String(decoding: bytes, as: UTF8.self)
             // The original Reactor and this one store a JSON string; hand-written bare text is read too.
-            let value = (try? JSONValue(parsing: text)) ?? .string(text)
+            let value = JSONValue(validJSON: text) ?? .string(text)
             guard case .string(let stored) = value, let hash = AdminKeyHash(stored: stored) else { return .unusable }
             return hash
         }
@@ -77,7 +77,8 @@ extension ReactorStore {
             return false
         }
         let text = String(decoding: current.bytes, as: UTF8.self)
-        let value = (try? JSONValue(parsing: text)) ?? .string(text)
+        // Read as `auth` above is: a JSON string, or bare text written by hand.
+        let value = JSONValue(validJSON: text) ?? .string(text)
         guard case .string(let stored) = value, stored == old.stored else { return false }
         let hash = AdminKeyHash(key: key)
         hash.rememberVerified(key)

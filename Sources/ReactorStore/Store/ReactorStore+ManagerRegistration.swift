@@ -27,7 +27,7 @@ extension ReactorStore {
     /// Manager `id`'s registration, or nil when it is gone or is not JSON.
     public func managerRegistration(id: String) async throws -> JSONValue? {
         guard let bytes = try await bytes(at: ZNodeLayout.managerKey(id)) else { return nil }
-        return try? JSONValue(parsing: Data(bytes))  // not JSON: not a manager this ring can use
+        return JSONValue(validJSON: Data(bytes))  // not JSON: not a manager this ring can use
     }
 
     /// Manager `name`'s configuration bytes (nil when there is none) and a watch that fires when

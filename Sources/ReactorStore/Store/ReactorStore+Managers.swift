@@ -15,7 +15,8 @@ extension ReactorStore {
             throw StoreError.managerConfigNotFound(name)
         }
         if bytes.isEmpty { return .object([:]) }
-        return (try? JSONValue(parsing: String(decoding: bytes, as: UTF8.self))) ?? .object([:])
+        // Data that is not JSON (written by hand) is a configuration without settings.
+        return JSONValue(validJSON: String(decoding: bytes, as: UTF8.self)) ?? .object([:])
     }
 
     /// Creates or replaces a manager's configuration.

@@ -52,7 +52,7 @@ extension ReactorStore {
         guard !node.bytes.isEmpty else { return nil }
         let text = String(decoding: node.bytes, as: UTF8.self)
         // Data that is not JSON (written by hand) is returned as a string, as `json(at:)` does.
-        guard let sample = try? JSONValue(parsing: text) else { return .string(text) }
+        guard let sample = JSONValue(validJSON: text) else { return .string(text) }
         let posted = Double(node.stat.mtime) / 1000
         return WeightedMetrics.hasExpired(sample, postedAt: posted, now: Date().timeIntervalSince1970) ? nil : sample
     }

@@ -43,7 +43,8 @@ extension ReactorStore {
     func json(at path: String, from source: ReadSource = .zookeeper) async throws -> JSONValue? {
         try await read(path, from: source) { bytes in
             guard let bytes, !bytes.isEmpty else { return nil }
-            return (try? JSONValue(parsing: String(decoding: bytes, as: UTF8.self)))
+            // Data that is not JSON (written by hand) is its text.
+            return JSONValue(validJSON: String(decoding: bytes, as: UTF8.self))
                 ?? .string(String(decoding: bytes, as: UTF8.self))
         }
     }

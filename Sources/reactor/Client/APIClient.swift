@@ -109,7 +109,7 @@ struct APIClient: Sendable {
         }
         let text = String(decoding: body, as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines)
         // An answer that is not JSON (a proxy's error page) is shown as text below.
-        let json = try? JSONValue(parsing: body)
+        let json = JSONValue(validJSON: body)
         if let message = json?.objectValue?["message"]?.stringValue {
             return "\(message) (\(status))"
         }

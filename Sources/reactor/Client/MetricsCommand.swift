@@ -118,7 +118,7 @@ struct MetricsCommand: AsyncParsableCommand {
             let name = ConfigFile.displayName(path)
             let data = try ConfigFile.contents(path)
             // Whatever the parser says, the answer is the same: the shape expected.
-            guard let json = try? JSONValue(parsing: data), case .object = json else {
+            guard let json = JSONValue(validJSON: data), case .object = json else {
                 throw ClientError.local("\(name): expected a JSON object {\"metric\": [weight, value], ...}")
             }
             return json
