@@ -123,6 +123,10 @@ struct ManagerLoop {
                 await log(.warning, "fenced: \(lost); no action taken")
             case .failure(let error as ZooKeeperError) where error.code == .noNode:
                 continue  // the endpoint was deleted during the pass
+            case .failure(let error as CloudError):
+                // What the cloud cannot do (no docker host with free slots, an address pool used
+                // up) stays true for many passes: said once, not every pass.
+                await report(id, "cannot launch an instance: \(error)")
             case .failure(let error):
                 await log(.warning, "endpoint \(endpoints.names[id] ?? id): \(error)", endpoint: id)
             }
