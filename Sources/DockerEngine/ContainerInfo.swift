@@ -28,6 +28,8 @@ public struct ContainerDetails: Sendable, Equatable, Decodable {
     public var name: String
     public var state: State
     public var labels: [String: String]
+    /// `Config.Env`: the container's whole environment.
+    public var environment: [String]
     /// `8080/tcp` → where the engine published it on the host.
     public var ports: [String: [ContainerSpec.PortBinding]]
     /// Network name → the container's address on it.
@@ -60,7 +62,8 @@ public struct ContainerDetails: Sendable, Equatable, Decodable {
 
     struct Config: Decodable {
         var labels: [String: String]?
-        enum CodingKeys: String, CodingKey { case labels = "Labels" }
+        var environment: [String]?
+        enum CodingKeys: String, CodingKey { case labels = "Labels", environment = "Env" }
     }
 
     struct NetworkSettings: Decodable {
@@ -79,7 +82,9 @@ public struct ContainerDetails: Sendable, Equatable, Decodable {
         id = try container.decode(String.self, forKey: .id)
         name = try container.decodeIfPresent(String.self, forKey: .name) ?? ""
         state = try container.decode(State.self, forKey: .state)
-        labels = try container.decodeIfPresent(Config.self, forKey: .config)?.labels ?? [:]
+        let config = try container.decodeIfPresent(Config.self, forKey: .config)
+        labels = config?.labels ?? [:]
+        environment = config?.environment ?? []
         let network = try container.decodeIfPresent(NetworkSettings.self, forKey: .networkSettings)
         ports = (network?.ports ?? [:]).compactMapValues { $0 }
         networkAddresses = (network?.networks ?? [:]).compactMapValues { $0.ipAddress }

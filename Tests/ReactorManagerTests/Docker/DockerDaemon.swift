@@ -90,7 +90,7 @@ final class DockerDaemon: Sendable {
         while process.isRunning, ContinuousClock.now < deadline { try? await Task.sleep(for: .milliseconds(100)) }
         await process.kill()
         // The data root holds overlay mounts only while the daemon runs; left behind if busy.
-        _ = try? Self.run("/bin/rm", ["-rf", directory])
+        _ = try? Self.run("/bin/sh", ["-c", "umount -l '\(directory)'/exec/netns/* 2>/dev/null; rm -rf '\(directory)'"])
     }
 
     static func find(_ program: String) -> String? {

@@ -1,0 +1,105 @@
+import DockerEngine
+import Foundation
+import Logging
+import ReactorCore
+import ReactorManager
+import ReactorStore
+import Testing
+import ZooKeeper
+import ZooKeeperTesting
+import ProcessSupport
+
+/// One host's side of the docker cloud, in this process against a real ZooKeeper and engine:
+/// a start request carried out once whatever happened before, and what a container is given.
+@Suite("Docker cloud on one host", .serialized)
+struct DockerHostTests {
+    static func cloud(_ client: ZooKeeperClient, _ daemon: DockerDaemon) -> DockerCloud {
+        DockerCloud(
+            client: client, host: "host-1", apiURL: "http://127.0.0.1:9", logger: Logger(label: "test.docker"),
+            liveHosts: { ["host-1"] },
+            hostSection: { ["socket": daemon.socket, "slots": "50", "addresses": "127.0.8.0/24"] })
+    }
+
+    static let endpoint = CloudEndpoint(
+        id: "5c1f3d1e-0000-4000-8000-00000000e001", name: "web",
+        settings: [
+            "image": DockerDaemon.image, "network": "host", "environment": "GREETING=hello",
+            "command": "exec httpd -f -p ${REACTOR_INSTANCE_IP}:${REACTOR_PORT} -h /www",
+        ], port: 8080)
+
+    @Test func aLaunchCutShortIsAdoptedNotRepeated() async throws {
+        let daemon = try await DockerDaemon.start("host")
+        let namespace = try await SharedZooKeeper.instance.namespace("docker-host")
+        let client = try await ZooKeeperClient.connect(.init(connectString: namespace))
+        do {
+            try await ReactorStore(client: client).prepareLayout()
+            try await adoption(client, daemon)
+            try await environment(client, daemon)
+        } catch {
+            await client.close()
+            await daemon.stop()
+            throw error
+        }
+        await client.close()
+        await daemon.stop()
+    }
+
+    func adoption(_ client: ZooKeeperClient, _ daemon: DockerDaemon) async throws {
+        let cloud = Self.cloud(client, daemon)
+        // The host publishes its slots: then there is somewhere to place.
+        try await cloud.housekeeping()
+        let launch = try await cloud.prepare(for: Self.endpoint)
+        _ = try await client.multi(launch.operations)
+        let id = launch.instance.id
+        // The owner was killed right after the engine made the container, before it recorded it:
+        // the container exists (made here by hand, as the cloud names and labels it), the record
+        // does not know it.
+        let labels = [
+            "reactor.endpoint": Self.endpoint.id, "reactor.instance": id, "reactor.manager": "host-1",
+            "reactor.installation": String(
+                HashRing.position(of: client.configuration.connectString), radix: 16),
+        ]
+        let made = try await daemon.engine.createContainer(
+            name: "reactor-\(id)",
+            ContainerSpec(
+                image: DockerDaemon.image, entrypoint: ["/bin/sh", "-c"], command: ["exec sleep 60"], labels: labels,
+                hostConfig: .init(networkMode: "none")))
+        try await cloud.housekeeping()
+        try await cloud.housekeeping()
+        let record = try #require(try await ReactorStore(client: client).dockerInstance(endpointID: Self.endpoint.id, id: id))
+        #expect(record.container == made, "the record adopts the container that was made")
+        let containers = try await daemon.reactorContainers().filter { $0.labels["reactor.instance"] == id }
+        #expect(containers.map(\.id) == [made], "one container for the record, never two")
+        #expect(containers.first?.state == "running", "and it was started")
+        // Starting the request again (a second owner) makes nothing new either.
+        try await cloud.start(launch, endpoint: Self.endpoint)
+        #expect(try await daemon.reactorContainers().filter { $0.labels["reactor.instance"] == id }.count == 1)
+        try await cloud.delete(id, of: Self.endpoint)
+        #expect(try await daemon.reactorContainers().isEmpty, "delete removes the container")
+        #expect(try await ReactorStore(client: client).dockerInstance(endpointID: Self.endpoint.id, id: id) == nil)
+    }
+
+    func environment(_ client: ZooKeeperClient, _ daemon: DockerDaemon) async throws {
+        let cloud = Self.cloud(client, daemon)
+        let launch = try await cloud.prepare(for: Self.endpoint)
+        _ = try await client.multi(launch.operations)
+        try await cloud.start(launch, endpoint: Self.endpoint)
+        let record = try #require(
+            try await ReactorStore(client: client).dockerInstance(endpointID: Self.endpoint.id, id: launch.instance.id))
+        let container = try await daemon.engine.inspectContainer(try #require(record.container))
+        let ip = try #require(launch.instance.ips.first)
+        #expect(ip.hasPrefix("127.0.8."), "the address comes from the host's pool: \(ip)")
+        // The endpoint's variables and Reactor's, nothing of the manager's own environment.
+        #expect(
+            Set(container.environment) == [
+                "GREETING=hello", "REACTOR_API=http://127.0.0.1:9", "REACTOR_INSTANCE_IP=\(ip)",
+                "REACTOR_INSTANCE_ID=\(launch.instance.id)", "REACTOR_PORT=8080",
+            ], "\(container.environment)")
+        #expect(container.labels["reactor.endpoint"] == Self.endpoint.id)
+        try await eventually("the container serves on its own address", timeout: .seconds(10)) {
+            TCPProbe.connects(ip: ip, port: 8080, timeoutMilliseconds: 300)
+        }
+        try await cloud.delete(launch.instance.id, of: Self.endpoint)
+        #expect(try await daemon.reactorContainers().isEmpty)
+    }
+}
