@@ -5,6 +5,7 @@
 #   deploy/install.sh --role api,manager --zookeeper-hosts 10.0.0.1,10.0.0.2,10.0.0.3 \
 #       --binary ./reactor --name api1
 #   deploy/install.sh --role lb --api-nodes 10.0.0.11:8080,10.0.0.12:8080
+#   deploy/install.sh --role api,manager ... --with-docker     (this host runs docker instances)
 #
 # --root DIR --dry-run writes every file under DIR and prints the commands (apt-get, useradd,
 # systemctl, nginx) instead of running them. Run `deploy/install.sh --help` for every option.
@@ -40,6 +41,9 @@ Options:
   --name NAME             the manager's name (default: the host name)
   --api-url URL           the API URL given to instances (default http://127.0.0.1:8080)
   --log-level LEVEL       trace, debug, info, notice, warning, error, critical (default warning)
+  --with-docker           install docker.io, let the manager use its socket (group docker) and
+                          write /etc/reactor/manager-docker.ini, the [cloud:docker] section to
+                          store as this manager's configuration (role manager)
   --api-nodes LIST        HOST:PORT,... of the API nodes (role lb)
   --listen [ADDR:]PORT    where nginx listens (role lb; default 80)
   --server-name NAME      nginx server_name (role lb; default _, any name)
@@ -59,13 +63,14 @@ fail() {
 
 roles="" zookeeper_hosts="" myid="" client_address="" binary="" api_host="" api_port=""
 manager_name="" api_url="" log_level="" api_nodes="" listen="80" server_name="_" root="/"
-root_given=false dry_run=false admin_key_file=""
+root_given=false dry_run=false admin_key_file="" with_docker=false
 
 while [ $# -gt 0 ]; do
     option=$1
     case $option in
         -h | --help) usage; exit 0 ;;
         --dry-run) dry_run=true; shift; continue ;;
+        --with-docker) with_docker=true; shift; continue ;;
         --*=*) set -- "${option%%=*}" "${option#*=}" "${@:2}"; continue ;;
         --role | --zookeeper-hosts | --myid | --client-address | --binary | --api-host | --api-port | \
             --name | --api-url | --log-level | --api-nodes | --listen | --server-name | --root | \
@@ -164,6 +169,9 @@ if has_role manager; then
         fail "--name '$manager_name' may hold only letters, digits, '.', '_' and '-'"
     [ -z "$api_url" ] || [[ $api_url =~ ^https?://[^[:space:]]+$ ]] ||
         fail "--api-url '$api_url' is not an http:// or https:// URL"
+fi
+if $with_docker && ! has_role manager; then
+    fail "--with-docker is for role manager (the manager runs the host's containers)"
 fi
 
 case $log_level in
@@ -288,6 +296,7 @@ packages=()
 has_role zookeeper && packages+=(zookeeper libslf4j-java)
 { has_role api || has_role manager; } && packages+=(libzookeeper-mt2 ca-certificates)
 has_role manager && packages+=(curl)
+$with_docker && packages+=(docker.io)
 has_role lb && packages+=(nginx)
 say "packages: ${packages[*]}"
 run apt-get update
@@ -335,6 +344,26 @@ if has_role api || has_role manager; then
         [ -z "$api_url" ] || set_env REACTOR_API_URL "$api_url"
         install_unit reactor-manager.service
         units+=(reactor-manager.service)
+        if $with_docker; then
+            # The engine's socket is root:docker 0660: the manager (user reactor) joins the group.
+            run usermod --append --groups docker reactor
+            docker_name=${manager_name:-$(hostname)}
+            write_file /etc/reactor/manager-docker.ini 0644 <<INI
+; The docker cloud of manager '$docker_name' (docs/clouds.md). A manager reads its
+; [cloud:docker] section from its stored configuration, not from this file: store it with
+;   reactor managers configs set $docker_name --file /etc/reactor/manager-docker.ini
+; (with --api URL and the admin key as for any admin command). It offers docker once its
+; engine answers on the socket; until then its log says "not offering cloud 'docker': ...".
+; Storing replaces the manager's whole configuration: add its [manager] section if it has one.
+[cloud:docker]
+; the engine's unix socket
+socket = /var/run/docker.sock
+; capacity: an endpoint's container takes [cloud:docker] slots of it (default 10)
+slots = 1000
+; containers' addresses; on several hosts, give each host its own block routed to it
+addresses = 127.0.2.0/24
+INI
+        fi
     fi
     echo "    wrote $env_file"
     run chown root:reactor "$env_file"
@@ -386,6 +415,7 @@ fi
 if [ ${#units[@]} -gt 0 ]; then
     say "services: ${units[*]}"
     run systemctl daemon-reload
+    $with_docker && run systemctl enable --now docker.service
     # Debian's zookeeperd service would take the same ports and data directory.
     if has_role zookeeper && { [ -e "$prefix/lib/systemd/system/zookeeper.service" ] ||
         [ -e "$prefix/etc/init.d/zookeeper" ]; }; then
@@ -404,4 +434,8 @@ if $dry_run; then
     say "dry run: nothing was installed; the files are under $root"
 else
     say "done: ${roles//,/, } installed"
+fi
+if $with_docker; then
+    say "docker: store the manager's [cloud:docker] section with"
+    echo "    reactor managers configs set ${manager_name:-$(hostname)} --file /etc/reactor/manager-docker.ini"
 fi
