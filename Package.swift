@@ -186,7 +186,8 @@ let package = Package(
         .testTarget(
             name: "ReactorManagerTests",
             dependencies: [
-                "ReactorManager", "DockerEngine", "ReactorStore", "ReactorCore", "ZooKeeper", "ZooKeeperTesting", "LoadBalancers",
+                "ReactorManager", "DockerEngine", "ReactorStore", "ReactorCore", "ZooKeeper", "ZooKeeperTesting",
+                "LoadBalancers",
                 "ProcessSupport",
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             ],

@@ -9,7 +9,11 @@ public struct ContainerSummary: Sendable, Equatable, Decodable {
     public var labels: [String: String]
 
     enum CodingKeys: String, CodingKey {
-        case id = "Id", names = "Names", state = "State", status = "Status", labels = "Labels"
+        case id = "Id"
+        case names = "Names"
+        case state = "State"
+        case status = "Status"
+        case labels = "Labels"
     }
 
     public init(from decoder: any Decoder) throws {
@@ -44,7 +48,10 @@ public struct ContainerDetails: Sendable, Equatable, Decodable {
         public var error: String
 
         enum CodingKeys: String, CodingKey {
-            case status = "Status", running = "Running", exitCode = "ExitCode", error = "Error"
+            case status = "Status"
+            case running = "Running"
+            case exitCode = "ExitCode"
+            case error = "Error"
         }
 
         public init(from decoder: any Decoder) throws {
@@ -57,19 +64,29 @@ public struct ContainerDetails: Sendable, Equatable, Decodable {
     }
 
     enum CodingKeys: String, CodingKey {
-        case id = "Id", name = "Name", state = "State", config = "Config", networkSettings = "NetworkSettings"
+        case id = "Id"
+        case name = "Name"
+        case state = "State"
+        case config = "Config"
+        case networkSettings = "NetworkSettings"
     }
 
     struct Config: Decodable {
         var labels: [String: String]?
         var environment: [String]?
-        enum CodingKeys: String, CodingKey { case labels = "Labels", environment = "Env" }
+        enum CodingKeys: String, CodingKey {
+            case labels = "Labels"
+            case environment = "Env"
+        }
     }
 
     struct NetworkSettings: Decodable {
         var ports: [String: [ContainerSpec.PortBinding]?]?
         var networks: [String: Network]?
-        enum CodingKeys: String, CodingKey { case ports = "Ports", networks = "Networks" }
+        enum CodingKeys: String, CodingKey {
+            case ports = "Ports"
+            case networks = "Networks"
+        }
     }
 
     struct Network: Decodable {
@@ -97,6 +114,7 @@ public struct EngineVersion: Sendable, Equatable, Decodable {
     public var apiVersion: String
 
     enum CodingKeys: String, CodingKey {
-        case version = "Version", apiVersion = "ApiVersion"
+        case version = "Version"
+        case apiVersion = "ApiVersion"
     }
 }

@@ -36,7 +36,10 @@ public struct ContainerSpec: Sendable, Equatable, Encodable {
         }
 
         enum CodingKeys: String, CodingKey {
-            case networkMode = "NetworkMode", memory = "Memory", dns = "Dns", portBindings = "PortBindings"
+            case networkMode = "NetworkMode"
+            case memory = "Memory"
+            case dns = "Dns"
+            case portBindings = "PortBindings"
         }
     }
 
@@ -50,7 +53,8 @@ public struct ContainerSpec: Sendable, Equatable, Encodable {
         }
 
         enum CodingKeys: String, CodingKey {
-            case hostIP = "HostIp", hostPort = "HostPort"
+            case hostIP = "HostIp"
+            case hostPort = "HostPort"
         }
     }
 
@@ -86,7 +90,14 @@ public struct ContainerSpec: Sendable, Equatable, Encodable {
     }
 
     enum Keys: String, CodingKey {
-        case image = "Image", entrypoint = "Entrypoint", command = "Cmd", user = "User", environment = "Env"
-        case labels = "Labels", hostname = "Hostname", exposedPorts = "ExposedPorts", hostConfig = "HostConfig"
+        case image = "Image"
+        case entrypoint = "Entrypoint"
+        case command = "Cmd"
+        case user = "User"
+        case environment = "Env"
+        case labels = "Labels"
+        case hostname = "Hostname"
+        case exposedPorts = "ExposedPorts"
+        case hostConfig = "HostConfig"
     }
 }

@@ -71,7 +71,8 @@ public struct DockerEngine: Sendable {
     public func listContainers(labels: [String: String]) async throws -> [ContainerSummary] {
         let filter = ["label": labels.sorted { $0.key < $1.key }.map { "\($0.key)=\($0.value)" }]
         let filters = String(decoding: try JSONEncoder().encode(filter), as: UTF8.self)
-        return try await json(.GET, "/containers/json?all=1&filters=\(Self.query(filters))", as: [ContainerSummary].self)
+        return try await json(
+            .GET, "/containers/json?all=1&filters=\(Self.query(filters))", as: [ContainerSummary].self)
     }
 
     /// `POST /containers/{id}/stop?t=…`: SIGTERM, then SIGKILL after `grace` seconds. A stopped
@@ -118,7 +119,8 @@ public struct DockerEngine: Sendable {
         let answer = try await http.send(
             method: .POST, path: "/images/create?fromImage=\(Self.query(reference))", timeout: timeout)
         try Self.check(answer, "pull \(reference)")
-        // Progress is one JSON object a line; a failure midway is a line with "error".
+        // Progress is one JSON object a line; a failure midway is a line with "error". A line
+        // that is not JSON is progress text, not a failure: skipped.
         for line in answer.body.split(separator: UInt8(ascii: "\n")) {
             if let object = try? JSONSerialization.jsonObject(with: Data(line)) as? [String: Any],
                 let message = object["error"] as? String
@@ -154,6 +156,7 @@ public struct DockerEngine: Sendable {
 
     static func engineMessage(_ body: [UInt8]) -> String? {
         struct Message: Decodable { var message: String }
+        // Not the engine's JSON (a proxy's page): the body's own text says what went wrong.
         if let decoded = try? JSONDecoder().decode(Message.self, from: Data(body)) { return decoded.message }
         let text = String(decoding: body.prefix(300), as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines)
         return text.isEmpty ? nil : text
@@ -174,7 +177,8 @@ public struct DockerEngine: Sendable {
         return String(decoding: index == 0 ? bytes : output, as: UTF8.self)
     }
 
-    static let unreserved = CharacterSet(charactersIn: "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789-._~")
+    static let unreserved = CharacterSet(
+        charactersIn: "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789-._~")
 
     static func query(_ value: String) -> String {
         value.addingPercentEncoding(withAllowedCharacters: unreserved) ?? value

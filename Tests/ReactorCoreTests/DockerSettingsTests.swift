@@ -65,8 +65,13 @@ struct DockerSettingsTests {
         let settings = try DockerHostSettings(["socket": "/run/docker.sock", "slots": "64", "addresses": "10.0.5.0/24"])
         #expect(settings.socket == "/run/docker.sock" && settings.slots == 64 && settings.addresses == "10.0.5.0/24")
         #expect(try DockerHostSettings([:]) == DockerHostSettings())
-        for (key, value) in [("socket", "docker.sock"), ("slots", "-3"), ("addresses", "10.0.5.0"), ("addresses", "::1/64"), ("port", "1")] {
-            #expect(throws: ConfigErrors.self, "\(key) = \(value) is refused") { _ = try DockerHostSettings([key: value]) }
+        for (key, value) in [
+            ("socket", "docker.sock"), ("slots", "-3"), ("addresses", "10.0.5.0"), ("addresses", "::1/64"),
+            ("port", "1"),
+        ] {
+            #expect(throws: ConfigErrors.self, "\(key) = \(value) is refused") {
+                _ = try DockerHostSettings([key: value])
+            }
         }
         // Through the manager configuration, as the API checks it.
         let document = try ConfigDocument(json: .object(["cloud:docker": .object(["slots": .string("many")])]))

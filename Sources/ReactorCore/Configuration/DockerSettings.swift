@@ -62,7 +62,9 @@ public struct DockerSettings: Sendable, Hashable {
         reader.rejectUnknownKeys(Self.keys, into: &errors)
         image = reader.string("image") ?? ""
         if image.isEmpty {
-            errors.add("an image is required, like busybox:1.36 or registry.example:5000/team/app", section: Self.section, key: "image")
+            errors.add(
+                "an image is required, like busybox:1.36 or registry.example:5000/team/app", section: Self.section,
+                key: "image")
         } else if let problem = ImageReference.problem(image) {
             errors.add(problem, section: Self.section, key: "image")
         }
@@ -71,7 +73,9 @@ public struct DockerSettings: Sendable, Hashable {
             if Self.isUser(user) {
                 self.user = user
             } else {
-                errors.add("'\(user)' is not a user: expected name, uid, name:group or uid:gid", section: Self.section, key: "user")
+                errors.add(
+                    "'\(user)' is not a user: expected name, uid, name:group or uid:gid", section: Self.section,
+                    key: "user")
             }
         }
         if let text = reader.string("environment") {
@@ -84,9 +88,12 @@ public struct DockerSettings: Sendable, Hashable {
         if let text = reader.string("mem_limit") {
             switch ByteSize.parse(text) {
             case .some(let bytes) where bytes >= 6 << 20: memoryLimit = bytes
-            case .some: errors.add("'\(text)' is below the engine's minimum of 6m", section: Self.section, key: "mem_limit")
+            case .some:
+                errors.add("'\(text)' is below the engine's minimum of 6m", section: Self.section, key: "mem_limit")
             case .none:
-                errors.add("'\(text)' is not a size: a positive whole number with an optional b, k, m or g", section: Self.section, key: "mem_limit")
+                errors.add(
+                    "'\(text)' is not a size: a positive whole number with an optional b, k, m or g",
+                    section: Self.section, key: "mem_limit")
             }
         }
         if let list = reader.list("dns") {
@@ -99,7 +106,9 @@ public struct DockerSettings: Sendable, Hashable {
             if HostName.isValid(name) {
                 hostname = name
             } else {
-                errors.add("'\(name)' is not a host name (letters, digits and '-', dot-separated labels of at most 63)", section: Self.section, key: "hostname")
+                errors.add(
+                    "'\(name)' is not a host name (letters, digits and '-', dot-separated labels of at most 63)",
+                    section: Self.section, key: "hostname")
             }
         }
         slots = reader.integer("slots", in: 1...1_000_000, errors: &errors) ?? slots
@@ -111,7 +120,9 @@ public struct DockerSettings: Sendable, Hashable {
                 if Self.isNetworkName(text) {
                     network = .named(text)
                 } else {
-                    errors.add("unknown network mode '\(text)'; expected host, bridge or the name of a network", section: Self.section, key: "network")
+                    errors.add(
+                        "unknown network mode '\(text)'; expected host, bridge or the name of a network",
+                        section: Self.section, key: "network")
                 }
             }
         }
@@ -119,7 +130,9 @@ public struct DockerSettings: Sendable, Hashable {
             if let policy = PullPolicy(rawValue: text) {
                 pull = policy
             } else {
-                errors.add("'\(text)' is not a pull policy; expected missing, always or never", section: Self.section, key: "pull")
+                errors.add(
+                    "'\(text)' is not a pull policy; expected missing, always or never", section: Self.section,
+                    key: "pull")
             }
         }
         guard errors.isEmpty else { throw errors }
@@ -151,7 +164,9 @@ public struct DockerSettings: Sendable, Hashable {
             let isDigits = part.unicodeScalars.allSatisfy { ("0"..."9").contains($0) }
             let isName =
                 (first == "_" || ("a"..."z").contains(first))
-                && part.unicodeScalars.allSatisfy { $0 == "_" || $0 == "-" || $0 == "." || ("a"..."z").contains($0) || ("0"..."9").contains($0) }
+                && part.unicodeScalars.allSatisfy {
+                    $0 == "_" || $0 == "-" || $0 == "." || ("a"..."z").contains($0) || ("0"..."9").contains($0)
+                }
             return isDigits || isName
         }
     }
@@ -189,7 +204,9 @@ public struct DockerHostSettings: Sendable, Hashable {
             if path.hasPrefix("/"), !path.contains("\0"), path.utf8.count < 108 {
                 socket = path
             } else {
-                errors.add("'\(path)' is not an absolute path to a unix socket (at most 107 bytes)", section: DockerSettings.section, key: "socket")
+                errors.add(
+                    "'\(path)' is not an absolute path to a unix socket (at most 107 bytes)",
+                    section: DockerSettings.section, key: "socket")
             }
         }
         slots = reader.integer("slots", in: 0...1_000_000, errors: &errors) ?? slots
@@ -197,7 +214,9 @@ public struct DockerHostSettings: Sendable, Hashable {
             if Self.isAddressPool(block) {
                 addresses = block
             } else {
-                errors.add("'\(block)' is not an IPv4 block like 10.0.5.0/24 (prefix 8 to 30)", section: DockerSettings.section, key: "addresses")
+                errors.add(
+                    "'\(block)' is not an IPv4 block like 10.0.5.0/24 (prefix 8 to 30)",
+                    section: DockerSettings.section, key: "addresses")
             }
         }
         guard errors.isEmpty else { throw errors }
@@ -234,13 +253,15 @@ enum ByteSize {
 enum ImageReference {
     /// Why `text` cannot be an image reference; nil when it can.
     static func problem(_ text: String) -> String? {
-        let bad = "'\(text.prefix(100))' is not an image reference (like busybox:1.36 or registry.example:5000/team/app@sha256:…)"
+        let bad =
+            "'\(text.prefix(100))' is not an image reference (like busybox:1.36 or registry.example:5000/team/app@sha256:…)"
         guard text.utf8.count <= 512 else { return bad }
         var rest = Substring(text)
         if let at = rest.firstIndex(of: "@") {
             let digest = rest[rest.index(after: at)...]
             let parts = digest.split(separator: ":", omittingEmptySubsequences: false)
-            guard parts.count == 2, !parts[0].isEmpty, parts[0].allSatisfy({ $0.isLowercaseASCIIAlphanumeric || "+._-".contains($0) }),
+            guard parts.count == 2, !parts[0].isEmpty,
+                parts[0].allSatisfy({ $0.isLowercaseASCIIAlphanumeric || "+._-".contains($0) }),
                 parts[1].count >= 32, parts[1].allSatisfy(\.isHexDigit)
             else { return bad }
             rest = rest[..<at]
@@ -257,11 +278,14 @@ enum ImageReference {
             else { return bad }
         }
         components[components.count - 1] = lastParts[0]
-        if components.count > 1, let host = components.first, host.contains(where: { ".:".contains($0) }) || host == "localhost" {
+        if components.count > 1, let host = components.first,
+            host.contains(where: { ".:".contains($0) }) || host == "localhost"
+        {
             let hostParts = host.split(separator: ":", omittingEmptySubsequences: false)
             guard hostParts.count <= 2, !hostParts[0].isEmpty,
                 hostParts[0].allSatisfy({ $0.isASCIIAlphanumeric || ".-".contains($0) }),
-                hostParts.count == 1 || (hostParts[1].count <= 5 && !hostParts[1].isEmpty && hostParts[1].allSatisfy(\.isASCIIDigit))
+                hostParts.count == 1
+                    || (hostParts[1].count <= 5 && !hostParts[1].isEmpty && hostParts[1].allSatisfy(\.isASCIIDigit))
             else { return bad }
             components.removeFirst()
         }
@@ -270,7 +294,8 @@ enum ImageReference {
             guard let first = component.first, let end = component.last, first.isLowercaseASCIIAlphanumeric,
                 end.isLowercaseASCIIAlphanumeric,
                 component.allSatisfy({ $0.isLowercaseASCIIAlphanumeric || "._-".contains($0) }),
-                !component.contains(".."), !component.contains("___"), !component.contains("._"), !component.contains("_.")
+                !component.contains(".."), !component.contains("___"), !component.contains("._"),
+                !component.contains("_.")
             else { return bad }
         }
         return nil

@@ -95,7 +95,9 @@ public struct ManagerConfig: Sendable, Hashable {
             let reader = SectionReader(section, values: process)
             reader.rejectUnknownKeys(["addresses"], into: &errors)
             if let block = reader.string("addresses"), !DockerHostSettings.isAddressPool(block) {
-                errors.add("'\(block)' is not an IPv4 block like 127.0.1.0/24 (prefix 8 to 30)", section: section, key: "addresses")
+                errors.add(
+                    "'\(block)' is not an IPv4 block like 127.0.1.0/24 (prefix 8 to 30)", section: section,
+                    key: "addresses")
             }
         }
     }

@@ -18,14 +18,17 @@ struct DockerCloudTests {
         /// loopback pool of its own), then the API and the managers.
         static func start(_ label: String, slots: [String: Int]) async throws -> Cluster {
             var engines: [String: DockerDaemon] = [:]
-            for name in ["dock-a", "dock-b"] { engines[name] = try await DockerDaemon.start("\(label)-\(name.suffix(1))") }
+            for name in ["dock-a", "dock-b"] {
+                engines[name] = try await DockerDaemon.start("\(label)-\(name.suffix(1))")
+            }
             let reactor = try await APIAndManager.start(label, manager: "dock-a", interval: "0.3")
             let http = reactor.http
             try await eventually("the API answers") { (try? await http.get("/"))?.status == 200 }
             let pools = ["dock-a": "127.0.6.0/24", "dock-b": "127.0.7.0/24"]
             for name in ["dock-a", "dock-b"] {
                 let section: [String: Any] = [
-                    "socket": engines[name]?.socket ?? "", "slots": "\(slots[name] ?? 1000)", "addresses": pools[name] ?? "",
+                    "socket": engines[name]?.socket ?? "", "slots": "\(slots[name] ?? 1000)",
+                    "addresses": pools[name] ?? "",
                 ]
                 let answer = try await http.post("/v1.1/managers/configs/\(name)", ["cloud:docker": section])
                 #expect(answer.status == 200, "manager configuration of \(name): \(answer.text)")
@@ -63,7 +66,8 @@ struct DockerCloudTests {
         }
     }
 
-    static func endpoint(instances: Int, image: String = DockerDaemon.image, pull: String = "missing") -> [String: Any] {
+    static func endpoint(instances: Int, image: String = DockerDaemon.image, pull: String = "missing") -> [String: Any]
+    {
         [
             "endpoint": ["cloud": "docker", "port": "8080", "unregistered_timeout": "600"],
             "scaling": ["min_instances": "\(instances)", "max_instances": "\(instances)"],
@@ -191,7 +195,8 @@ struct DockerCloudTests {
             try await Task.sleep(for: .seconds(8))
             let messages = try await cluster.log("lost")
             let launches = messages.filter { $0.contains("launched instance") }.count
-            #expect(messages.contains { $0.contains("reactor-test/not-imported:1 is not on the engine") }, "\(messages)")
+            #expect(
+                messages.contains { $0.contains("reactor-test/not-imported:1 is not on the engine") }, "\(messages)")
             #expect(launches >= 1 && launches <= 8, "launches are held back: \(launches) in 8 s")
             #expect(messages.contains { $0.contains("no launch for") }, "\(messages)")
             #expect(try await cluster.containers().values.allSatisfy(\.isEmpty))

@@ -70,7 +70,11 @@ final class DockerDaemon: Sendable {
         try FileManager.default.createDirectory(atPath: rootfs + "/tmp", withIntermediateDirectories: true)
         guard let docker = Self.find("docker") else { throw FixtureError("the docker command is not installed") }
         let status = try Self.run(
-            "/usr/bin/timeout", ["60", "/bin/sh", "-c", "tar -C '\(rootfs)' -c . | '\(docker)' -H 'unix://\(socket)' import - \(Self.image)"])
+            "/usr/bin/timeout",
+            [
+                "60", "/bin/sh", "-c",
+                "tar -C '\(rootfs)' -c . | '\(docker)' -H 'unix://\(socket)' import - \(Self.image)",
+            ])
         guard status == 0 else { throw FixtureError("docker import failed with status \(status)") }
     }
 
@@ -90,7 +94,8 @@ final class DockerDaemon: Sendable {
         while process.isRunning, ContinuousClock.now < deadline { try? await Task.sleep(for: .milliseconds(100)) }
         await process.kill()
         // The data root holds overlay mounts only while the daemon runs; left behind if busy.
-        _ = try? Self.run("/bin/sh", ["-c", "umount -l '\(directory)'/exec/netns/* 2>/dev/null; rm -rf '\(directory)'"])
+        _ = try? Self.run(
+            "/bin/sh", ["-c", "umount -l '\(directory)'/exec/netns/* 2>/dev/null; rm -rf '\(directory)'"])
     }
 
     static func find(_ program: String) -> String? {

@@ -1,13 +1,13 @@
 import DockerEngine
 import Foundation
 import Logging
+import ProcessSupport
 import ReactorCore
 import ReactorManager
 import ReactorStore
 import Testing
 import ZooKeeper
 import ZooKeeperTesting
-import ProcessSupport
 
 /// One host's side of the docker cloud, in this process against a real ZooKeeper and engine:
 /// a start request carried out once whatever happened before, and what a container is given.
@@ -66,7 +66,8 @@ struct DockerHostTests {
                 hostConfig: .init(networkMode: "none")))
         try await cloud.housekeeping()
         try await cloud.housekeeping()
-        let record = try #require(try await ReactorStore(client: client).dockerInstance(endpointID: Self.endpoint.id, id: id))
+        let record = try #require(
+            try await ReactorStore(client: client).dockerInstance(endpointID: Self.endpoint.id, id: id))
         #expect(record.container == made, "the record adopts the container that was made")
         let containers = try await daemon.reactorContainers().filter { $0.labels["reactor.instance"] == id }
         #expect(containers.map(\.id) == [made], "one container for the record, never two")

@@ -31,7 +31,8 @@ extension DockerCloud {
             if let instance = container.labels[DockerLabels.instance] { byInstance[instance] = container }
         }
         for entry in mine {
-            try await reconcile(entry.record, endpointID: entry.endpointID, id: entry.id, container: byInstance[entry.id])
+            try await reconcile(
+                entry.record, endpointID: entry.endpointID, id: entry.id, container: byInstance[entry.id])
         }
         let known = Set(mine.map(\.id))
         for container in containers where !known.contains(container.labels[DockerLabels.instance] ?? "") {
@@ -121,7 +122,8 @@ extension DockerCloud {
         }
     }
 
-    func fail(_ record: inout DockerInstanceRecord, endpointID: String, id: String, because reason: String) async throws {
+    func fail(_ record: inout DockerInstanceRecord, endpointID: String, id: String, because reason: String) async throws
+    {
         logger.warning("instance \(record.name) cannot start: \(reason)")
         record.failure = "its container cannot start: \(reason)"
         try await store.saveDockerInstance(record, endpointID: endpointID, id: id)
@@ -173,10 +175,12 @@ extension DockerCloud {
             labels: managerLabels.merging([DockerLabels.endpoint: endpointID, DockerLabels.instance: id]) { $1 },
             hostname: docker.hostname,
             hostConfig: ContainerSpec.HostConfig(
-                networkMode: docker.network.mode, memory: docker.memoryLimit, dns: docker.dns.isEmpty ? nil : docker.dns))
+                networkMode: docker.network.mode, memory: docker.memoryLimit, dns: docker.dns.isEmpty ? nil : docker.dns
+            ))
         if Self.publishes(record) {
             guard let port = record.port else {
-                throw CloudError("network = \(docker.network.mode) publishes [endpoint] port, and the endpoint has none")
+                throw CloudError(
+                    "network = \(docker.network.mode) publishes [endpoint] port, and the endpoint has none")
             }
             spec.exposedPorts = ["\(port)/tcp"]
             spec.hostConfig.portBindings = ["\(port)/tcp": [.init(hostIP: record.ip, hostPort: String(port))]]

@@ -73,6 +73,8 @@ public struct DockerCloud: CloudDriver {
 
     /// Whether a host's engine answers: a manager advertises `docker` only then.
     public static func probe(_ section: [String: String]) async -> String? {
+        // A section the API would refuse probes the default socket; its problem is logged where
+        // the section is read for work (``settings``).
         let socket = (try? DockerHostSettings(section))?.socket ?? DockerHostSettings().socket
         do {
             try await DockerEngine(socketPath: socket).ping()
@@ -91,7 +93,8 @@ public struct DockerCloud: CloudDriver {
         var result: [CloudInstance] = []
         for id in ids {
             guard let record = try await record(endpoint.id, id), record.deleting != true else { continue }
-            let failure = record.failure ?? (hosts.contains(record.host) ? nil : "its host \(record.host) has no live manager")
+            let failure =
+                record.failure ?? (hosts.contains(record.host) ? nil : "its host \(record.host) has no live manager")
             result.append(
                 CloudInstance(
                     id: id, name: record.name, ips: [record.ip], status: failure == nil ? .running : .failed,
@@ -180,10 +183,14 @@ public struct DockerCloud: CloudDriver {
         let live = await liveHosts()
         var used: [String: Int] = [:]
         for entry in try await store.allDockerInstances() { used[entry.record.host, default: 0] += entry.record.slots }
-        let free = hosts.filter { live.contains($0.key) }.map { (name: $0.key, record: $0.value, free: $0.value.slots - used[$0.key, default: 0]) }
+        let free = hosts.filter { live.contains($0.key) }.map {
+            (name: $0.key, record: $0.value, free: $0.value.slots - used[$0.key, default: 0])
+        }
         let fitting = free.filter { $0.free >= slots }
         guard let best = fitting.max(by: { ($0.free, $1.name) < ($1.free, $0.name) }) else {
-            let summary = free.sorted { $0.name < $1.name }.map { "\($0.name) \(max(0, $0.free)) of \($0.record.slots)" }
+            let summary = free.sorted { $0.name < $1.name }.map {
+                "\($0.name) \(max(0, $0.free)) of \($0.record.slots)"
+            }
             throw CloudError(
                 summary.isEmpty
                     ? "no docker host is live to place a container on"
