@@ -150,7 +150,7 @@ struct DockerCloudTests {
     }
 
     @Test func aRestartedManagerAdoptsItsContainers() async throws {
-        var cluster = try await Cluster.start("docker-adopt", slots: ["dock-a": 100, "dock-b": 0])
+        let cluster = try await Cluster.start("docker-adopt", slots: ["dock-a": 100, "dock-b": 0])
         do {
             let http = cluster.http
             #expect(try await http.post("/v1.1/endpoints/web", Self.endpoint(instances: 2)).status == 200)
@@ -185,7 +185,7 @@ struct DockerCloudTests {
     }
 
     @Test func aMissingImageIsReportedWithBackoff() async throws {
-        var cluster = try await Cluster.start("docker-image", slots: ["dock-a": 100, "dock-b": 100])
+        let cluster = try await Cluster.start("docker-image", slots: ["dock-a": 100, "dock-b": 100])
         do {
             let http = cluster.http
             let config = Self.endpoint(instances: 1, image: "reactor-test/not-imported:1", pull: "never")

@@ -35,6 +35,7 @@ struct DockerHostTests {
             try await ReactorStore(client: client).prepareLayout()
             try await adoption(client, daemon)
             try await environment(client, daemon)
+            try await publishedPort(client, daemon)
         } catch {
             await client.close()
             await daemon.stop()
@@ -101,6 +102,36 @@ struct DockerHostTests {
             TCPProbe.connects(ip: ip, port: 8080, timeoutMilliseconds: 300)
         }
         try await cloud.delete(launch.instance.id, of: Self.endpoint)
+        #expect(try await daemon.reactorContainers().isEmpty)
+    }
+
+    /// On a network of its own (made here on a 10.x subnet), the engine publishes the endpoint's
+    /// port on the container's leased address, and the host's manager registers that address once
+    /// the port answers (the container cannot register from it).
+    func publishedPort(_ client: ZooKeeperClient, _ daemon: DockerDaemon) async throws {
+        let network = "rt-\(UUID().uuidString.prefix(6).lowercased())"
+        let docker = try #require(DockerDaemon.find("docker"))
+        let made = try DockerDaemon.run(
+            "/usr/bin/timeout",
+            ["30", docker, "-H", "unix://\(daemon.socket)", "network", "create", "--subnet", "10.231.7.0/24", network])
+        try #require(made == 0, "the test network is made")
+        var endpoint = Self.endpoint
+        endpoint.settings["network"] = network
+        endpoint.settings["command"] = "exec httpd -f -p ${REACTOR_PORT} -h /www"
+        let cloud = Self.cloud(client, daemon)
+        let launch = try await cloud.prepare(for: endpoint)
+        _ = try await client.multi(launch.operations)
+        try await cloud.start(launch, endpoint: endpoint)
+        let ip = try #require(launch.instance.ips.first)
+        let store = ReactorStore(client: client)
+        try await eventually("the manager registers the published address", timeout: .seconds(15)) {
+            try await cloud.housekeeping()
+            return try await store.queuedRegistrations().contains(ip)
+        }
+        #expect(TCPProbe.connects(ip: ip, port: 8080, timeoutMilliseconds: 500), "served at \(ip):8080")
+        let record = try #require(try await store.dockerInstance(endpointID: endpoint.id, id: launch.instance.id))
+        #expect(record.registered == true && record.failure == nil)
+        try await cloud.delete(launch.instance.id, of: endpoint)
         #expect(try await daemon.reactorContainers().isEmpty)
     }
 }
