@@ -30,8 +30,14 @@ struct UnixSocketHTTP: Sendable {
         let bootstrap = ClientBootstrap(group: group)
             .connectTimeout(.nanoseconds(timeout.nanoseconds))
             .channelInitializer { channel in
-                channel.pipeline.addHTTPClientHandlers().flatMap {
-                    channel.pipeline.addHandler(AnswerHandler(promise: promise, maximumBody: maximumBody))
+                // On the channel's event loop: the handlers are added synchronously.
+                do {
+                    try channel.pipeline.syncOperations.addHTTPClientHandlers()
+                    try channel.pipeline.syncOperations.addHandler(
+                        AnswerHandler(promise: promise, maximumBody: maximumBody))
+                    return channel.eventLoop.makeSucceededVoidFuture()
+                } catch {
+                    return channel.eventLoop.makeFailedFuture(error)
                 }
             }
         let channel: any Channel
