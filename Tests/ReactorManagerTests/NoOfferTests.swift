@@ -11,12 +11,12 @@ struct NoOfferTests {
         let http = reactor.http
         do {
             try await eventually("the API answers") { (try? await http.get("/"))?.status == 200 }
-            let config: [String: Any] = ["endpoint": ["cloud": "docker", "port": "8000"]]
+            let config: [String: Any] = ["endpoint": ["cloud": "openstack", "port": "8000"]]
             #expect(try await http.post("/v1.1/endpoints/boxed", config).status == 200)
             #expect(try await http.post("/v1.1/endpoints/boxed/state", ["action": "start"]).status == 200)
             try await eventually("the endpoint's log says no manager offers its cloud", timeout: .seconds(20)) {
                 try await http.get("/v1.1/endpoints/boxed/log").text.contains(
-                    "no running manager offers cloud 'docker'")
+                    "no running manager offers cloud 'openstack'")
             }
             try await Task.sleep(for: .seconds(2))  // several passes of the test manager
             let log = try await http.get("/v1.1/endpoints/boxed/log").text

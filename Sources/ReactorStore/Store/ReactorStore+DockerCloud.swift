@@ -164,10 +164,7 @@ extension ReactorStore {
 
     /// Which instance holds the lease of `ip`.
     public func dockerLease(ofIP ip: String) async throws -> (endpointID: String, instanceID: String)? {
-        guard let lease = try await text(at: ZNodeLayout.dockerIP(ip)) else { return nil }
-        let parts = lease.split(separator: "/")
-        guard parts.count == 2 else { return nil }
-        return (String(parts[0]), String(parts[1]))
+        try await lease(at: ZNodeLayout.dockerIP(ip))
     }
 
     /// The start request: the record and its address lease, for the owner's
@@ -196,12 +193,6 @@ extension ReactorStore {
 
     /// Removes the endpoint's folder of records once it holds none.
     public func removeDockerEndpointIfEmpty(endpointID: String) async throws {
-        let path = ZNodeLayout.dockerInstances(of: endpointID)
-        guard try await sortedChildren(of: path).isEmpty else { return }
-        do {
-            try await deleteIfPresent(path)
-        } catch let error as ZooKeeperError where error.code == .notEmpty {
-            // A launch recorded an instance meanwhile: the folder stays.
-        }
+        try await removeFolderIfEmpty(ZNodeLayout.dockerInstances(of: endpointID))
     }
 }

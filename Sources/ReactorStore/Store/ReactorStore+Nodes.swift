@@ -59,6 +59,25 @@ extension ReactorStore {
         }
     }
 
+    /// An address lease of a cloud: `<endpoint uuid>/<instance id>`; nil when there is none (or
+    /// the node holds something else).
+    func lease(at path: String) async throws -> (endpointID: String, instanceID: String)? {
+        guard let lease = try await text(at: path) else { return nil }
+        let parts = lease.split(separator: "/")
+        guard parts.count == 2 else { return nil }
+        return (String(parts[0]), String(parts[1]))
+    }
+
+    /// Removes a folder of records once it holds none; one that gained a child meanwhile stays.
+    func removeFolderIfEmpty(_ path: String) async throws {
+        guard try await sortedChildren(of: path).isEmpty else { return }
+        do {
+            try await deleteIfPresent(path)
+        } catch let error as ZooKeeperError where error.code == .notEmpty {
+            // A launch recorded an instance meanwhile: the folder stays.
+        }
+    }
+
     /// Creates the node unless it exists (the ZooKeeper recipe).
     /// - Returns: whether this call created it.
     @discardableResult

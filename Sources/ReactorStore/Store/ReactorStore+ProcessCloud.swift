@@ -83,10 +83,7 @@ extension ReactorStore {
 
     /// Which instance holds the lease of `ip`, or `nil` when none does.
     public func processLease(ofIP ip: String) async throws -> (endpointID: String, instanceID: String)? {
-        guard let lease = try await text(at: ZNodeLayout.processIP(ip)) else { return nil }
-        let parts = lease.split(separator: "/")
-        guard parts.count == 2 else { return nil }
-        return (String(parts[0]), String(parts[1]))
+        try await lease(at: ZNodeLayout.processIP(ip))
     }
 
     /// The operations that lease `record.ip` to a new instance and create its record, for the
@@ -116,13 +113,7 @@ extension ReactorStore {
 
     /// Removes the endpoint's folder of records once it holds none.
     public func removeProcessEndpointIfEmpty(endpointID: String) async throws {
-        let path = ZNodeLayout.processInstances(of: endpointID)
-        guard try await sortedChildren(of: path).isEmpty else { return }
-        do {
-            try await deleteIfPresent(path)
-        } catch let error as ZooKeeperError where error.code == .notEmpty {
-            // A launch recorded an instance meanwhile: the folder stays.
-        }
+        try await removeFolderIfEmpty(ZNodeLayout.processInstances(of: endpointID))
     }
 }
 
