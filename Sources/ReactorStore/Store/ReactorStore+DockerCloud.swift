@@ -46,6 +46,8 @@ public struct DockerInstanceRecord: Codable, Sendable, Equatable {
     public var host: String
     /// `<endpoint>-<id prefix>`, for logs.
     public var name: String
+    /// The endpoint's name at launch (`REACTOR_ENDPOINT`); nil in records that predate it.
+    public var endpoint: String?
     /// Slots it takes on its host.
     public var slots: Int
     /// Its address, leased from the host's pool (`/reactor/clouds/docker/ips`).
@@ -65,11 +67,12 @@ public struct DockerInstanceRecord: Codable, Sendable, Equatable {
     public var registered: Bool?
 
     public init(
-        host: String, name: String, slots: Int, ip: String, settings: [String: String], port: Int?,
-        container: String? = nil, failure: String? = nil, deleting: Bool? = nil, registered: Bool? = nil
+        host: String, name: String, endpoint: String? = nil, slots: Int, ip: String, settings: [String: String],
+        port: Int?, container: String? = nil, failure: String? = nil, deleting: Bool? = nil, registered: Bool? = nil
     ) {
         self.host = host
         self.name = name
+        self.endpoint = endpoint
         self.slots = slots
         self.ip = ip
         self.settings = settings

@@ -95,7 +95,7 @@ struct DockerHostTests {
         #expect(
             Set(container.environment) == [
                 "GREETING=hello", "REACTOR_API=http://127.0.0.1:9", "REACTOR_INSTANCE_IP=\(ip)",
-                "REACTOR_INSTANCE_ID=\(launch.instance.id)", "REACTOR_PORT=8080",
+                "REACTOR_INSTANCE_ID=\(launch.instance.id)", "REACTOR_PORT=8080", "REACTOR_ENDPOINT=web",
             ], "\(container.environment)")
         #expect(container.labels["reactor.endpoint"] == Self.endpoint.id)
         try await eventually("the container serves on its own address", timeout: .seconds(10)) {

@@ -165,7 +165,7 @@ extension DockerCloud {
         var environment = docker.environment
         environment.merge([
             "REACTOR_API": url, "REACTOR_INSTANCE_IP": record.ip, "REACTOR_INSTANCE_ID": id,
-            "REACTOR_PORT": record.port.map(String.init) ?? "",
+            "REACTOR_PORT": record.port.map(String.init) ?? "", "REACTOR_ENDPOINT": record.endpoint ?? "",
         ]) { _, set in set }
         var spec = ContainerSpec(
             image: docker.image,

@@ -120,7 +120,8 @@ public struct DockerCloud: CloudDriver {
         }
         let id = UUID().uuidString.lowercased()
         let record = DockerInstanceRecord(
-            host: chosen, name: "\(endpoint.name)-\(id.prefix(8))", slots: docker.slots, ip: ip,
+            host: chosen, name: "\(endpoint.name)-\(id.prefix(8))", endpoint: endpoint.name, slots: docker.slots,
+            ip: ip,
             settings: endpoint.settings, port: endpoint.port)
         return PreparedLaunch(
             instance: CloudInstance(id: id, name: record.name, ips: [ip], status: .running),
