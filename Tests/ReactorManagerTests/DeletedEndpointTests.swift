@@ -11,6 +11,38 @@ import Glibc
 /// Deleting an endpoint whose instances run ends them: nothing keeps running unowned.
 @Suite("Deleting an endpoint", .serialized)
 struct DeletedEndpointTests {
+    /// A registration from an address whose lease still names a deleted endpoint (its instance
+    /// not ended yet) is dropped with a log line; it does not stop the manager's passes.
+    @Test func aRegistrationForADeletedEndpointDoesNotStopThePasses() async throws {
+        let reactor = try await APIAndManager.start("deleted-registration", manager: "stale")
+        let zk = try await ZooKeeperClient.connect(.init(connectString: reactor.namespace))
+        do {
+            let http = reactor.http
+            try await eventually("the API answers") { (try? await http.get("/"))?.status == 200 }
+            let ip = "127.0.7.77"
+            try await zk.create(
+                ZNodeLayout.processIP(ip), data: Array("0b7d5b6e-0000-4000-8000-00000000dead/inst-1".utf8),
+                createParents: true)
+            try await ReactorStore(client: zk).queueRegistration(ip: ip)
+            try await eventually("the registration is taken off the queue", timeout: .seconds(10)) {
+                try await !ReactorStore(client: zk).queuedRegistrations().contains(ip)
+            }
+            let log = try await http.get("/v1.1/managers/log/stale").text
+            #expect(log.contains("ignored registration from \(ip)"), "the manager log says why: \(log)")
+            let output = reactor.manager.logTail(200)
+            #expect(!output.contains("manager pass failed"), "no pass failed: \(output)")
+        } catch {
+            Issue.record("manager log:\n\(reactor.manager.logTail(30))")
+            await zk.close()
+            await reactor.manager.kill()
+            await reactor.api.kill()
+            throw error
+        }
+        await zk.close()
+        await reactor.manager.kill()
+        await reactor.api.kill()
+    }
+
     @Test func itsInstancesAreEndedAndForgotten() async throws {
         let reactor = try await APIAndManager.start("deleted-endpoint", manager: "deleter")
         let namespace = reactor.namespace

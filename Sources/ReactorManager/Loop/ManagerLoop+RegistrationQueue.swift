@@ -32,6 +32,10 @@ extension ManagerLoop {
                     await log(.info, "confirmed \(ip) for instance \(instanceID)", endpoint: endpointID)
                 } catch InstanceConfirmationError.instanceNotActive {
                     await log(.info, "ignored registration from \(ip): its instance \(instanceID) is not active")
+                } catch StoreError.endpointNotFound {
+                    // The cloud's lease outlives a deleted endpoint until its instances are ended:
+                    // nothing to confirm, and the rest of the pass (the balancers) must go on.
+                    await log(.info, "ignored registration from \(ip): its endpoint \(name) was deleted")
                 }
             }
             if !matched {
