@@ -151,8 +151,8 @@ public struct DockerSettings: Sendable, Hashable {
     /// `command` with `${REACTOR_INSTANCE_IP}` and `${REACTOR_PORT}` put in.
     public func expandedCommand(instanceIP: String, port: Int?) -> String? {
         command.map {
-            $0.replacingAll("${REACTOR_INSTANCE_IP}", with: instanceIP)
-                .replacingAll("${REACTOR_PORT}", with: port.map(String.init) ?? "")
+            $0.replacingOccurrences(of: "${REACTOR_INSTANCE_IP}", with: instanceIP)
+                .replacingOccurrences(of: "${REACTOR_PORT}", with: port.map(String.init) ?? "")
         }
     }
 
@@ -323,19 +323,5 @@ extension Character {
 extension Unicode.Scalar {
     var isASCIIAlphanumeric: Bool {
         ("a"..."z").contains(self) || ("A"..."Z").contains(self) || ("0"..."9").contains(self)
-    }
-}
-
-extension String {
-    func replacingAll(_ target: String, with replacement: String) -> String {
-        guard !target.isEmpty else { return self }
-        var result = ""
-        var rest = Substring(self)
-        while let range = rest.range(of: target) {
-            result += rest[..<range.lowerBound]
-            result += replacement
-            rest = rest[range.upperBound...]
-        }
-        return result + rest
     }
 }
