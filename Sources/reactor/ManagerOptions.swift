@@ -23,14 +23,25 @@ struct ManagerOptions: ParsableArguments {
     )
     var api: String?
 
-    @Option(help: "Address the dnsmasq balancer answers DNS queries on (dns:// endpoints).")
-    var dnsListen: String = "0.0.0.0"
+    @Option(
+        help:
+            "Address the dnsmasq balancer answers DNS queries on (dns:// endpoints; default: [loadbalancer:dnsmasq] listen of the manager's configuration, else 0.0.0.0)."
+    )
+    var dnsListen: String?
 
-    @Option(help: "Port the dnsmasq balancer answers DNS queries on.")
-    var dnsPort: Int = 53
+    @Option(
+        help:
+            "Port the dnsmasq balancer answers DNS queries on (default: [loadbalancer:dnsmasq] port of the manager's configuration, else 53)."
+    )
+    var dnsPort: Int?
 
     func validate() throws {
-        guard (1...65535).contains(dnsPort) else { throw ValidationError("--dns-port must be between 1 and 65535") }
+        if let dnsPort, !(1...65535).contains(dnsPort) {
+            throw ValidationError("--dns-port must be between 1 and 65535")
+        }
+        if let dnsListen, IPAddress(dnsListen) == nil {
+            throw ValidationError("--dns-listen must be an IP address, got '\(dnsListen)'")
+        }
         let range = ManagerConfig.keyCountRange
         if let keys, !range.contains(keys) {
             throw ValidationError("--keys must be between \(range.lowerBound) and \(range.upperBound)")

@@ -65,9 +65,14 @@ struct DockerSettingsTests {
         let settings = try DockerHostSettings(["socket": "/run/docker.sock", "slots": "64", "addresses": "10.0.5.0/24"])
         #expect(settings.socket == "/run/docker.sock" && settings.slots == 64 && settings.addresses == "10.0.5.0/24")
         #expect(try DockerHostSettings([:]) == DockerHostSettings())
+        let publishing = try DockerHostSettings(["publish_address": "10.0.0.5", "ports": "30000-30099"])
+        #expect(publishing.publishAddress == "10.0.0.5" && publishing.ports == 30000...30099)
+        #expect(publishing.portsText == "30000-30099")
+        #expect(DockerHostSettings().ports == 20000...29999 && DockerHostSettings().publishAddress == nil)
         for (key, value) in [
             ("socket", "docker.sock"), ("slots", "-3"), ("addresses", "10.0.5.0"), ("addresses", "::1/64"),
-            ("port", "1"),
+            ("port", "1"), ("publish_address", "0.0.0.0"), ("publish_address", "docker-host"), ("ports", "80-90"),
+            ("ports", "30000-20000"), ("ports", "20000"), ("ports", "20000-70000"),
         ] {
             #expect(throws: ConfigErrors.self, "\(key) = \(value) is refused") {
                 _ = try DockerHostSettings([key: value])

@@ -22,12 +22,36 @@ struct ManagerConfigTests {
                     loadbalancers = tcp, nginx, tcp
                     clouds =
                     [loadbalancer:nginx]
-                    config_path = /etc/nginx/conf.d
+                    executable = /usr/sbin/nginx
                     """))
         #expect(config.interval == 0.5 && config.keys == 8)
         #expect(config.loadBalancers == [.tcp, .nginx], "expected tcp and nginx once each")
         #expect(config.clouds.isEmpty, "expected an empty clouds value to enable none")
-        #expect(config.drivers.loadBalancers["nginx"] == ["config_path": "/etc/nginx/conf.d"])
+        #expect(config.drivers.loadBalancers["nginx"] == ["executable": "/usr/sbin/nginx"])
+    }
+
+    /// Each balancer's section of a manager is checked key by key, as its driver reads it.
+    @Test func balancerSectionsOfAHost() throws {
+        let dns = try BalancerHostSettings(driver: "dnsmasq", ["listen": "127.0.0.1", "port": "5353"])
+        #expect(dns.listen == "127.0.0.1" && dns.port == 5353)
+        let tcp = try BalancerHostSettings(driver: "tcp", ["threads": "2", "connect_timeout": "0.5"])
+        #expect(tcp.threads == 2 && tcp.connectTimeout == 0.5)
+        let nginx = try BalancerHostSettings(
+            driver: "nginx", ["executable": "/opt/nginx/sbin/nginx", "user": "www-data"])
+        #expect(nginx.executable == "/opt/nginx/sbin/nginx" && nginx.user == "www-data")
+        for (driver, key, value) in [
+            ("dnsmasq", "port", "0"), ("dnsmasq", "listen", "localhost"), ("tcp", "threads", "0"),
+            ("tcp", "connect_timeout", "120"), ("nginx", "executable", "nginx"), ("nginx", "user", "www data"),
+            ("nginx", "executable", "/usr/sbin/nginx;rm"), ("haproxy", "user", "root"),
+            ("nginx", "config_path", "/etc"),
+        ] {
+            #expect(throws: ConfigErrors.self, "[loadbalancer:\(driver)] \(key) = \(value) is refused") {
+                _ = try BalancerHostSettings(driver: driver, [key: value])
+            }
+        }
+        // Through the manager configuration, as the API checks it: per field.
+        let document = try ConfigDocument(json: .object(["loadbalancer:dnsmasq": .object(["port": .string("x")])]))
+        #expect(ManagerConfig.validate(document).errors["loadbalancer:dnsmasq"]?["port"] != nil)
     }
 
     @Test("canonical JSON round-trips")

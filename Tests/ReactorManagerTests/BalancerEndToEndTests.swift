@@ -75,12 +75,11 @@ struct BalancerEndToEndTests {
     }
 
     /// DNS round robin: the endpoint's name resolves to its live instances through the
-    /// manager's dnsmasq, and follows a scale-in.
+    /// manager's dnsmasq, and follows a scale-in. Where dnsmasq answers comes from the manager's
+    /// own `[loadbalancer:dnsmasq]` section (not the command line).
     @Test func dnsmasqServesTheLiveInstances() async throws {
         let dnsPort = try LoopbackPorts.freeForUDPAndTCP()
-        let reactor = try await APIAndManager.start(
-            "lb-dnsmasq", manager: "lb-dns",
-            managerArguments: ["--dns-listen", "127.0.0.1", "--dns-port", "\(dnsPort)"])
+        let reactor = try await APIAndManager.start("lb-dnsmasq", manager: "lb-dns")
         let api = reactor.api
         let manager = reactor.manager
         let http = reactor.http
@@ -100,6 +99,11 @@ struct BalancerEndToEndTests {
         }
         do {
             try await eventually("the API answers") { (try? await http.get("/"))?.status == 200 }
+            let section = ["loadbalancer:dnsmasq": ["listen": "127.0.0.1", "port": "\(dnsPort)"]]
+            #expect(try await http.post("/v1.1/managers/configs/lb-dns", section).status == 200)
+            let refused = try await http.post(
+                "/v1.1/managers/configs/lb-dns", ["loadbalancer:dnsmasq": ["port": "53x"]])
+            #expect(refused.status == 400 && refused.text.contains("port"), "a bad port is refused: \(refused.text)")
             #expect(try await http.post("/v1.1/endpoints/dns", configuration(instances: 2)).status == 200)
             #expect(try await http.post("/v1.1/endpoints/dns/state", ["action": "start"]).status == 200)
             try await eventually("the name resolves to both registered instances", timeout: .seconds(30)) {

@@ -29,6 +29,18 @@ enum PathParameters {
         return address.description
     }
 
+    /// A parameter that must be a backend address (an IP, or `ip:port` / `[ip]:port` for an
+    /// instance with a port of its own); returns its canonical spelling.
+    static func backend(_ key: String, in context: APIRequestContext) throws(APIError) -> String {
+        let text = try decoded(key, in: context)
+        guard let address = BackendAddress(text) else {
+            throw APIError.badRequest(
+                "'\(printable(text))' is not an IPv4 or IPv6 address, or one with a port (10.0.0.5:32768, [fd00::5]:32768)"
+            )
+        }
+        return address.description
+    }
+
     /// The `since` query parameter: seconds since 1970, or `nil` when absent.
     static func since(_ request: Request) throws(APIError) -> Double? {
         guard let text = request.uri.queryParameters.get("since"), !text.isEmpty else { return nil }

@@ -13,7 +13,7 @@ enum RegistrationRoutes {
         let services = routes.services
         routes.add(.post, "/register/:ip") { request, context in
             try await services.access.requireAdmin(request)
-            try await services.store.queueRegistration(ip: try PathParameters.ip("ip", in: context))
+            try await services.store.queueRegistration(ip: try PathParameters.backend("ip", in: context))
             return JSONResponse.empty()
         }
         routes.add(.post, "/register") { request, context in
@@ -26,7 +26,7 @@ enum RegistrationRoutes {
         }
         routes.add(.post, "/unregister/:ip") { request, context in
             try await services.access.requireAdmin(request)
-            try await services.store.queueUnregistration(ip: try PathParameters.ip("ip", in: context))
+            try await services.store.queueUnregistration(ip: try PathParameters.backend("ip", in: context))
             return JSONResponse.empty()
         }
         routes.add(.post, "/unregister") { request, context in

@@ -36,6 +36,9 @@ public struct DockerSettings: Sendable, Hashable {
             case .named(let name): name
             }
         }
+
+        /// Whether the engine publishes the endpoint's port on the host (every mode but `host`).
+        public var publishes: Bool { self != .host }
     }
 
     public var image: String
@@ -182,7 +185,7 @@ public struct DockerSettings: Sendable, Hashable {
 
 /// `[cloud:docker]` in a manager's configuration: this host's engine and capacity.
 public struct DockerHostSettings: Sendable, Hashable {
-    public static let keys = ["socket", "slots", "addresses"]
+    public static let keys = ["socket", "slots", "addresses", "publish_address", "ports"]
 
     /// The engine's unix socket; default `/var/run/docker.sock`.
     public var socket = "/var/run/docker.sock"
@@ -192,6 +195,12 @@ public struct DockerHostSettings: Sendable, Hashable {
     /// `network = host`, where the engine publishes the port otherwise); default `127.0.2.0/24`
     /// (loopback: a one-host installation; a cluster gives each host a block routed to it).
     public var addresses = "127.0.2.0/24"
+    /// The address the engine publishes containers' ports on (bridge and named networks), where
+    /// the balancers of every host reach them; default nil: the host's first address other than
+    /// loopback (127.0.0.1 when it has none).
+    public var publishAddress: String?
+    /// The host ports published ports are taken from, one a container; default 20000-29999.
+    public var ports: ClosedRange<Int> = 20000...29999
 
     public init() {}
 
@@ -219,7 +228,42 @@ public struct DockerHostSettings: Sendable, Hashable {
                     section: DockerSettings.section, key: "addresses")
             }
         }
+        if let text = reader.string("publish_address") {
+            if let address = IPAddress(text), !Self.isUnspecified(address) {
+                publishAddress = address.description
+            } else {
+                errors.add(
+                    "'\(text)' is not an IP address of this host (like 10.0.0.5)", section: DockerSettings.section,
+                    key: "publish_address")
+            }
+        }
+        if let text = reader.string("ports") {
+            if let range = Self.portRange(text) {
+                ports = range
+            } else {
+                errors.add(
+                    "'\(text)' is not a port range like 20000-29999 (1024 to 65535)", section: DockerSettings.section,
+                    key: "ports")
+            }
+        }
         guard errors.isEmpty else { throw errors }
+    }
+
+    /// `ports` as the host record publishes it.
+    public var portsText: String { "\(ports.lowerBound)-\(ports.upperBound)" }
+
+    /// `first-last` with 1024 ≤ first ≤ last ≤ 65535.
+    public static func portRange(_ text: String) -> ClosedRange<Int>? {
+        let parts = text.split(separator: "-", omittingEmptySubsequences: false)
+        guard parts.count == 2,
+            parts.allSatisfy({ (1...5).contains($0.count) && $0.allSatisfy(\.isASCIIDigit) }),
+            let first = Int(parts[0]), let last = Int(parts[1]), 1024 <= first, first <= last, last <= 65535
+        else { return nil }
+        return first...last
+    }
+
+    static func isUnspecified(_ address: IPAddress) -> Bool {
+        address == .v4(0, 0, 0, 0) || address == .v6(Array(repeating: 0, count: 8))
     }
 }
 

@@ -81,8 +81,16 @@ public struct ManagerConfig: Sendable, Hashable {
     }
 
     /// The per-host driver sections the drivers read: `[cloud:docker]` (socket, slots,
-    /// addresses) and `[cloud:process]` (addresses).
+    /// addresses, publish_address, ports), `[cloud:process]` (addresses) and every
+    /// `[loadbalancer:<driver>]` (``BalancerHostSettings``).
     static func checkHostSections(_ drivers: DriverSettings, into errors: inout ConfigErrors) {
+        for (driver, section) in drivers.loadBalancers.sorted(by: { $0.key < $1.key }) {
+            do {
+                _ = try BalancerHostSettings(driver: driver, section)
+            } catch {
+                errors.merge(error)
+            }
+        }
         if let docker = drivers.clouds[CloudDriverKind.docker.rawValue] {
             do {
                 _ = try DockerHostSettings(docker)

@@ -21,11 +21,13 @@ struct FrontDoor {
     let managerID: String
     let log: ManagerLog
     /// Balancer drivers this host runs, by name (`tcp`, `nginx`, `haproxy`, `dnsmasq`).
-    let drivers: [String: any LoadBalancerDriver]
+    private(set) var drivers: [String: any LoadBalancerDriver]
     /// Rung when the backends of a balanced endpoint changed.
     let changes = Doorbell()
     private var configured: [String: [BalancedService]] = [:]
     private var backendIPs: [String: (ips: [String], watch: Watch)] = [:]
+    /// Backend `ip:port` → the endpoint whose instance (or static instance) it is, as last refreshed.
+    private var backendOwners: [String: String] = [:]
     private var publishedSessions: [String: Set<String>] = [:]
     private var published: [ReactorStore.FrontDoorReport: JSONValue] = [:]
     private var reportedProblems: Set<String> = []
@@ -53,6 +55,7 @@ struct FrontDoor {
         var services: [String: [String: BalancedService]] = [:]  // driver → url → service
         var balanced: Set<String> = []
         var endpointsByURL: [String: [String: [String]]] = [:]  // driver → url → endpoint ids
+        var owners: [String: String] = [:]  // backend ip:port → the endpoint whose instance it is
         // By name: when endpoints share a URL, the first by name gives the entry's settings.
         let ordered = endpoints.entries.sorted {
             (endpoints.names[$0.key] ?? $0.key) < (endpoints.names[$1.key] ?? $1.key)
@@ -89,9 +92,19 @@ struct FrontDoor {
                 balanced.insert(source)
             }
             endpointsByURL[driver, default: [:]][url, default: []].append(id)
-            let ips = Set(await backends(of: source)).union(config.staticInstances.map(\.description)).sorted()
+            let names = Set(await backends(of: source)).union(config.staticInstances.map(\.description)).sorted()
             let port = config.port ?? EndpointURL(url)?.port ?? 0
-            let backends = ips.map { Backend(ip: $0, port: port, weight: config.weight) }
+            var backends: [Backend] = []
+            for name in names {
+                // Confirmed by a manager, so an address unless written by hand.
+                guard let address = BackendAddress(name) else {
+                    await reportOnce(id, "endpoint \(endpoints.names[id] ?? id): '\(name)' is no backend address")
+                    continue
+                }
+                let backend = Backend(ip: address.ip.description, port: address.port ?? port, weight: config.weight)
+                backends.append(backend)
+                owners[backend.address] = source
+            }
             if var existing = services[driver, default: [:]][url] {
                 existing.backends += backends
                 services[driver]?[url] = existing
@@ -112,6 +125,7 @@ struct FrontDoor {
             }
         }
         backendIPs = backendIPs.filter { balanced.contains($0.key) }
+        backendOwners = owners
         for (name, driver) in drivers {
             let wanted = (services[name] ?? [:]).values.sorted { $0.url < $1.url }
             let now = ContinuousClock.now
@@ -200,15 +214,10 @@ struct FrontDoor {
         try await publishReport(.pending, .object(pending.mapValues { .number(Double($0)) }))
         try await publishReport(.active, .number(activeTotal))
 
-        // Sessions, filed under the endpoint whose backend IP they reach.
-        var ipToEndpoint: [String: String] = [:]
-        for (id, known) in backendIPs {
-            for ip in known.ips { ipToEndpoint[ip] = id }
-        }
+        // Sessions, filed under the endpoint whose backend they reach.
         var byEndpoint: [String: [String: String]] = [:]
         for (clientAddress, backend) in sessions {
-            let ip = String(backend.split(separator: ":").first ?? "")
-            if let id = ipToEndpoint[ip] { byEndpoint[id, default: [:]][clientAddress] = backend }
+            if let id = backendOwners[backend] { byEndpoint[id, default: [:]][clientAddress] = backend }
         }
         for id in Set(byEndpoint.keys).union(publishedSessions.keys) {
             let now = byEndpoint[id] ?? [:]
@@ -248,6 +257,15 @@ struct FrontDoor {
                 }
             }
         }
+    }
+
+    /// Puts `driver` in the place of the one of that name (stopped first: it holds the ports);
+    /// the next refresh configures it with every service.
+    mutating func replaceDriver(_ name: String, with driver: any LoadBalancerDriver) async {
+        if let old = drivers[name] { await old.shutdown() }
+        drivers[name] = driver
+        configured[name] = nil
+        refused[name] = nil
     }
 
     /// Stops serving and closes every connection.
@@ -355,11 +373,11 @@ struct FrontDoorReports: Sendable {
     /// Failed connections or requests the front doors reported this pass, by instance IP (only
     /// those among `ips` with some).
     func errors(of ips: Set<String>) -> [String: Double] {
+        let index = BackendAddressIndex(ips)
         var result: [String: Double] = [:]
-        for (address, sample) in samples {
-            let ip = String(address.split(separator: ":").first ?? "")
-            guard ips.contains(ip), let errors = sample.objectValue?["errors"]?.arrayValue?.last?.numberValue,
-                errors > 0
+        for (key, sample) in samples {
+            guard let ip = index.address(ofKey: key),
+                let errors = sample.objectValue?["errors"]?.arrayValue?.last?.numberValue, errors > 0
             else { continue }
             result[ip, default: 0] += errors
         }
@@ -368,12 +386,12 @@ struct FrontDoorReports: Sendable {
 
     /// The backends (`ip:port`) among `ips` with open connections, sorted.
     func activeBackends(of ips: Set<String>) -> [String] {
-        samples.compactMap { address, sample -> String? in
-            let ip = String(address.split(separator: ":").first ?? "")
-            guard ips.contains(ip), let active = sample.objectValue?["active"]?.arrayValue?.last?.numberValue,
-                active > 0
+        let index = BackendAddressIndex(ips)
+        return samples.compactMap { key, sample -> String? in
+            guard index.address(ofKey: key) != nil,
+                let active = sample.objectValue?["active"]?.arrayValue?.last?.numberValue, active > 0
             else { return nil }
-            return address
+            return key
         }.sorted()
     }
 }

@@ -1,6 +1,7 @@
 import Foundation
 import LoadBalancers
 import Logging
+import ReactorCore
 import ZooKeeper
 
 /// What a cloud driver is made from on one manager.
@@ -22,9 +23,15 @@ public struct CloudContext: Sendable {
 public struct BalancerContext: Sendable {
     /// The driver's own folder for its files.
     public var directory: String
-    /// Where the `dnsmasq` driver answers DNS queries.
-    public var dns: (listen: String, port: Int)
+    /// Where the `dnsmasq` driver answers DNS queries, as the command line says (nil: not said).
+    public var dns: (listen: String?, port: Int?)
+    /// The manager's own `[loadbalancer:<driver>]` section.
+    public var section = BalancerHostSettings()
     public var logger: Logger
+
+    /// The command line first, then the manager's section, then all addresses and port 53.
+    var dnsListen: String { dns.listen ?? section.listen ?? "0.0.0.0" }
+    var dnsPort: Int { dns.port ?? section.port ?? 53 }
 }
 
 /// The clouds and load balancers a build offers: one factory per driver name, built once by the
@@ -89,15 +96,23 @@ public struct DriverRegistry: Sendable {
             },
         ],
         loadBalancers: [
-            "tcp": Balancer(isAvailable: { true }) { TCPBalancer(logger: $0.logger) },
+            "tcp": Balancer(isAvailable: { true }) {
+                TCPBalancer(
+                    threads: $0.section.threads ?? TCPBalancer.defaultThreads,
+                    connectTimeout: .milliseconds(Int(($0.section.connectTimeout ?? 2) * 1000)), logger: $0.logger)
+            },
             "nginx": Balancer(isAvailable: { HostFacts.isInstalled("nginx") }) {
-                NginxBalancer(directory: $0.directory, logger: $0.logger)
+                NginxBalancer(
+                    directory: $0.directory, executable: $0.section.executable, user: $0.section.user,
+                    logger: $0.logger)
             },
             "haproxy": Balancer(isAvailable: { HostFacts.isInstalled("haproxy") }) {
-                HAProxyBalancer(directory: $0.directory, logger: $0.logger)
+                HAProxyBalancer(directory: $0.directory, executable: $0.section.executable, logger: $0.logger)
             },
             "dnsmasq": Balancer(isAvailable: { HostFacts.isInstalled("dnsmasq") }) {
-                DNSMasqBalancer(directory: $0.directory, listen: $0.dns.listen, port: $0.dns.port, logger: $0.logger)
+                DNSMasqBalancer(
+                    directory: $0.directory, listen: $0.dnsListen, port: $0.dnsPort, executable: $0.section.executable,
+                    logger: $0.logger)
             },
         ])
 
@@ -146,14 +161,24 @@ public struct DriverRegistry: Sendable {
     }
 
     /// The balancer drivers for `names`, each with a folder of its own under `stateDirectory`.
+    ///
+    /// - Parameter sections: the manager's `[loadbalancer:<driver>]` sections; each driver is made
+    ///   with its own (one that is not valid counts as empty, with a warning). Default none.
     public func makeLoadBalancers(
-        _ names: [String], stateDirectory: String, dns: (listen: String, port: Int), logger: Logger
+        _ names: [String], stateDirectory: String, dns: (listen: String?, port: Int?),
+        sections: [String: [String: String]] = [:], logger: Logger
     ) -> [String: any LoadBalancerDriver] {
         var made: [String: any LoadBalancerDriver] = [:]
         for name in names {
             guard let balancer = loadBalancers[name] else { continue }
-            made[name] = balancer.make(
-                BalancerContext(directory: "\(stateDirectory)/\(name)", dns: dns, logger: logger))
+            var context = BalancerContext(directory: "\(stateDirectory)/\(name)", dns: dns, logger: logger)
+            do {
+                context.section = try BalancerHostSettings(driver: name, sections[name] ?? [:])
+            } catch {
+                logger.warning(
+                    "the manager's [loadbalancer:\(name)] section is not valid (\(error)); using the defaults")
+            }
+            made[name] = balancer.make(context)
         }
         return made
     }

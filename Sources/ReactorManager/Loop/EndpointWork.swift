@@ -58,9 +58,9 @@ struct EndpointWork: Sendable {
         let sourceIPs = Set(try await store.confirmedIPs(id: source))
         var posted = try await store.postedMetrics(id: source, ips: sourceIPs)
         // Balancer samples of the source's backends, combined over every front door.
-        for (address, sample) in reports.samples {
-            let ip = String(address.split(separator: ":").first ?? "")
-            guard sourceIPs.contains(ip) else { continue }
+        let index = BackendAddressIndex(sourceIPs)
+        for (key, sample) in reports.samples {
+            guard let ip = index.address(ofKey: key) else { continue }
             posted.add(sample, from: ip)
         }
         let metrics = JSONValue.object(posted.averages.mapValues(JSONValue.number))

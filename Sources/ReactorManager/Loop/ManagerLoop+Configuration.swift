@@ -36,6 +36,7 @@ extension ManagerLoop {
         let host = service.identity
         let keyCount = service.settings.keyCount ?? config.keys
         hostSections.clouds = config.drivers.clouds
+        await applyBalancerSections(config.drivers.loadBalancers)
         let wanted: (String) -> Bool = { name in config.clouds.contains { $0.rawValue == name } }
         let probed = await service.settings.drivers.probedClouds(
             config.clouds.map(\.rawValue), sections: config.drivers.clouds)
@@ -56,6 +57,25 @@ extension ManagerLoop {
                 .info,
                 "configuration asks for \(keyCount) ring keys, clouds [\(clouds.joined(separator: ","))], "
                     + "load balancers [\(loadBalancers.joined(separator: ","))]; registering again as \(next.id)")
+        }
+    }
+
+    /// Makes again the balancers whose `[loadbalancer:<driver>]` section changed, so that each
+    /// runs as its section says (a restarted nginx or dnsmasq; the endpoints it serves are
+    /// configured again at once).
+    mutating func applyBalancerSections(_ sections: [String: [String: String]]) async {
+        let changed = identity.loadBalancers.filter { (sections[$0] ?? [:]) != (balancerSections[$0] ?? [:]) }
+        balancerSections = sections
+        guard !changed.isEmpty else { return }
+        let settings = service.settings
+        let made = settings.drivers.makeLoadBalancers(
+            changed, stateDirectory: stateDirectory, dns: (settings.dnsListen, settings.dnsPort), sections: sections,
+            logger: managerLog.logger)
+        for (name, driver) in made.sorted(by: { $0.key < $1.key }) {
+            await frontDoor.replaceDriver(name, with: driver)
+            await log(
+                .info,
+                "[loadbalancer:\(name)] of the manager's configuration changed: the \(name) balancer runs as it says")
         }
     }
 }

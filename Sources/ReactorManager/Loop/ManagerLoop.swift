@@ -41,6 +41,10 @@ struct ManagerLoop {
     var configuration: ManagerConfig?
     /// Set when the configuration asks for other ring keys or drivers than this loop registered.
     var registrationChange: ManagerIdentity?
+    /// The manager's `[loadbalancer:<driver>]` sections the front door's drivers were made with.
+    var balancerSections: [String: [String: String]] = [:]
+    /// Where the balancers keep their files.
+    let stateDirectory: String
 
     init(service: ManagerService, identity: ManagerIdentity) {
         self.service = service
@@ -59,6 +63,7 @@ struct ManagerLoop {
         let stateDirectory =
             service.settings.stateDirectory
             ?? NSTemporaryDirectory() + "reactor-manager/\(identity.name)-\(installation)"
+        self.stateDirectory = stateDirectory
         let log = ManagerLog(store: service.store, name: identity.name, logger: service.settings.logger)
         frontDoor = FrontDoor(
             store: service.store, managerID: identity.id,
@@ -71,21 +76,34 @@ struct ManagerLoop {
     // MARK: One pass
 
     mutating func pass() async throws {
+        let progress = service.progress
+        defer { progress.enter(nil) }
+        progress.enter("reading the manager's configuration")
         try await readConfiguration()
         if registrationChange != nil { return }
+        progress.enter("registering")
         try await ensureRegistered()
+        progress.enter("reading the members")
         try await membership.refresh(store)
         liveHosts.names = membership.hostNames
+        progress.enter("confirming registrations")
         try await processRegistrations()
         // Newly confirmed instances get traffic now, not after the rest of the pass.
+        progress.enter("configuring the balancers")
         try await frontDoor.refresh(endpoints)
+        progress.enter("cloud housekeeping")
         try await cloudHousekeeping()
+        progress.enter("reading the endpoints")
         let ids = try await endpoints.refresh(store)
         try await deleteInstancesOfDeletedEndpoints(known: Set(ids))
+        progress.enter("configuring the balancers")
         try await frontDoor.refresh(endpoints)
+        progress.enter("publishing the balancers' reports")
         try await frontDoor.publish(endpoints)
         for id in claims.keys where endpoints.entries[id] == nil { forget(id) }
+        progress.enter("claiming endpoints")
         try await moveClaims(ids)
+        progress.enter("working on the owned endpoints")
         try await workOnOwnedEndpoints()
     }
 

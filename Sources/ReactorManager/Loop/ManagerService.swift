@@ -16,6 +16,8 @@ public struct ManagerService: Service, Sendable {
     public let store: ReactorStore
     public let identity: ManagerIdentity
     public let settings: ManagerSettings
+    /// The step the passes are in, for the log when one takes far too long.
+    let progress = PassProgress()
 
     public init(client: ZooKeeperClient, identity: ManagerIdentity, settings: ManagerSettings) {
         self.client = client
@@ -39,6 +41,12 @@ public struct ManagerService: Service, Sendable {
         // (Not ServiceLifecycle's `gracefulShutdown()` among the loop's waits: a wait on it that
         // is cancelled as it starts can miss the cancellation and never end.)
         let passes = Task { await runPasses() }
+        let progress = self.progress
+        let interval = settings.interval ?? settings.defaultInterval
+        let logger = settings.logger
+        // Far longer than a pass takes: 10 s, or ten intervals.
+        let watchdog = Task { await progress.watch(limit: { max(.seconds(10), interval * 10) }, logger: logger) }
+        defer { watchdog.cancel() }
         let handOver = await withTaskCancellationHandler {
             await withGracefulShutdownHandler {
                 await passes.value

@@ -9,9 +9,10 @@ public struct ManagerSettings: Sendable {
     /// Where process-based balancers (nginx, haproxy) keep their files; default a folder per
     /// manager name and ensemble under the temporary directory.
     public var stateDirectory: String?
-    /// Where the `dnsmasq` balancer answers DNS queries; default all addresses, port 53.
-    public var dnsListen = "0.0.0.0"
-    public var dnsPort = 53
+    /// Where the `dnsmasq` balancer answers DNS queries (`--dns-listen`, `--dns-port`); nil:
+    /// as the manager's `[loadbalancer:dnsmasq]` section says, else all addresses, port 53.
+    public var dnsListen: String?
+    public var dnsPort: Int?
     /// The number of ring keys; overrides `[manager] keys` when set.
     public var keyCount: Int?
     /// The loop interval when neither this nor the configuration says. Default 10 s.

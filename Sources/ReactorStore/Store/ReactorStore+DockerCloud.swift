@@ -1,4 +1,5 @@
 import Foundation
+import ReactorCore
 import ZooKeeper
 
 extension ZNodeLayout {
@@ -11,8 +12,8 @@ extension ZNodeLayout {
     /// ``DockerInstanceRecord`` a container; written by the endpoint's owner (the fenced start
     /// request), completed by the manager of the host it names.
     public static let dockerInstances = "\(dockerCloud)/instances"
-    /// `/reactor/clouds/docker/ips/<ip>`: a container's address lease,
-    /// `<endpoint uuid>/<instance id>`.
+    /// `/reactor/clouds/docker/ips/<address>`: a container's address lease (its IP, or
+    /// `ip:port` for a port its engine publishes), `<endpoint uuid>/<instance id>`.
     public static let dockerIPs = "\(dockerCloud)/ips"
 
     public static func dockerHost(_ name: String) -> String { "\(dockerHosts)/\(name)" }
@@ -29,13 +30,20 @@ public struct DockerHostRecord: Codable, Sendable, Equatable {
     public var slots: Int
     /// Slots its containers take, as its manager last counted.
     public var used: Int
-    /// The pool its containers take addresses from.
+    /// The pool its containers take addresses from (`network = host`).
     public var addresses: String
+    /// The address the engine publishes ports on (bridge and named networks); nil in records of
+    /// managers that predate it (those publish on an address of the pool).
+    public var publishAddress: String?
+    /// The host ports it publishes them on, `first-last`.
+    public var ports: String?
 
-    public init(slots: Int, used: Int, addresses: String) {
+    public init(slots: Int, used: Int, addresses: String, publishAddress: String? = nil, ports: String? = nil) {
         self.slots = slots
         self.used = used
         self.addresses = addresses
+        self.publishAddress = publishAddress
+        self.ports = ports
     }
 }
 
@@ -50,8 +58,11 @@ public struct DockerInstanceRecord: Codable, Sendable, Equatable {
     public var endpoint: String?
     /// Slots it takes on its host.
     public var slots: Int
-    /// Its address, leased from the host's pool (`/reactor/clouds/docker/ips`).
+    /// Its address: leased from the host's pool (`network = host`), or the host's publish address.
     public var ip: String
+    /// The host port its engine publishes the endpoint's port on (bridge and named networks);
+    /// nil with `network = host`.
+    public var hostPort: Int?
     /// The endpoint's `[cloud:docker]` section when it was launched: what the host's manager
     /// makes the container from.
     public var settings: [String: String]
@@ -68,7 +79,8 @@ public struct DockerInstanceRecord: Codable, Sendable, Equatable {
 
     public init(
         host: String, name: String, endpoint: String? = nil, slots: Int, ip: String, settings: [String: String],
-        port: Int?, container: String? = nil, failure: String? = nil, deleting: Bool? = nil, registered: Bool? = nil
+        port: Int?, hostPort: Int? = nil, container: String? = nil, failure: String? = nil, deleting: Bool? = nil,
+        registered: Bool? = nil
     ) {
         self.host = host
         self.name = name
@@ -77,10 +89,18 @@ public struct DockerInstanceRecord: Codable, Sendable, Equatable {
         self.ip = ip
         self.settings = settings
         self.port = port
+        self.hostPort = hostPort
         self.container = container
         self.failure = failure
         self.deleting = deleting
         self.registered = registered
+    }
+
+    /// How the balancers reach it, and the name of its lease and `confirmed_ips` node: its IP,
+    /// or `ip:port` when its engine publishes a host port (see ``BackendAddress``).
+    public var backend: String {
+        guard let hostPort, let address = IPAddress(ip) else { return ip }
+        return BackendAddress(ip: address, port: hostPort).description
     }
 }
 
@@ -178,7 +198,7 @@ extension ReactorStore {
         try await createIfAbsent(ZNodeLayout.dockerInstances(of: endpointID), createParents: true)
         try await createIfAbsent(ZNodeLayout.dockerIPs, createParents: true)
         return [
-            .create(path: ZNodeLayout.dockerIP(record.ip), data: Array("\(endpointID)/\(id)".utf8)),
+            .create(path: ZNodeLayout.dockerIP(record.backend), data: Array("\(endpointID)/\(id)".utf8)),
             .create(path: ZNodeLayout.dockerInstance(endpointID, id), data: Array(try JSONEncoder().encode(record))),
         ]
     }
@@ -191,7 +211,7 @@ extension ReactorStore {
     /// Removes a record and its lease; either being gone already is fine.
     public func forgetDockerInstance(endpointID: String, id: String, record: DockerInstanceRecord) async throws {
         try await deleteIfPresent(ZNodeLayout.dockerInstance(endpointID, id))
-        try await deleteIfPresent(ZNodeLayout.dockerIP(record.ip))
+        try await deleteIfPresent(ZNodeLayout.dockerIP(record.backend))
     }
 
     /// Removes the endpoint's folder of records once it holds none.

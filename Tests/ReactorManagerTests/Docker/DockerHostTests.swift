@@ -106,8 +106,9 @@ struct DockerHostTests {
     }
 
     /// On a network of its own (made here on a 10.x subnet), the engine publishes the endpoint's
-    /// port on the container's leased address, and the host's manager registers that address once
-    /// the port answers (the container cannot register from it).
+    /// port on a host port of each container's own, at the host's publish address: two containers
+    /// share the address, each backend is `address:port`, and the host's manager registers each
+    /// once its port answers (a container cannot register from it).
     func publishedPort(_ client: ZooKeeperClient, _ daemon: DockerDaemon) async throws {
         let network = "rt-\(UUID().uuidString.prefix(6).lowercased())"
         let docker = try #require(DockerDaemon.find("docker"))
@@ -118,20 +119,52 @@ struct DockerHostTests {
         var endpoint = Self.endpoint
         endpoint.settings["network"] = network
         endpoint.settings["command"] = "exec httpd -f -p ${REACTOR_PORT} -h /www"
-        let cloud = Self.cloud(client, daemon)
-        let launch = try await cloud.prepare(for: endpoint)
-        _ = try await client.multi(launch.operations)
-        try await cloud.start(launch, endpoint: endpoint)
-        let ip = try #require(launch.instance.ips.first)
-        let store = ReactorStore(client: client)
-        try await eventually("the manager registers the published address", timeout: .seconds(15)) {
-            try await cloud.housekeeping()
-            return try await store.queuedRegistrations().contains(ip)
+        let cloud = DockerCloud(
+            client: client, host: "host-1", apiURL: "http://127.0.0.1:9", logger: Logger(label: "test.docker"),
+            liveHosts: { ["host-1"] },
+            hostSection: {
+                [
+                    "socket": daemon.socket, "slots": "50", "addresses": "127.0.8.0/24",
+                    "publish_address": "127.0.8.250", "ports": "24100-24199",
+                ]
+            })
+        try await cloud.housekeeping()  // publishes the address and ports
+        var launches: [PreparedLaunch] = []
+        for _ in 0..<2 {
+            let launch = try await cloud.prepare(for: endpoint)
+            _ = try await client.multi(launch.operations)
+            try await cloud.start(launch, endpoint: endpoint)
+            launches.append(launch)
         }
-        #expect(TCPProbe.connects(ip: ip, port: 8080, timeoutMilliseconds: 500), "served at \(ip):8080")
-        let record = try #require(try await store.dockerInstance(endpointID: endpoint.id, id: launch.instance.id))
-        #expect(record.registered == true && record.failure == nil)
-        try await cloud.delete(launch.instance.id, of: endpoint)
+        let backends = launches.compactMap { $0.instance.ips.first }.compactMap(BackendAddress.init)
+        try #require(backends.count == 2, "each launch names its backend: \(launches.map(\.instance.ips))")
+        #expect(backends.allSatisfy { $0.ip.description == "127.0.8.250" }, "both on the publish address")
+        let ports = backends.compactMap(\.port)
+        #expect(Set(ports).count == 2 && ports.allSatisfy { (24100...24199).contains($0) }, "own ports: \(ports)")
+        let store = ReactorStore(client: client)
+        for backend in backends {
+            #expect(try await store.dockerLease(ofIP: backend.description) != nil, "\(backend) is leased")
+        }
+        let names = Set(backends.map(\.description))
+        try await eventually("the manager registers both published backends", timeout: .seconds(15)) {
+            try await cloud.housekeeping()
+            return try await names.isSubset(of: Set(store.queuedRegistrations()))
+        }
+        for backend in backends {
+            #expect(
+                TCPProbe.connects(ip: "127.0.8.250", port: backend.port ?? 0, timeoutMilliseconds: 500),
+                "served at \(backend)")
+        }
+        let listed = try await cloud.instances(of: endpoint)
+        #expect(Set(listed.flatMap(\.ips)) == names, "the cloud lists the backends as the instances' addresses")
+        for launch in launches {
+            let record = try #require(try await store.dockerInstance(endpointID: endpoint.id, id: launch.instance.id))
+            #expect(record.registered == true && record.failure == nil)
+            try await cloud.delete(launch.instance.id, of: endpoint)
+        }
         #expect(try await daemon.reactorContainers().isEmpty)
+        for backend in backends {
+            #expect(try await store.dockerLease(ofIP: backend.description) == nil, "the lease of \(backend) is gone")
+        }
     }
 }

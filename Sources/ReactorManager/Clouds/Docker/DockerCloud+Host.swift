@@ -16,7 +16,8 @@ extension DockerCloud {
         try await store.publishDockerHost(
             host,
             DockerHostRecord(
-                slots: settings.slots, used: mine.reduce(0) { $0 + $1.record.slots }, addresses: settings.addresses))
+                slots: settings.slots, used: mine.reduce(0) { $0 + $1.record.slots }, addresses: settings.addresses,
+                publishAddress: Self.publishAddress(settings), ports: settings.portsText))
         let containers: [ContainerSummary]
         do {
             containers = try await engine.listContainers(labels: managerLabels)
@@ -83,10 +84,12 @@ extension DockerCloud {
             try await store.saveDockerInstance(record, endpointID: endpointID, id: id)
             return
         }
-        if record.registered != true, Self.publishes(record), await Self.answers(record.ip, port: record.port) {
+        if record.registered != true, Self.publishes(record),
+            await Self.answers(record.ip, port: record.hostPort ?? record.port)
+        {
             // The engine publishes its port: the container cannot register from this address, so
             // its manager does, once the port answers.
-            try await store.queueRegistration(ip: record.ip)
+            try await store.queueRegistration(ip: record.backend)
             record.registered = true
             try await store.saveDockerInstance(record, endpointID: endpointID, id: id)
         }
@@ -114,7 +117,7 @@ extension DockerCloud {
                 try await store.saveDockerInstance(record, endpointID: endpointID, id: id)
             }
             try await engine.startContainer(containerID)
-            logger.info("started container \(containerID.prefix(12)) for instance \(record.name) (\(record.ip))")
+            logger.info("started container \(containerID.prefix(12)) for instance \(record.name) (\(record.backend))")
         } catch let error as DockerEngineError {
             try await fail(&record, endpointID: endpointID, id: id, because: "\(error)")
         } catch let error as CloudError {
@@ -183,7 +186,9 @@ extension DockerCloud {
                     "network = \(docker.network.mode) publishes [endpoint] port, and the endpoint has none")
             }
             spec.exposedPorts = ["\(port)/tcp"]
-            spec.hostConfig.portBindings = ["\(port)/tcp": [.init(hostIP: record.ip, hostPort: String(port))]]
+            spec.hostConfig.portBindings = [
+                "\(port)/tcp": [.init(hostIP: record.ip, hostPort: String(record.hostPort ?? port))]
+            ]
         }
         return spec
     }

@@ -15,11 +15,13 @@ import ZooKeeper
 /// and removes it. Containers are labelled with their endpoint, instance, manager and
 /// installation, so a restarted manager adopts its containers and removes those no record names.
 ///
-/// Addresses: every container gets an address from its host's pool (`[cloud:docker] addresses`
-/// of the manager; `REACTOR_INSTANCE_IP`). With `network = host` the application binds it
-/// itself and registers like a process; on a bridge or named network the engine publishes the
-/// endpoint's port on that address, and the host's manager registers the address once the port
-/// answers.
+/// Addresses: with `network = host` every container gets an address from its host's pool
+/// (`[cloud:docker] addresses` of the manager; `REACTOR_INSTANCE_IP`), binds it itself and
+/// registers like a process. On a bridge or named network the engine publishes the endpoint's
+/// port on a host port of its own (`[cloud:docker] ports`) at the host's publish address, the
+/// backend is `address:port` (``BackendAddress``), and the host's manager registers it once the
+/// port answers. Either way the address (or address and port) is leased in the fenced launch
+/// batch, so two launches never share one.
 public struct DockerCloud: CloudDriver {
     public let name = "docker"
     public let client: ZooKeeperClient
@@ -60,6 +62,12 @@ public struct DockerCloud: CloudDriver {
 
     var engine: DockerEngine { DockerEngine(socketPath: settings.socket) }
 
+    /// Where this host's engine publishes ports: `publish_address`, else the host's first address
+    /// other than loopback, else 127.0.0.1.
+    static func publishAddress(_ settings: DockerHostSettings) -> String {
+        settings.publishAddress ?? HostFacts.addresses().first ?? "127.0.0.1"
+    }
+
     /// Tells this installation's containers from another's on the same engine (tests run several).
     var installation: String { String(HashRing.position(of: client.configuration.connectString), radix: 16) }
 
@@ -97,7 +105,7 @@ public struct DockerCloud: CloudDriver {
                 record.failure ?? (hosts.contains(record.host) ? nil : "its host \(record.host) has no live manager")
             result.append(
                 CloudInstance(
-                    id: id, name: record.name, ips: [record.ip], status: failure == nil ? .running : .failed,
+                    id: id, name: record.name, ips: [record.backend], status: failure == nil ? .running : .failed,
                     failure: failure))
         }
         return result
@@ -106,25 +114,15 @@ public struct DockerCloud: CloudDriver {
     public func prepare(for endpoint: CloudEndpoint) async throws -> PreparedLaunch {
         let docker = try Self.endpointSettings(endpoint.settings)
         let (chosen, hostRecord) = try await placement(slots: docker.slots)
-        let pool: AddressPool
-        do {
-            pool = try AddressPool(hostRecord.addresses)
-        } catch {
-            throw CloudError("docker host \(chosen) publishes an address pool that cannot be used: \(error)")
-        }
         let taken = try await store.dockerLeasedIPs()
-        // Among the first free addresses, one at random: launches racing for one host seldom
-        // collide (a collision fails the fenced batch, and the owner prepares again).
-        guard let ip = pool.addresses.lazy.filter({ !taken.contains($0) }).prefix(16).randomElement() else {
-            throw CloudError("the address pool \(pool.description) of docker host \(chosen) is exhausted")
-        }
+        let (ip, hostPort) = try Self.address(
+            on: chosen, hostRecord, publishing: docker.network.publishes, taken: taken)
         let id = UUID().uuidString.lowercased()
         let record = DockerInstanceRecord(
             host: chosen, name: "\(endpoint.name)-\(id.prefix(8))", endpoint: endpoint.name, slots: docker.slots,
-            ip: ip,
-            settings: endpoint.settings, port: endpoint.port)
+            ip: ip, settings: endpoint.settings, port: endpoint.port, hostPort: hostPort)
         return PreparedLaunch(
-            instance: CloudInstance(id: id, name: record.name, ips: [ip], status: .running),
+            instance: CloudInstance(id: id, name: record.name, ips: [record.backend], status: .running),
             operations: try await store.dockerLaunchOperations(record, endpointID: endpoint.id, id: id))
     }
 
@@ -198,6 +196,33 @@ public struct DockerCloud: CloudDriver {
                     : "no docker host has \(slots) free slots (free: \(summary.joined(separator: ", ")))")
         }
         return (best.name, best.record)
+    }
+
+    /// A free address on the chosen host: one of its pool (`network = host`, or a host whose
+    /// manager publishes no publish address), or its publish address with a free host port.
+    /// Among the first free ones, one at random: launches racing for one host seldom collide (a
+    /// collision fails the fenced batch, and the owner prepares again).
+    static func address(
+        on host: String, _ record: DockerHostRecord, publishing: Bool, taken: Set<String>
+    ) throws -> (ip: String, hostPort: Int?) {
+        if publishing, let publish = record.publishAddress, let address = IPAddress(publish) {
+            let ports = record.ports.flatMap(DockerHostSettings.portRange) ?? DockerHostSettings().ports
+            let free = ports.lazy.filter { !taken.contains(BackendAddress(ip: address, port: $0).description) }
+            guard let port = free.prefix(16).randomElement() else {
+                throw CloudError("docker host \(host) has no free port in \(ports.lowerBound)-\(ports.upperBound)")
+            }
+            return (address.description, port)
+        }
+        let pool: AddressPool
+        do {
+            pool = try AddressPool(record.addresses)
+        } catch {
+            throw CloudError("docker host \(host) publishes an address pool that cannot be used: \(error)")
+        }
+        guard let ip = pool.addresses.lazy.filter({ !taken.contains($0) }).prefix(16).randomElement() else {
+            throw CloudError("the address pool \(pool.description) of docker host \(host) is exhausted")
+        }
+        return (ip, nil)
     }
 
     // MARK: Helpers
