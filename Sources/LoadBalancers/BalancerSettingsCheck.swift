@@ -86,6 +86,7 @@ public enum BalancerSettingsCheck {
         "tcp": ["balance", "hold_timeout", "idle_timeout", "max_connections"],
         "haproxy": [
             "balance", "check_interval", "check_url", "connect_timeout", "idle_timeout", "mode", "sticky_sessions",
+            "sticky", "errorloc", "contimeout", "clitimeout", "srvtimeout",
         ],
         "nginx": [
             "balance", "connect_timeout", "ip_hash", "keepalive", "read_timeout", "ssl_certificate", "ssl_key",

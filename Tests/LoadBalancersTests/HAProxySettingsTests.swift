@@ -16,6 +16,38 @@ import Testing
                     checkInterval: .milliseconds(500), connectTimeout: .seconds(1), idleTimeout: .seconds(60)))
     }
 
+    /// The original Reactor's haproxy keys: more `balance` modes, a sticky cookie, millisecond
+    /// timeouts and the error location.
+    @Test func theOriginalsKeysAreRead() throws {
+        let settings = try HAProxySettings(section: [
+            "balance": "uri", "sticky": "true", "contimeout": "1500", "clitimeout": "50000", "srvtimeout": "60000",
+            "errorloc": "https://example.com/busy.html",
+        ])
+        #expect(settings.balance == .uri && settings.algorithm == nil && settings.stickyCookie)
+        #expect(settings.connectTimeout == .milliseconds(1500) && settings.idleTimeout == .seconds(60))
+        #expect(settings.errorLocation == "https://example.com/busy.html")
+        #expect(try HAProxySettings(section: ["balance": "source"]).balance == .source)
+        #expect(try HAProxySettings(section: ["balance": "roundrobin"]).algorithm == .roundRobin)
+        for (key, value) in [
+            ("balance", "random"), ("contimeout", "1.5"), ("clitimeout", "5"), ("errorloc", "/busy"),
+            ("errorloc", "https://x/a b"), ("sticky", "maybe"),
+        ] {
+            #expect(throws: HAProxyBalancerError.self, "\(key) = \(value)") {
+                try HAProxySettings(section: [key: value])
+            }
+        }
+        let configuration = HAProxyConfiguration(directory: "/var/lib/reactor/haproxy")
+        let (text, _) = try configuration.render([
+            BalancedService(
+                url: "http://10.0.0.1:8080", backends: [Backend(ip: "10.0.1.3", port: 80)],
+                settings: ["balance": "uri", "sticky": "true", "errorloc": "https://example.com/busy.html"])
+        ])
+        #expect(text.contains("balance uri\n    hash-type consistent"), "\(text)")
+        #expect(text.contains("cookie SERVERID insert indirect nocache"))
+        #expect(text.contains("server 10.0.1.3_80 10.0.1.3:80 weight 1 cookie 10.0.1.3_80"), "\(text)")
+        #expect(text.contains("errorloc 503 https://example.com/busy.html"))
+    }
+
     @Test func badValuesNameTheKeyAndWhatItTakes() {
         #expect(throws: HAProxyBalancerError.invalidSetting(key: "mode", value: "udp", expected: "tcp or http")) {
             try HAProxySettings(section: ["mode": "udp"])

@@ -148,7 +148,7 @@ struct EndpointConfigTests {
             message: "unknown loadbalancer driver 'f5'; known: tcp, nginx, haproxy, dnsmasq"),
         .init(
             sections: ["endpoint": ["static_instances": "10.0.0.1, 10.0.0.300"]], section: "endpoint",
-            key: "static_instances", message: "'10.0.0.300' is not an IPv4 or IPv6 address"),
+            key: "static_instances", message: "'10.0.0.300' is not an IPv4 or IPv6 address or a host name"),
         .init(
             sections: ["endpoint": ["metrics_source": "a/b"]], section: "endpoint", key: "metrics_source",
             message: "endpoint name 'a/b' must not contain '/'"),

@@ -86,7 +86,7 @@ struct ManagerConfigTests {
             ),
             (
                 ["manager": ["ips": "x"]], "manager", "ips",
-                "unknown key in [manager]; known keys: interval, keys, loadbalancers, clouds"
+                "unknown key in [manager]; known keys: interval, health_check, keys, loadbalancers, clouds"
             ),
             (
                 ["endpoint": [:]], "endpoint", "*",

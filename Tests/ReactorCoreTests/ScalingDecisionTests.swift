@@ -30,6 +30,19 @@ struct ScalingDecisionTests {
         #expect(decision.explanation == expected, "expected explanation: \(expected)")
     }
 
+    /// `pending <= 0`: connections waiting at the front doors launch instances; none waiting
+    /// asks for nothing.
+    @Test("an upper bound of 0 scales out while the metric is above 0")
+    func pendingRule() throws {
+        let rules = try ScalingRules.parse("pending <= 0")
+        let waiting = ScalingDecision.evaluate(
+            rules: rules, metrics: ["pending": 2], reportingInstances: 1, current: 0, minInstances: 0, maxInstances: 3)
+        #expect(waiting.target == 3, "anyone waiting asks for max_instances: \(waiting.explanation)")
+        let idle = ScalingDecision.evaluate(
+            rules: rules, metrics: ["pending": 0], reportingInstances: 1, current: 0, minInstances: 0, maxInstances: 3)
+        #expect(idle.target == 0, "no one waiting asks for nothing: \(idle.explanation)")
+    }
+
     @Test("numbers in explanations are rounded to two decimals")
     func explanationRoundsNumbers() throws {
         let decision = ScalingDecision.evaluate(

@@ -72,7 +72,10 @@ struct ScalingRuleParserTests {
             ("active <= inf", "rule 1 'active <= inf': 'inf' is not a finite number"),
             ("active <= -5", "rule 1 'active <= -5': negative bounds are not allowed (column 11)"),
             ("act!ve < 3", "rule 1 'act!ve < 3': unexpected character '!' at column 4"),
-            ("active <= 0", "rule 1 'active <= 0': the upper bound of metric 'active' must be greater than 0"),
+            (
+                "active < 0",
+                "rule 1 'active < 0': the upper bound of metric 'active' must be at least 0 (and not '< 0')"
+            ),
             (
                 "2.2 <= instances <= 2.8",
                 "rule 1 '2.2 <= instances <= 2.8': no whole number of instances satisfies '2.2 <= instances <= 2.8'"

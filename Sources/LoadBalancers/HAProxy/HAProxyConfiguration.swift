@@ -65,13 +65,22 @@ struct HAProxyConfiguration: Sendable {
             text += "\nbackend \(name)\n    mode \(mode.rawValue)\n"
             text += "    timeout connect \(connect)\n    timeout server \(idle)\n    timeout queue \(connect)\n"
             let algorithm = settings.algorithm ?? service.algorithm
+            if settings.stickyCookie && mode == .http {
+                // A cookie names the instance; a client without one is balanced as below.
+                text += "    cookie SERVERID insert indirect nocache\n"
+            }
             if settings.stickySessions {
                 // The hash keeps a client's instance across reloads (which start an empty stick table);
                 // the table keeps it while instances come and go.
                 text += "    balance source\n    hash-type consistent\n"
                 text += "    stick-table type ip size 200k expire 30m\n    stick on src\n"
+            } else if let balance = settings.balance, balance == .uri || balance == .source {
+                text += "    balance \(balance.rawValue)\n    hash-type consistent\n"
             } else {
                 text += "    balance \(algorithm == .leastConnections ? "leastconn" : "roundrobin")\n"
+            }
+            if let location = settings.errorLocation, mode == .http {
+                text += "    errorloc 503 \(location)\n"
             }
             if let checkURL = settings.checkURL {
                 text += "    option httpchk GET \(checkURL)\n"
@@ -93,7 +102,8 @@ struct HAProxyConfiguration: Sendable {
                 let address = backend.ip.contains(":") ? "[\(backend.ip)]:\(backend.port)" : backend.address
                 let check =
                     settings.checkURL == nil ? "" : " check inter \(SettingValues.milliseconds(settings.checkInterval))"
-                text += "    server \(Self.serverName(backend)) \(address) weight \(weight)\(check)\n"
+                let cookie = settings.stickyCookie && mode == .http ? " cookie \(Self.serverName(backend))" : ""
+                text += "    server \(Self.serverName(backend)) \(address) weight \(weight)\(check)\(cookie)\n"
             }
         }
         return (text, proxies)

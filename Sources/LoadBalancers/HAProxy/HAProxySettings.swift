@@ -2,14 +2,20 @@
 ///
 /// ```ini
 /// [loadbalancer:haproxy]
-/// balance = leastconn          ; roundrobin | leastconn; default: the service's algorithm
+/// balance = leastconn          ; roundrobin | leastconn | uri | source; default: the service's algorithm
 /// sticky_sessions = true       ; same client address → same instance; default false
+/// sticky = true                ; http: a cookie keeps a client on its instance; default false
 /// mode = http                  ; tcp | http; default: the URL's scheme
 /// check_url = /health          ; health check `GET <url>` on each instance; default none
 /// check_interval = 2           ; seconds between health checks; default 2
 /// connect_timeout = 2          ; seconds to connect to an instance; default 2
 /// idle_timeout = 300           ; seconds a connection may stay idle; default 300
+/// errorloc = https://example.com/busy   ; http: where a 503 (no live instance) is redirected
 /// ```
+///
+/// The original Reactor's names are read too: `contimeout` (milliseconds to connect, as
+/// `connect_timeout`), `clitimeout` and `srvtimeout` (milliseconds a client or an instance may
+/// stay idle; the larger is `idle_timeout`).
 public struct HAProxySettings: Sendable, Hashable {
     /// How haproxy handles the traffic.
     public enum Mode: String, Sendable, Hashable, CaseIterable {
@@ -19,8 +25,30 @@ public struct HAProxySettings: Sendable, Hashable {
         case http
     }
 
-    /// `balance`; `nil` (default) uses the service's ``BalancedService/algorithm``.
-    public var algorithm: BalancingAlgorithm?
+    /// haproxy's balancing of a backend.
+    public enum Balance: String, Sendable, Hashable, CaseIterable {
+        case roundrobin, leastconn
+        /// A hash of the request's path (http): one path, one instance while the instances stay.
+        case uri
+        /// A hash of the client's address.
+        case source
+    }
+
+    /// `balance` as roundrobin or leastconn; `nil` (default) uses the service's
+    /// ``BalancedService/algorithm``.
+    public var algorithm: BalancingAlgorithm? {
+        switch balance {
+        case .roundrobin: .roundRobin
+        case .leastconn: .leastConnections
+        case .uri, .source, nil: nil
+        }
+    }
+    /// `balance`; `nil` (default) uses the service's algorithm.
+    public var balance: Balance?
+    /// `sticky`: a cookie (`SERVERID`) keeps an http client on its instance; default false.
+    public var stickyCookie = false
+    /// `errorloc`: an `http(s)://` URL a 503 is redirected to (http mode); default none.
+    public var errorLocation: String?
     /// `sticky_sessions`; default `false`. Sticky sessions override `balance`.
     public var stickySessions: Bool
     /// `mode`; `nil` (default) follows the URL: `tcp://` → tcp, `http://` → http.
@@ -44,7 +72,7 @@ public struct HAProxySettings: Sendable, Hashable {
         connectTimeout: Duration = .seconds(2),
         idleTimeout: Duration = .seconds(300)
     ) {
-        self.algorithm = algorithm
+        self.balance = algorithm.map { $0 == .leastConnections ? .leastconn : .roundrobin }
         self.stickySessions = stickySessions
         self.mode = mode
         self.checkURL = checkURL
@@ -59,8 +87,26 @@ public struct HAProxySettings: Sendable, Hashable {
     public init(section: [String: String]) throws(HAProxyBalancerError) {
         self.init()
         let reader = SettingsReader<HAProxyBalancerError>(section: section)
-        algorithm = try reader.algorithm() ?? algorithm
+        balance = try reader.choice("balance", expected: "roundrobin, leastconn, uri or source") ?? balance
         stickySessions = try reader.bool("sticky_sessions") ?? stickySessions
+        stickyCookie = try reader.bool("sticky") ?? stickyCookie
+        errorLocation =
+            try reader.value("errorloc", expected: "an http:// or https:// URL without spaces, quotes or %") { text in
+                let lower = text.lowercased()
+                let plain =
+                    (lower.hasPrefix("http://") || lower.hasPrefix("https://"))
+                    && text.allSatisfy {
+                        $0.isASCII && !$0.isWhitespace && !"\"'\\%".contains($0) && $0.asciiValue! >= 32
+                    }
+                return plain ? text : nil
+            } ?? errorLocation
+        // The original's millisecond timeouts, unless the new names say otherwise.
+        if let contimeout = try reader.milliseconds("contimeout", within: 1...3_600_000) {
+            connectTimeout = contimeout
+        }
+        let client = try reader.milliseconds("clitimeout", within: 1000...604_800_000)
+        let server = try reader.milliseconds("srvtimeout", within: 1000...604_800_000)
+        if let longest = [client, server].compactMap({ $0 }).max() { idleTimeout = longest }
         mode = try reader.choice("mode", expected: "tcp or http") ?? mode
         checkURL =
             try reader.value("check_url", expected: "a path such as /health (no spaces, quotes or %)") { text in

@@ -161,13 +161,17 @@ public actor NginxBalancer: LoadBalancerDriver, MasterDriver {
     /// Per-backend metrics since the previous call (or since start), each `[backend weight, value]`:
     /// `rate` (requests answered/s), `response` (average upstream response time, ms; 0 without requests),
     /// `bytes` (bytes/s to and from clients) and `errors` (failed attempts: connect errors and timeouts,
-    /// nginx's 502 and 504). Backends with no traffic report zeros; a removed backend is reported while
-    /// its last requests are still being logged.
+    /// nginx's 502 and 504), and `active` (connections nginx's master and workers hold to the backend now,
+    /// counted in the kernel's socket table; idle upstream `keepalive` connections count too). Backends
+    /// with no traffic report zeros; a removed backend is reported while its last requests are still
+    /// being logged.
     public func metrics() -> [String: [String: [Double]]] {
         let now = ContinuousClock.now
         let elapsed = max((now - lastMetricsAt) / .seconds(1), 0.001)
         lastMetricsAt = now
         let totals = accessLog.readTotals()
+        // Connections nginx's processes hold to each backend now, from the kernel's socket table.
+        let open = masterPID.map { SocketTable.establishedConnections(of: SocketTable.family(of: $0)) } ?? [:]
         var result: [String: [String: [Double]]] = [:]
         for address in Set(weights.keys).union(totals.keys) {
             let weight = weights[address] ?? 0
@@ -177,6 +181,7 @@ public actor NginxBalancer: LoadBalancerDriver, MasterDriver {
                 "response": [weight, entry.timed > 0 ? entry.responseSeconds * 1000 / Double(entry.timed) : 0],
                 "bytes": [weight, Double(entry.bytes) / elapsed],
                 "errors": [weight, Double(entry.errors)],
+                "active": [weight, Double(open[address] ?? 0)],
             ]
         }
         return result

@@ -64,6 +64,14 @@ struct SettingsReader<Failure: InvalidSettingError> {
         try value(key, expected: SettingValues.boolForms, SettingValues.bool)
     }
 
+    /// A whole number of milliseconds within `range`.
+    func milliseconds(_ key: String, within range: ClosedRange<Int>) throws(Failure) -> Duration? {
+        try value(key, expected: "a whole number of milliseconds from \(range.lowerBound) to \(range.upperBound)") {
+            guard let value = Int($0), range.contains(value) else { return nil }
+            return .milliseconds(value)
+        }
+    }
+
     /// A number of seconds within `range`.
     func seconds(_ key: String, within range: ClosedRange<Double>) throws(Failure) -> Duration? {
         try value(key, expected: "a number of seconds from \(range.lowerBound) to \(Int(range.upperBound))") {

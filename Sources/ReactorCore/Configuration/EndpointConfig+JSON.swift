@@ -14,12 +14,14 @@ extension EndpointConfig {
         endpoint["port"] = port.map { .number(Double($0)) }
         endpoint["cloud"] = cloud.map { .string($0.rawValue) }
         endpoint["loadbalancer"] = loadBalancer.map { .string($0.rawValue) }
-        if !staticInstances.isEmpty {
-            endpoint["static_instances"] = .string(staticInstances.map(\.description).joined(separator: ","))
+        if !staticInstances.isEmpty || !staticHosts.isEmpty {
+            endpoint["static_instances"] = .string(
+                (staticInstances.map(\.description) + staticHosts).joined(separator: ","))
         }
         endpoint["metrics_source"] = metricsSource.map(JSONValue.string)
         endpoint["instances_source"] = instancesSource.map(JSONValue.string)
         endpoint["redirect"] = redirect.map(JSONValue.string)
+        endpoint["template"] = template.map(JSONValue.string)
         if let auth {
             endpoint["auth_hash"] = .string(auth.hash)
             endpoint["auth_algo"] = .string(auth.algorithm.rawValue)

@@ -18,7 +18,24 @@ extension EndpointConfig {
 
         if let name = reader.string("cloud") {
             cloud = CloudDriverKind(rawValue: name)
-            if cloud == nil { errors.add(KnownDrivers.unknownCloudMessage(name), section: section, key: "cloud") }
+            if ["osapi", "osvms"].contains(name) {
+                errors.add(
+                    "the OpenStack clouds are not available in this build (osapi and osvms of the original Reactor)",
+                    section: section, key: "cloud")
+            } else if cloud == nil {
+                errors.add(KnownDrivers.unknownCloudMessage(name), section: section, key: "cloud")
+            }
+        }
+        if let name = reader.string("template") {
+            if name.count <= 64,
+                name.unicodeScalars.allSatisfy({ $0.isASCIIAlphanumeric || "-_.".unicodeScalars.contains($0) })
+            {
+                template = name
+            } else {
+                errors.add(
+                    "'\(name)' is not a template name (letters, digits, '-', '_' and '.', at most 64)",
+                    section: section, key: "template")
+            }
         }
         if let name = reader.string("loadbalancer") {
             loadBalancer = LoadBalancerDriverKind(rawValue: name)
@@ -32,8 +49,12 @@ extension EndpointConfig {
         for item in reader.list("static_instances") ?? [] {
             if let address = IPAddress(item) {
                 staticInstances.append(address)
+            } else if Self.isHostName(item) {
+                if !staticHosts.contains(item.lowercased()) { staticHosts.append(item.lowercased()) }
             } else {
-                errors.add("'\(item)' is not an IPv4 or IPv6 address", section: section, key: "static_instances")
+                errors.add(
+                    "'\(item)' is not an IPv4 or IPv6 address or a host name", section: section, key: "static_instances"
+                )
             }
         }
         for key in ["metrics_source", "instances_source"] {
@@ -53,6 +74,21 @@ extension EndpointConfig {
                 errors.add("must be an http:// or https:// URL, got '\(redirect)'", section: section, key: "redirect")
             }
         }
+    }
+
+    /// A DNS host name: dot-separated labels of letters, digits and inner hyphens (at most 63
+    /// each, 253 in all), not all digits (that would be an address out of form).
+    public static func isHostName(_ text: String) -> Bool {
+        let name = text.hasSuffix(".") ? String(text.dropLast()) : text
+        guard !name.isEmpty, name.utf8.count <= 253 else { return false }
+        let labels = name.split(separator: ".", omittingEmptySubsequences: false)
+        guard
+            labels.allSatisfy({ label in
+                (1...63).contains(label.count) && label.first != "-" && label.last != "-"
+                    && label.unicodeScalars.allSatisfy { $0.isASCIIAlphanumeric || $0 == "-" }
+            })
+        else { return false }
+        return !labels.allSatisfy { $0.allSatisfy(\.isASCIIDigit) }
     }
 
     private func checkURL(_ reader: SectionReader, errors: inout ConfigErrors) {

@@ -12,7 +12,7 @@ public struct EndpointConfig: Sendable, Hashable {
     public static let keys = [
         "url", "port", "weight", "cloud", "loadbalancer", "static_instances", "metrics_source",
         "instances_source", "redirect", "error_marks", "unregistered_timeout", "decommissioned_timeout",
-        "unknown_timeout", "auth_hash", "auth_salt", "auth_algo",
+        "unknown_timeout", "auth_hash", "auth_salt", "auth_algo", "template",
     ]
 
     /// `url`: what clients connect to; its form depends on the load balancer (see
@@ -26,8 +26,12 @@ public struct EndpointConfig: Sendable, Hashable {
     public var cloud: CloudDriverKind?
     /// `loadbalancer`: the balancer that serves `url`. Default none.
     public var loadBalancer: LoadBalancerDriverKind?
-    /// `static_instances`: comma-separated IPs that are always backends; default none.
+    /// `static_instances`: comma-separated IPs and host names that are always backends; default
+    /// none. These are the IPs; the names are ``staticHosts``.
     public var staticInstances: [IPAddress] = []
+    /// The host names of `static_instances` (lowercased), resolved by each manager at every pass:
+    /// each address a name resolves to is a backend.
+    public var staticHosts: [String] = []
     /// `metrics_source`: endpoint name whose metrics drive this endpoint's scaling; default none.
     public var metricsSource: String?
     /// `instances_source`: endpoint name whose instances this endpoint serves; default none.
@@ -44,6 +48,9 @@ public struct EndpointConfig: Sendable, Hashable {
     public var unknownTimeout: Int = 600
     /// `auth_hash`, `auth_salt`, `auth_algo`: the endpoint's own key; default none.
     public var auth: EndpointAuth?
+    /// `template`: the name of the template the configuration was made from (the dashboard's
+    /// `tcp`, `nginx` …; any name of letters, digits, `-`, `_` and `.`), kept for tools; default none.
+    public var template: String?
     /// The `[scaling]` section.
     public var scaling = ScalingConfig()
     /// `[cloud:<driver>]` and `[loadbalancer:<driver>]` sections.

@@ -4,7 +4,8 @@ public struct ManagerConfig: Sendable, Hashable {
     /// Section name of the general settings.
     public static let section = "manager"
     /// Keys accepted in `[manager]`.
-    public static let keys = ["interval", "keys", "loadbalancers", "clouds"]
+    /// `health_check` is the original Reactor's name of `interval`, read when `interval` is not set.
+    public static let keys = ["interval", "health_check", "keys", "loadbalancers", "clouds"]
     /// Allowed range of `keys`.
     public static let keyCountRange = 1...1024
 
@@ -40,7 +41,9 @@ public struct ManagerConfig: Sendable, Hashable {
         Self.checkHostSections(drivers, into: &errors)
         let reader = SectionReader(Self.section, in: document)
         reader.rejectUnknownKeys(Self.keys, into: &errors)
-        interval = reader.number("interval", minimum: 0, exclusive: true, errors: &errors) ?? interval
+        interval =
+            reader.number("interval", minimum: 0, exclusive: true, errors: &errors)
+            ?? reader.number("health_check", minimum: 0, exclusive: true, errors: &errors) ?? interval
         keys = reader.integer("keys", in: Self.keyCountRange, errors: &errors) ?? keys
         if let names = reader.list("loadbalancers") {
             loadBalancers = Self.drivers(

@@ -126,8 +126,9 @@ struct ScalingRuleParser {
             if let upper = count.upper, count.lower > upper {
                 throw fail("no whole number of instances satisfies '\(rule)'")
             }
-        } else if let upper = rule.upper, upper.value == 0 {
-            throw fail("the upper bound of metric '\(rule.metric)' must be greater than 0")
+        } else if let upper = rule.upper, upper.value < 0 || (upper.value == 0 && upper.isStrict) {
+            // `pending <= 0` is a rule (any load above 0 asks for max_instances); below 0 is not.
+            throw fail("the upper bound of metric '\(rule.metric)' must be at least 0 (and not '< 0')")
         }
     }
 

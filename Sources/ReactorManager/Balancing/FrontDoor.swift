@@ -24,6 +24,8 @@ struct FrontDoor {
     private(set) var drivers: [String: any LoadBalancerDriver]
     /// Rung when the backends of a balanced endpoint changed.
     let changes = Doorbell()
+    /// The host names of `static_instances`, resolved again every pass.
+    let resolver = StaticHostResolver()
     private var configured: [String: [BalancedService]] = [:]
     private var backendIPs: [String: (ips: [String], watch: Watch)] = [:]
     /// Backend `ip:port` → the endpoint whose instance (or static instance) it is, as last refreshed.
@@ -60,6 +62,12 @@ struct FrontDoor {
         let ordered = endpoints.entries.sorted {
             (endpoints.names[$0.key] ?? $0.key) < (endpoints.names[$1.key] ?? $1.key)
         }
+        let hostNames = ordered.flatMap { entry -> [String] in
+            guard let driver = entry.value.loadBalancer, drivers[driver] != nil else { return [] }
+            // Not valid: not balanced (below).
+            return (try? EndpointConfig(json: entry.value.configuration))?.staticHosts ?? []
+        }
+        let resolved = hostNames.isEmpty ? [:] : await resolver.resolve(hostNames)
         for (id, entry) in ordered {
             guard let driver = entry.loadBalancer, drivers[driver] != nil else { continue }
             // A configuration that is not valid is not balanced; its owner reports why, once.
@@ -92,7 +100,20 @@ struct FrontDoor {
                 balanced.insert(source)
             }
             endpointsByURL[driver, default: [:]][url, default: []].append(id)
-            let names = Set(await backends(of: source)).union(config.staticInstances.map(\.description)).sorted()
+            var statics = config.staticInstances.map(\.description)
+            for host in config.staticHosts {
+                switch resolved[host] {
+                case .addresses(let addresses)?:
+                    statics += addresses
+                case .failure(let reason)?:
+                    await reportOnce(
+                        id, "static_instances: '\(host)' does not resolve (\(reason)); it is no backend until it does",
+                        endpoint: id)
+                case nil:
+                    break
+                }
+            }
+            let names = Set(await backends(of: source)).union(statics).sorted()
             let port = config.port ?? EndpointURL(url)?.port ?? 0
             var backends: [Backend] = []
             for name in names {

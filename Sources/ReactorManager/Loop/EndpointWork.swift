@@ -25,6 +25,8 @@ struct EndpointWork: Sendable {
     let log: ManagerLog
     /// No launch this pass: instances kept failing (see ``ManagerLoop/holdLaunches(_:after:)``).
     var launchesHeld = false
+    /// The addresses this host resolved for `static_instances` names.
+    var staticHosts = StaticHostResolver()
 
     struct Outcome: Sendable {
         /// The metrics now published.
@@ -78,7 +80,8 @@ struct EndpointWork: Sendable {
             outcome.problems.append("configuration of \(name) is not valid (\(error)); not scaling it")
             return outcome
         }
-        await removeStaleSamples(keep: ownIPs.union(config.staticInstances.map(\.description)))
+        await removeStaleSamples(
+            keep: ownIPs.union(config.staticInstances.map(\.description)).union(staticHosts.known(config.staticHosts)))
         if let instancesSource = config.instancesSource, !instancesSource.isEmpty {
             // Its instances belong to (and are scaled by) the source endpoint.
             return outcome
@@ -96,6 +99,11 @@ struct EndpointWork: Sendable {
             store: store, ownership: ownership, claim: claim, endpoint: endpoint, config: config,
             cloud: cloud, elapsed: elapsed, log: { severity, message in await log(severity, message, endpoint: id) })
         let pending = config.url.map { reports.pending[$0] ?? 0 } ?? 0
+        if config.url != nil, config.loadBalancer != nil {
+            // `pending`: what the front doors hold for the URL, an endpoint-wide metric rules can
+            // name (`pending <= 0`: launch while anyone waits).
+            posted.add(.object(["pending": .array([.number(1), .number(Double(pending))])]), from: nil)
+        }
         let scaled = try await scaler.run(
             state: try await store.endpointState(id: id), metrics: posted, pending: pending,
             errors: reports.errors(of: ownIPs), launchesHeld: launchesHeld)

@@ -124,7 +124,8 @@ struct ManagerLoop {
                     previousMetrics: publishedMetrics[id], previousActive: publishedActive[id],
                     previousDecision: recordedDecisions[id],
                     elapsed: Self.seconds(elapsed), reports: reports,
-                    log: managerLog, launchesHeld: (launchBackoff[id]?.until).map { $0 > now } ?? false))
+                    log: managerLog, launchesHeld: (launchBackoff[id]?.until).map { $0 > now } ?? false,
+                    staticHosts: frontDoor.resolver))
         }
         let outcomes = await runServingRegistrations(works)
         for finished in outcomes {

@@ -16,7 +16,10 @@ struct DockerCloudTests {
 
         /// Starts the engines, writes each manager's `[cloud:docker]` (its socket, `slots`, a
         /// loopback pool of its own), then the API and the managers.
-        static func start(_ label: String, slots: [String: Int]) async throws -> Cluster {
+        /// - Parameter extra: more `[cloud:docker]` keys, by manager.
+        static func start(_ label: String, slots: [String: Int], extra: [String: [String: String]] = [:])
+            async throws -> Cluster
+        {
             var engines: [String: DockerDaemon] = [:]
             for name in ["dock-a", "dock-b"] {
                 engines[name] = try await DockerDaemon.start("\(label)-\(name.suffix(1))")
@@ -26,10 +29,10 @@ struct DockerCloudTests {
             try await eventually("the API answers") { (try? await http.get("/"))?.status == 200 }
             let pools = ["dock-a": "127.0.6.0/24", "dock-b": "127.0.7.0/24"]
             for name in ["dock-a", "dock-b"] {
-                let section: [String: Any] = [
+                let section: [String: String] = [
                     "socket": engines[name]?.socket ?? "", "slots": "\(slots[name] ?? 1000)",
                     "addresses": pools[name] ?? "",
-                ]
+                ].merging(extra[name] ?? [:]) { $1 }
                 let answer = try await http.post("/v1.1/managers/configs/\(name)", ["cloud:docker": section])
                 #expect(answer.status == 200, "manager configuration of \(name): \(answer.text)")
             }

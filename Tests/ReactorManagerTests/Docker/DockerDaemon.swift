@@ -1,5 +1,7 @@
 import DockerEngine
 import Foundation
+import ProcessSupport
+import Synchronization
 import ZooKeeperTesting
 
 /// A private `dockerd` for one test: its own socket, data, exec root and pid file under a fresh
@@ -83,10 +85,42 @@ final class DockerDaemon: Sendable {
         try await engine.listContainers(labels: [:]).filter { $0.labels["reactor.instance"] != nil }
     }
 
-    /// Removes every container, then ends the daemon and removes its folder.
+    /// Makes a bridge network `name` on a 10.231.X.0/24 subnet no interface of this host routes
+    /// yet (a network left by an engine that was killed keeps its bridge and route, and a second
+    /// one on the same subnet would be unreachable from the host). ``stop()`` removes it.
+    func makeNetwork(_ name: String) throws {
+        let routes = FileSystem.readIfPresent("/proc/net/route") ?? ""
+        // Destination in the table's byte order: 10.231.X.0 is 00XXE70A.
+        let taken = Set(
+            routes.split(separator: "\n").compactMap { line -> Int? in
+                let fields = line.split(separator: "\t")
+                guard fields.count > 1, fields[1].count == 8, fields[1].hasSuffix("E70A") else { return nil }
+                return Int(fields[1].dropFirst(2).prefix(2), radix: 16)
+            })
+        guard let third = (1...254).filter({ !taken.contains($0) }).randomElement() else {
+            throw FixtureError("no free 10.231.X.0/24 subnet on this host")
+        }
+        guard let docker = Self.find("docker") else { throw FixtureError("the docker command is not installed") }
+        let status = try Self.run(
+            "/usr/bin/timeout",
+            ["30", docker, "-H", "unix://\(socket)", "network", "create", "--subnet", "10.231.\(third).0/24", name])
+        guard status == 0 else { throw FixtureError("docker network create \(name) failed with status \(status)") }
+        networks.withLock { $0.append(name) }
+    }
+
+    private let networks = Mutex<[String]>([])
+
+    /// Removes every container and the networks the test made, then ends the daemon and removes
+    /// its folder.
     func stop() async {
         if let all = try? await engine.listContainers(labels: [:]) {
             for container in all { try? await engine.removeContainer(container.id) }
+        }
+        if let docker = Self.find("docker") {
+            for name in networks.withLock({ $0 }) {
+                // Gone with the daemon's state otherwise, but its bridge would stay behind.
+                _ = try? Self.run("/usr/bin/timeout", ["30", docker, "-H", "unix://\(socket)", "network", "rm", name])
+            }
         }
         // SIGTERM lets dockerd unmount and end its containerd; SIGKILL after 15 s.
         process.signal(SIGTERM)

@@ -111,11 +111,7 @@ struct DockerHostTests {
     /// once its port answers (a container cannot register from it).
     func publishedPort(_ client: ZooKeeperClient, _ daemon: DockerDaemon) async throws {
         let network = "rt-\(UUID().uuidString.prefix(6).lowercased())"
-        let docker = try #require(DockerDaemon.find("docker"))
-        let made = try DockerDaemon.run(
-            "/usr/bin/timeout",
-            ["30", docker, "-H", "unix://\(daemon.socket)", "network", "create", "--subnet", "10.231.7.0/24", network])
-        try #require(made == 0, "the test network is made")
+        try daemon.makeNetwork(network)
         var endpoint = Self.endpoint
         endpoint.settings["network"] = network
         endpoint.settings["command"] = "exec httpd -f -p ${REACTOR_PORT} -h /www"

@@ -84,11 +84,9 @@ extension DockerCloud {
             try await store.saveDockerInstance(record, endpointID: endpointID, id: id)
             return
         }
-        if record.registered != true, Self.publishes(record),
-            await Self.answers(record.ip, port: record.hostPort ?? record.port)
-        {
+        if record.registered != true, Self.publishes(record), await applicationAnswers(container.id, record: record) {
             // The engine publishes its port: the container cannot register from this address, so
-            // its manager does, once the port answers.
+            // its manager does, once the application answers.
             try await store.queueRegistration(ip: record.backend)
             record.registered = true
             try await store.saveDockerInstance(record, endpointID: endpointID, id: id)
@@ -227,6 +225,24 @@ extension DockerCloud {
     static func publishes(_ record: DockerInstanceRecord) -> Bool {
         let network = record.settings["network"]?.trimmingCharacters(in: .whitespaces) ?? ""
         return network != "host"
+    }
+
+    /// Whether the application of a container with a published port answers: at its own address
+    /// on its network and the endpoint's port, since the engine's proxy accepts connections on
+    /// the published port whether or not anything listens behind it.
+    func applicationAnswers(_ container: String, record: DockerInstanceRecord) async -> Bool {
+        guard let port = record.port else { return false }
+        do {
+            let details = try await engine.inspectContainer(container)
+            for address in details.networkAddresses.values.sorted() where await Self.answers(address, port: port) {
+                return true
+            }
+            return false
+        } catch {
+            // Asked again at the next pass.
+            logger.debug("cannot inspect container \(container.prefix(12)): \(error)")
+            return false
+        }
     }
 
     /// Whether something accepts a TCP connection at `ip:port` within half a second.
