@@ -35,9 +35,13 @@ public enum BalancerSettingsCheck {
             let nginx: NginxSettings
             do { nginx = try NginxSettings(section: section) } catch { return problem(error) }
             if let url, url.lowercased().hasPrefix("https://") {
-                for (key, path) in [("ssl_certificate", nginx.sslCertificate), ("ssl_key", nginx.sslKey)] {
-                    guard let path, !path.isEmpty else { return (key, "needed for an https url") }
-                    if path.hasPrefix("/") == false { return (key, "'\(path)': expected an absolute path") }
+                // Neither: each host serves a self-signed certificate of its own; one alone is a mistake.
+                let certificate = nginx.sslCertificate.flatMap { $0.isEmpty ? nil : $0 }
+                let key = nginx.sslKey.flatMap { $0.isEmpty ? nil : $0 }
+                if (certificate == nil) != (key == nil) {
+                    return certificate == nil
+                        ? ("ssl_certificate", "needed with ssl_key (or leave both out for a self-signed certificate)")
+                        : ("ssl_key", "needed with ssl_certificate (or leave both out for a self-signed certificate)")
                 }
             }
         default:

@@ -76,7 +76,7 @@ import Testing
             ])
         }
         for url in [
-            "tcp://80", "http://", "http://a b/", "http://h/x;y", "http://h:99999/", "http://h/\"", "http://h/$host",
+            "tcp://80", "http://:", "http://a b/", "http://h/x;y", "http://h:99999/", "http://h/\"", "http://h/$host",
         ] {
             #expect(throws: NginxBalancerError.invalidURL(url), "\(url) should be refused") {
                 try configuration.render([BalancedService(url: url, backends: backends)])

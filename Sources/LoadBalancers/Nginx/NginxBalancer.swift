@@ -38,6 +38,7 @@ public actor NginxBalancer: LoadBalancerDriver, MasterDriver {
     private let quitTimeout: Duration
     let program: MasterProgram<NginxBalancerError>
     private let configuration: NginxConfiguration
+    private let tlsFiles: NginxTLSFiles
     var master: MasterProcess?
     private var applied: String?
     private var weights: [String: Double] = [:]
@@ -66,6 +67,7 @@ public actor NginxBalancer: LoadBalancerDriver, MasterDriver {
         self.quitTimeout = quitTimeout
         self.program = MasterProgram(name: "nginx", logger: logger, problems: Self.problems(in:))
         self.configuration = NginxConfiguration(directory: directory, user: user)
+        self.tlsFiles = NginxTLSFiles(directory: directory, logger: logger)
         self.accessLog = NginxAccessLog(path: configuration.accessLogPath)
     }
 
@@ -86,6 +88,7 @@ public actor NginxBalancer: LoadBalancerDriver, MasterDriver {
 
     private func apply(_ services: [BalancedService]) async throws(NginxBalancerError) {
         guard let executable else { throw .notInstalled }
+        let services = try await tlsFiles.materialize(services)
         let text = try configuration.render(services)
         let weights = BalancedService.backendWeights(services)
         if text == applied, master?.isRunning == true {

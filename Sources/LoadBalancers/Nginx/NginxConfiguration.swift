@@ -141,11 +141,14 @@ struct NginxConfiguration: Sendable {
         for key in order {
             guard let block = blocks[key] else { continue }
             text += "\n    server {\n"
-            text += "        listen \(block.listen.listen)\(block.listen.secure ? " ssl" : "");\n"
-            text += "        server_name \(block.listen.serverName ?? "\"\"");\n"
+            let catchAll = block.listen.isCatchAll ? " default_server" : ""
+            text += "        listen \(block.listen.listen)\(block.listen.secure ? " ssl" : "")\(catchAll);\n"
+            text += "        server_name \(block.listen.isCatchAll ? "_" : block.listen.serverName ?? "\"\"");\n"
             if block.listen.secure, let certificate = block.settings.sslCertificate, let key = block.settings.sslKey {
                 text += "        ssl_certificate \(certificate);\n        ssl_certificate_key \(key);\n"
                 text += "        ssl_protocols TLSv1.2 TLSv1.3;\n"
+                // Plain HTTP on the TLS port: nginx's 497, sent on to the same address over https.
+                text += "        error_page 497 =301 https://$host:$server_port$request_uri;\n"
             }
             text += block.locations.joined()
             text += "    }\n"

@@ -2,7 +2,9 @@
 ///
 /// An IP host (`127.0.0.1`, `[::1]`) is listened on as given; a name (`www.example.com`) is served on the
 /// port of every address, as that `server_name`. The port defaults to 80 (http) or 443 (https), the path
-/// to `/`. Only characters that need no quoting in nginx's configuration are accepted.
+/// to `/`. Only characters that need no quoting in nginx's configuration are accepted. No host at all
+/// (`http://`, `https://`, `http://:8081/`) is the catch-all: every address, nginx's `default_server`
+/// for requests no other server name takes.
 struct NginxListenURL: Sendable, Hashable {
     var secure: Bool
     /// The address for `listen` (`127.0.0.1`, `[::1]`), or `nil` for every address.
@@ -11,6 +13,8 @@ struct NginxListenURL: Sendable, Hashable {
     var serverName: String?
     var port: Int
     var path: String
+    /// No host: the default server of its port.
+    var isCatchAll: Bool { address == nil && serverName == nil }
 
     /// `address:port` or `port`, as written after `listen`.
     var listen: String { address.map { "\($0):\(port)" } ?? "\(port)" }
@@ -53,8 +57,10 @@ struct NginxListenURL: Sendable, Hashable {
         } else {
             self.port = secure ? 443 : 80
         }
-        guard !host.isEmpty else { throw .invalidURL(url) }
-        if host.hasPrefix("[") {
+        if host.isEmpty {
+            address = nil
+            serverName = nil
+        } else if host.hasPrefix("[") {
             address = String(host)
             serverName = nil
         } else {

@@ -6,12 +6,21 @@
 /// sticky_sessions = true            ; same client address → same instance; default false
 /// sticky_method = hash              ; hash ($remote_addr, consistent) | ip_hash; default hash
 /// keepalive = 16                    ; idle keep-alive connections to instances per worker; 0 = none; default 16
-/// ssl_certificate = /etc/ssl/web.pem  ; needed for https:// URLs
-/// ssl_key = /etc/ssl/web.key          ; needed for https:// URLs
+/// ssl_certificate = /etc/ssl/web.pem  ; https://: a file, or the PEM text itself; neither: self-signed
+/// ssl_key = /etc/ssl/web.key          ; https://: a file, or the PEM text itself
 /// connect_timeout = 2               ; seconds to connect to an instance before trying the next; default 2
 /// read_timeout = 60                 ; seconds an instance may stay silent mid-response; default 60
 /// ```
 public struct NginxSettings: Sendable, Hashable {
+    /// Whether `text` is PEM text (a certificate or key given inline): `-----BEGIN …-----` to
+    /// `-----END …-----`, printable ASCII and line breaks, at most 64 KiB.
+    public static func isPEM(_ text: String) -> Bool {
+        let body = String(String(text.drop { $0.isWhitespace }.reversed()).drop { $0.isWhitespace }.reversed())
+        return body.hasPrefix("-----BEGIN ") && body.hasSuffix("-----") && body.contains("-----END ")
+            && text.utf8.count <= 65_536
+            && text.utf8.allSatisfy { (32...126).contains($0) || $0 == 10 || $0 == 13 }
+    }
+
     /// How nginx can keep a client on one instance.
     public enum StickyMethod: String, Sendable, Hashable, CaseIterable {
         /// `hash $remote_addr consistent`: by the whole client address; few clients move when instances change.
@@ -71,11 +80,14 @@ public struct NginxSettings: Sendable, Hashable {
             try reader.value("keepalive", expected: "a whole number from 0 to 10000") { text in
                 Int(text).flatMap { (0...10_000).contains($0) ? $0 : nil }
             } ?? keepalive
-        let path = "an absolute file path without quotes, '$', '\\' or spaces"
+        let path = "an absolute file path without quotes, '$', '\\' or spaces, or PEM text (-----BEGIN …)"
         sslCertificate =
-            try reader.value("ssl_certificate", expected: path) { SettingValues.isPlainPath($0) ? $0 : nil }
-            ?? sslCertificate
-        sslKey = try reader.value("ssl_key", expected: path) { SettingValues.isPlainPath($0) ? $0 : nil } ?? sslKey
+            try reader.value("ssl_certificate", expected: path) {
+                SettingValues.isPlainPath($0) || Self.isPEM($0) ? $0 : nil
+            } ?? sslCertificate
+        sslKey =
+            try reader.value("ssl_key", expected: path) { SettingValues.isPlainPath($0) || Self.isPEM($0) ? $0 : nil }
+            ?? sslKey
         connectTimeout = try reader.seconds("connect_timeout", within: 0.001...86_400) ?? connectTimeout
         readTimeout = try reader.seconds("read_timeout", within: 0.001...86_400) ?? readTimeout
     }

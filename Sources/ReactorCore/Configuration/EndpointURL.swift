@@ -65,7 +65,8 @@ public struct EndpointURL: Sendable, Hashable {
         let ok: Bool =
             switch loadBalancer {
             case .tcp: url?.isTCP == true
-            case .nginx: url?.isHTTP(allowingTLS: true) == true
+            // `http://`, `https://` and `http://:PORT` are nginx's catch-all (its default server).
+            case .nginx: url?.isHTTP(allowingTLS: true, catchAll: true) == true
             case .haproxy:
                 url?.isTCP == true
                     || url.map { $0.isHTTP(allowingTLS: false) && ($0.path.isEmpty || $0.path == "/") } == true
@@ -77,8 +78,8 @@ public struct EndpointURL: Sendable, Hashable {
 
     var isTCP: Bool { scheme == "tcp" && port != nil && path.isEmpty }
 
-    func isHTTP(allowingTLS: Bool) -> Bool {
-        (scheme == "http" || (allowingTLS && scheme == "https")) && (!host.isEmpty || port != nil)
+    func isHTTP(allowingTLS: Bool, catchAll: Bool = false) -> Bool {
+        (scheme == "http" || (allowingTLS && scheme == "https")) && (!host.isEmpty || port != nil || catchAll)
     }
 
     var isDNS: Bool {
