@@ -29,6 +29,8 @@ struct LocalNode {
         var interval: Duration?
         /// How the API is protected (`reactor server`); default: no key file, not open.
         var security: APISecurityOptions?
+        /// The API through this host's nginx (`reactor up --expose-api`); default none.
+        var exposeAPI: APIExposure?
         /// ZooKeeper digest credentials of both sessions; default none.
         var zookeeperAuth: ZooKeeperClient.DigestCredentials?
     }
@@ -70,6 +72,7 @@ struct LocalNode {
             logger: managerLogger,
             localAPI: "\(options.security?.tlsCert == nil ? "http" : "https")://\(local):\(options.port)")
         if settings.interval == nil { settings.interval = options.interval }
+        if let exposure = options.exposeAPI { settings.exposeAPI = exposure }
         let manager = ManagerService(client: client, identity: options.identity, settings: settings)
         return LocalNode(
             managerClient: client,

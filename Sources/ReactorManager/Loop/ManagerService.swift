@@ -28,6 +28,7 @@ public struct ManagerService: Service, Sendable {
 
     public func run() async throws {
         try await store.prepareLayout()
+        if let exposure = settings.exposeAPI { try await exposure.ensure(store, logger: settings.logger) }
         settings.logger.info(
             "manager starting",
             metadata: [

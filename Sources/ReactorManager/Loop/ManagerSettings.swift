@@ -20,6 +20,8 @@ public struct ManagerSettings: Sendable {
     public var logger: Logger
     /// The API URL given to instances (`REACTOR_API`) when `/reactor/url` is not set.
     public var apiURL: String = "http://127.0.0.1:8080"
+    /// Makes the `apihttp` and `apihttps` endpoints when absent (``APIExposure``); default nil.
+    public var exposeAPI: APIExposure?
     /// What the loop's interval is timed on. Default ``LoopClock/continuous``.
     public var clock: LoopClock = .continuous
 
