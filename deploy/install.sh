@@ -41,6 +41,10 @@ Options:
   --name NAME             the manager's name (default: the host name)
   --api-url URL           the API URL given to instances (default http://127.0.0.1:8080)
   --log-level LEVEL       trace, debug, info, notice, warning, error, critical (default warning)
+  --no-expose-api         do not serve the API on ports 80 and 443 through the manager's nginx
+                          (role manager; by default its manager makes the apihttp and apihttps
+                          endpoints when absent, and the system's own nginx service is disabled:
+                          the manager runs nginx itself; never with role lb on the same host)
   --with-docker           install docker.io, let the manager use its socket (group docker) and
                           write /etc/reactor/manager-docker.ini, the [cloud:docker] section to
                           store as this manager's configuration (role manager)
@@ -63,7 +67,7 @@ fail() {
 
 roles="" zookeeper_hosts="" myid="" client_address="" binary="" api_host="" api_port=""
 manager_name="" api_url="" log_level="" api_nodes="" listen="80" server_name="_" root="/"
-root_given=false dry_run=false admin_key_file="" with_docker=false
+root_given=false dry_run=false admin_key_file="" with_docker=false expose_api=true
 
 while [ $# -gt 0 ]; do
     option=$1
@@ -71,6 +75,7 @@ while [ $# -gt 0 ]; do
         -h | --help) usage; exit 0 ;;
         --dry-run) dry_run=true; shift; continue ;;
         --with-docker) with_docker=true; shift; continue ;;
+        --no-expose-api) expose_api=false; shift; continue ;;
         --*=*) set -- "${option%%=*}" "${option#*=}" "${@:2}"; continue ;;
         --role | --zookeeper-hosts | --myid | --client-address | --binary | --api-host | --api-port | \
             --name | --api-url | --log-level | --api-nodes | --listen | --server-name | --root | \
@@ -295,7 +300,10 @@ install_unit() {
 packages=()
 has_role zookeeper && packages+=(zookeeper libslf4j-java)
 { has_role api || has_role manager; } && packages+=(libzookeeper-mt2 ca-certificates)
+# The lb role's nginx holds port 80 on this host: the manager's own cannot serve the API there.
+if has_role lb || ! has_role manager; then expose_api=false; fi
 has_role manager && packages+=(curl)
+$expose_api && packages+=(nginx openssl)
 $with_docker && packages+=(docker.io)
 has_role lb && packages+=(nginx)
 say "packages: ${packages[*]}"
@@ -342,6 +350,15 @@ if has_role api || has_role manager; then
     if has_role manager; then
         [ -z "$manager_name" ] || set_env REACTOR_MANAGER_NAME "$manager_name"
         [ -z "$api_url" ] || set_env REACTOR_API_URL "$api_url"
+        if $expose_api; then
+            # The API on ports 80 and 443 through this manager's nginx, to this host's API node.
+            known_port=$(sed -n 's/^REACTOR_API_PORT=//p' "$prefix$env_file" 2>/dev/null | tail -n 1)
+            set_env REACTOR_MANAGER_OPTIONS "--expose-api --expose-api-port ${api_port:-${known_port:-8080}}"
+            # Debian starts a system nginx on port 80: the manager runs nginx itself.
+            run systemctl disable --now nginx.service
+        else
+            set_env REACTOR_MANAGER_OPTIONS ""
+        fi
         install_unit reactor-manager.service
         units+=(reactor-manager.service)
         if $with_docker; then
