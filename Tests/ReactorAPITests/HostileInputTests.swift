@@ -67,8 +67,10 @@ import Testing
             body: "[endpoint]\nurl = http://a.test\nloadbalancer = nginx\n[loadbalancer:nginx]\nkeepalive = lots\n",
             status: .badRequest),
         .init(
-            label: "https without a certificate", method: .post, path: "/v1.1/endpoints/new",
-            body: #"{"endpoint": {"url": "https://a.test", "loadbalancer": "nginx"}}"#, status: .badRequest),
+            label: "https with a key but no certificate", method: .post, path: "/v1.1/endpoints/new",
+            body:
+                #"{"endpoint": {"url": "https://a.test", "loadbalancer": "nginx"}, "loadbalancer:nginx": {"ssl_key": "/etc/ssl/a.key"}}"#,
+            status: .badRequest),
         .init(
             label: "haproxy mode unknown", method: .post, path: "/v1.1/endpoints/new",
             body:

@@ -73,7 +73,9 @@ import Testing
 
             result = try await api.run("register", "--ip", "not-an-ip")
             #expect(
-                result.status == 1 && result.error == "reactor: 'not-an-ip' is not an IPv4 or IPv6 address (400)",
+                result.status == 1
+                    && result.error
+                        == "reactor: 'not-an-ip' is not an IPv4 or IPv6 address, or one with a port (10.0.0.5:32768, [fd00::5]:32768) (400)",
                 "\(result)")
         }
     }

@@ -92,13 +92,19 @@ struct LocalReactorTests {
             ["python3", "-m", "http.server", "--bind", "127.0.0.1", "\(port)"],
             logPath: NSTemporaryDirectory() + "reactor-squatter-\(UUID().uuidString.prefix(6)).log")
         defer { Task { await squatter.kill() } }
-        try await eventually("the port is taken") { LoopbackPorts.isListening(port: port) }
+        try await eventually("the port is taken") { Self.listening(onPort: port, prefix: "127.0.0.1") }
         let server = try ManagedProcess(
             [
                 try reactorExecutable(), "server", "--zookeeper", namespace, "--host", "127.0.0.1", "--port", "\(port)",
                 "--name", "late",
             ],
             logPath: NSTemporaryDirectory() + "reactor-server-taken-\(UUID().uuidString.prefix(6)).log")
+        let exited = await BalancerEndToEndTests.exits(server, within: .seconds(60))
+        guard exited else {
+            Issue.record("a server that cannot listen must exit:\n\(server.logTail(10))")
+            await server.kill()
+            return
+        }
         let status = await server.waitForExit()
         #expect(status != 0, "a server that cannot listen does not run on")
         let tail = server.logTail(5)

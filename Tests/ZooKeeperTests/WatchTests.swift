@@ -35,6 +35,25 @@ struct WatchTests {
         }
     }
 
+    /// Copies of one `Watch` shared by several tasks: each waiting task gets the event, and one
+    /// that is cancelled leaves the others waiting.
+    @Test(.timeLimit(.minutes(1))) func severalTasksWaitOnOneWatch() async throws {
+        try await withTestClient { zk, _ in
+            try await zk.create("/shared")
+            let (_, watch) = try await zk.getWatching("/shared")
+            let first = Task { try await watch.event() }
+            let second = Task { try await watch.event() }
+            let cancelled = Task { try await watch.event() }
+            try await Task.sleep(for: .milliseconds(200))
+            cancelled.cancel()
+            await #expect(throws: CancellationError.self) { try await cancelled.value }
+            #expect(!watch.hasFired, "a cancelled wait leaves the watch set")
+            try await zk.set("/shared", data: .init("x"))
+            #expect(try await first.value.kind == .dataChanged)
+            #expect(try await second.value.kind == .dataChanged)
+        }
+    }
+
     @Test func twoChangesBeforeReArmGiveOneEvent() async throws {
         try await withTestClient { zk, _ in
             try await zk.create("/burst")

@@ -3,19 +3,22 @@ import Synchronization
 /// A registered one-shot watch, holding its event until someone waits for it.
 final class WatchBox: Sendable {
     private enum State {
-        case waiting(UnsafeContinuation<WatchEvent, any Error>?)
+        /// The tasks waiting, by token: any number may wait on one watch (copies of a `Watch`
+        /// are shared), and each is resumed when it fires.
+        case waiting([UInt64: UnsafeContinuation<WatchEvent, any Error>])
         case done(Result<WatchEvent, ZooKeeperError>)
     }
 
-    private let state = Mutex<State>(.waiting(nil))
+    private let state = Mutex<State>(.waiting([:]))
+    private let nextToken = Atomic<UInt64>(0)
 
     func complete(_ result: Result<WatchEvent, ZooKeeperError>) {
-        let waiter: UnsafeContinuation<WatchEvent, any Error>? = state.withLock { state in
-            guard case .waiting(let waiter) = state else { return nil }
+        let waiters: [UnsafeContinuation<WatchEvent, any Error>] = state.withLock { state in
+            guard case .waiting(let waiters) = state else { return [] }
             state = .done(result)
-            return waiter
+            return Array(waiters.values)
         }
-        waiter?.resume(with: result.mapError { $0 as any Error })
+        for waiter in waiters { waiter.resume(with: result.mapError { $0 as any Error }) }
     }
 
     var isDone: Bool {
@@ -23,25 +26,30 @@ final class WatchBox: Sendable {
     }
 
     func wait() async throws -> WatchEvent {
-        try await withTaskCancellationHandler {
+        let token = nextToken.wrappingAdd(1, ordering: .relaxed).newValue
+        return try await withTaskCancellationHandler {
             try await withUnsafeThrowingContinuation { (continuation: UnsafeContinuation<WatchEvent, any Error>) in
                 let ready: Result<WatchEvent, any Error>? = state.withLock { state in
                     switch state {
                     case .done(let result): return result.mapError { $0 as any Error }
-                    case .waiting:
+                    case .waiting(var waiters):
                         // A cancellation that came before this point found no continuation to
                         // resume: check for it here, under the same lock, or wait forever.
                         if Task.isCancelled { return .failure(CancellationError()) }
-                        state = .waiting(continuation)
+                        waiters[token] = continuation
+                        state = .waiting(waiters)
                         return nil
                     }
                 }
                 if let ready { continuation.resume(with: ready) }
             }
         } onCancel: {
+            // Only this task's wait ends; the watch stays set for the others and for later waits.
             let waiter: UnsafeContinuation<WatchEvent, any Error>? = state.withLock { state in
-                guard case .waiting(let waiter) = state else { return nil }
-                state = .waiting(nil)
+                guard case .waiting(var waiters) = state, let waiter = waiters.removeValue(forKey: token) else {
+                    return nil
+                }
+                state = .waiting(waiters)
                 return waiter
             }
             waiter?.resume(throwing: CancellationError())
