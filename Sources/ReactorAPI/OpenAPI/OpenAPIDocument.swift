@@ -15,6 +15,12 @@ enum OpenAPIDocument {
             "/openapi.json": [
                 "get": OpenAPIOperations.operation("This document", ok: ["type": "object"], errors: [], secured: false)
             ],
+            "/dashboard/{file}": [
+                "get": OpenAPIOperations.operation(
+                    "A static file of the web dashboard (browsers get the dashboard itself on / with Accept: text/html)",
+                    parameters: [OpenAPIOperations.path("file")], ok: ["type": "string"], errors: [404],
+                    secured: false)
+            ],
         ]
         for prefix in APIRoutes.versionPrefixes {
             for (path, operations) in OpenAPIOperations.global {
