@@ -71,12 +71,14 @@ struct LocalNode {
             localAPI: "\(options.security?.tlsCert == nil ? "http" : "https")://\(local):\(options.port)")
         if settings.interval == nil { settings.interval = options.interval }
         let manager = ManagerService(client: client, identity: options.identity, settings: settings)
-        return LocalNode(
-            managerClient: client,
-            services: [
-                ZooKeeperService(client: client, logger: managerLogger), manager,
-                APIServerService(app: app, address: "\(options.host):\(options.port)"),
-            ])
+        var services: [any Service] = [ZooKeeperService(client: client, logger: managerLogger), manager]
+        if let port = options.manager?.metricsPort, let metrics = settings.metrics,
+            let host = options.manager?.metricsHost
+        {
+            services.append(ManagerMetricsServer.application(metrics, host: host, port: port, logger: managerLogger))
+        }
+        services.append(APIServerService(app: app, address: "\(options.host):\(options.port)"))
+        return LocalNode(managerClient: client, services: services)
     }
 }
 

@@ -29,6 +29,16 @@ struct ManagerOptions: ParsableArguments {
     @Option(help: "Port the dnsmasq balancer answers DNS queries on.")
     var dnsPort: Int = 53
 
+    @Option(help: "Serve the manager's Prometheus metrics at GET /metrics on this port (default: not served).")
+    var metricsPort: Int?
+
+    @Option(
+        help: "Address --metrics-port listens on; beyond loopback only with --metrics-allow-open (no key guards it).")
+    var metricsHost = "127.0.0.1"
+
+    @Flag(help: "Let --metrics-host be an address beyond loopback: anyone reaching it reads the metrics.")
+    var metricsAllowOpen = false
+
     func validate() throws {
         guard (1...65535).contains(dnsPort) else { throw ValidationError("--dns-port must be between 1 and 65535") }
         let range = ManagerConfig.keyCountRange
@@ -36,6 +46,14 @@ struct ManagerOptions: ParsableArguments {
             throw ValidationError("--keys must be between \(range.lowerBound) and \(range.upperBound)")
         }
         if let interval, !(interval > 0) { throw ValidationError("--interval must be a positive number of seconds") }
+        if let metricsPort, !(0...65535).contains(metricsPort) {
+            throw ValidationError("--metrics-port must be between 0 and 65535")
+        }
+        if !metricsAllowOpen && !ManagerMetricsServer.isLoopback(metricsHost) {
+            throw ValidationError(
+                "--metrics-host \(metricsHost) is beyond loopback and /metrics has no key: "
+                    + "give --metrics-allow-open to serve it there anyway")
+        }
     }
 
     /// Who the manager is on this host.
@@ -60,6 +78,7 @@ struct ManagerOptions: ParsableArguments {
         settings.dnsListen = dnsListen
         settings.dnsPort = dnsPort
         if let interval { settings.interval = Self.interval(interval) }
+        if metricsPort != nil { settings.metrics = ManagerMetrics() }
         return settings
     }
 

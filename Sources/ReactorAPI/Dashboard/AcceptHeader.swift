@@ -21,7 +21,7 @@ enum AcceptHeader {
         let quality: Double
 
         init?(_ text: Substring) {
-            let parts = text.split(separator: ";").map { String($0).trimmingCharacters(in: " \t") }
+            let parts = text.split(separator: ";").map { String($0).trimmingBlanks() }
             guard let first = parts.first, first.contains("/") else { return nil }
             type = first.lowercased()
             var quality = 1.0
@@ -36,10 +36,10 @@ enum AcceptHeader {
 }
 
 extension String {
-    fileprivate func trimmingCharacters(in set: String) -> String {
+    fileprivate func trimmingBlanks() -> String {
         var text = Substring(self)
-        while let first = text.first, set.contains(first) { text = text.dropFirst() }
-        while let last = text.last, set.contains(last) { text = text.dropLast() }
+        while let first = text.first, first == " " || first == "\t" { text = text.dropFirst() }
+        while let last = text.last, last == " " || last == "\t" { text = text.dropLast() }
         return String(text)
     }
 }

@@ -35,7 +35,7 @@ struct DashboardAssets: Sendable {
 
     /// The content type for a file name's extension.
     static func contentType(of name: String) -> String {
-        switch name.split(separator: ".").last {
+        switch name.split(separator: ".").last.map(String.init) ?? "" {
         case "html": "text/html; charset=utf-8"
         case "js": "text/javascript; charset=utf-8"
         case "css": "text/css; charset=utf-8"

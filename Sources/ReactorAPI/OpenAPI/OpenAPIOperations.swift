@@ -123,6 +123,17 @@ enum OpenAPIOperations {
         "description": "all: answer {active, decommissioned, errored} instead of the active list",
     ]
 
+    /// An operation whose `200` answer is text of `contentType` rather than JSON.
+    static func textOperation(
+        _ summary: String, contentType: String, parameters: [JSONValue] = [], errors: [Int], secured: Bool
+    ) -> JSONValue {
+        var members = operation(summary, parameters: parameters, errors: errors, secured: secured).objectValue ?? [:]
+        var responses = members["responses"]?.objectValue ?? [:]
+        responses["200"] = ["description": "OK", "content": .object([contentType: ["schema": ["type": "string"]]])]
+        members["responses"] = .object(responses)
+        return .object(members)
+    }
+
     static func path(_ name: String) -> JSONValue {
         ["name": .string(name), "in": "path", "required": true, "schema": ["type": "string"]]
     }

@@ -79,7 +79,9 @@ func buildRouter(
     secureCookies: Bool = false
 ) -> Router<APIRequestContext> {
     let router = Router(context: APIRequestContext.self)
+    let metrics = APIMetrics()
     router.add(middleware: RequestLogMiddleware())
+    router.add(middleware: RequestMetricsMiddleware(metrics: metrics))
     router.add(middleware: ErrorMiddleware(catalog: catalog))
     router.add(middleware: DashboardMiddleware())
     let routes = APIRoutes(
@@ -96,6 +98,7 @@ func buildRouter(
     ScalingRoutes.register(routes)
     SessionRoutes.register(routes)
     DashboardRoutes.register(routes)
+    MetricsRoutes.register(routes, metrics: metrics)
     return router
 }
 
