@@ -1,5 +1,5 @@
 // Building DOM nodes. Values from the API only ever become text nodes or attribute values, never
-// HTML: there is no innerHTML anywhere in the dashboard.
+// HTML: no markup is ever parsed from data in the dashboard.
 
 /** el('a', {href: '#/x', class: 'c', onclick: f}, 'text', child, …) */
 export function el(tag, attributes = {}, ...children) {

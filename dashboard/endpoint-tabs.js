@@ -53,7 +53,7 @@ function configuration(panel, name) {
       yes.focus();
     });
     await load();
-  });
+  }).catch((error) => replace(status, notice(error.message, 'error')));
 }
 
 function log(panel, name, path = endpointPath(name, '/log')) {

@@ -60,7 +60,7 @@ export function newEndpointPage(main) {
         el('strong', {}, template.title), el('span', { class: 'hint' }, template.text)));
     });
     form.fill(templates[0].configuration);
-  });
+  }).catch((error) => replace(status, notice(error.message, 'error')));
 
   create.addEventListener('click', async () => {
     nameError.textContent = '';

@@ -129,5 +129,5 @@ export function managerConfigPage(main, name, tab) {
       yes.focus();
     });
     await load();
-  });
+  }).catch((error) => replace(status, notice(error.message, 'error')));
 }

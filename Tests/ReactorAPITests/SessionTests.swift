@@ -31,7 +31,7 @@ import Testing
             let reply = try await api.request(.post, "/v1.1/login", body: #"{"auth_key": "sesame"}"#)
             #expect(reply.status == .ok, "\(reply.text)")
             let cookie = try #require(reply.headers[.setCookie])
-            #expect(cookie.hasPrefix("reactor_session="), cookie)
+            #expect(cookie.hasPrefix("reactor_session="), "\(cookie)")
             for flag in ["HttpOnly", "SameSite=Strict", "Path=/", "Max-Age=43200"] {
                 #expect(cookie.contains(flag), "the cookie has \(flag): \(cookie)")
             }
@@ -112,7 +112,7 @@ import Testing
             let reply = try await api.request(.post, "/v1.1/logout")
             #expect(reply.status == .ok)
             let cookie = try #require(reply.headers[.setCookie])
-            #expect(cookie.hasPrefix("reactor_session=;") && cookie.contains("Max-Age=0"), cookie)
+            #expect(cookie.hasPrefix("reactor_session=;") && cookie.contains("Max-Age=0"), "\(cookie)")
         }
     }
 

@@ -246,11 +246,11 @@ try:
           lambda d: d.find_elements(By.CSS_SELECTOR, ".chart-value") and d.find_elements(By.CSS_SELECTOR, ".chart-value")[0].text not in ("0", "–"))
     time.sleep(6)
     shot("overview")
-    driver.find_element(By.TAG_NAME, "body").click()
-    driver.execute_script("document.activeElement.blur(); window.focus()")
+    # From the page's first focusable element (the skip link), Tab walks the navigation.
+    driver.execute_script("document.querySelector('a.skip').focus()")
     actions = webdriver.ActionChains(driver)
     reached = None
-    for _ in range(8):
+    for _ in range(5):
         actions.send_keys(Keys.TAB).perform()
         if driver.switch_to.active_element.text == "Endpoints":
             reached = driver.switch_to.active_element

@@ -1,3 +1,4 @@
+import HTTPTypes
 import Hummingbird
 
 /// The headers of every dashboard answer: a strict Content-Security-Policy (nothing but this

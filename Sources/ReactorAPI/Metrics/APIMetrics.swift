@@ -22,7 +22,7 @@ struct APIMetrics: Sendable {
     /// Counts one answered request.
     ///
     /// - Parameters:
-    ///   - route: the route pattern (`/v1.1/endpoints/:name/state`), never the requested path, so
+    ///   - route: the route pattern (`/v1.1/endpoints/{name}/state`), never the requested path, so
     ///     that the label has as many values as the API has routes.
     ///   - method: the HTTP method.
     ///   - status: the answer's status code.
