@@ -41,10 +41,16 @@ export class LiveChart {
   /** Redraws; `shown` is the headline value (default the last sample of the only series). */
   render(shown) {
     const now = Date.now() / 1000;
-    const start = now - this.window;
+    let oldest = now;
+    for (const points of this.series.values()) {
+      while (points.length > 1 && points[0][0] < now - this.window) points.shift();
+      if (points.length) oldest = Math.min(oldest, points[0][0]);
+    }
+    // Until `window` seconds of samples exist, the graph spans what there is (at least 30 s).
+    const span = Math.min(this.window, Math.max(30, now - oldest));
+    const start = now - span;
     let top = 0;
     for (const points of this.series.values()) {
-      while (points.length > 1 && points[0][0] < start) points.shift();
       for (const [, value] of points) top = Math.max(top, value);
     }
     top = top <= 0 ? 1 : top * 1.1;
@@ -53,7 +59,7 @@ export class LiveChart {
     let index = 0;
     for (const [name, points] of this.series) {
       const coordinates = points.map(([time, value]) =>
-        `${(((time - start) / this.window) * WIDTH).toFixed(1)},${(HEIGHT - (value / top) * (HEIGHT - 4)).toFixed(1)}`);
+        `${(((time - start) / span) * WIDTH).toFixed(1)},${(HEIGHT - (value / top) * (HEIGHT - 4)).toFixed(1)}`);
       if (coordinates.length === 1) coordinates.push(`${WIDTH},${coordinates[0].split(',')[1]}`);
       this.plot.append(svg('polyline', { points: coordinates.join(' '), class: `line line-${index % 6}` }));
       if (name) {
@@ -62,7 +68,7 @@ export class LiveChart {
       }
       index += 1;
     }
-    this.scale.textContent = `max ${format(top / 1.1)} · last ${Math.round(this.window / 60)} min`;
+    this.scale.textContent = `max ${format(top / 1.1)} · last ${span < 90 ? Math.round(span) + ' s' : Math.round(span / 60) + ' min'}`;
     if (shown !== undefined) {
       this.value.textContent = format(shown);
     } else if (this.series.size === 1) {

@@ -5,8 +5,12 @@ import { every, get, v } from './api.js';
 import { LiveChart } from './chart.js';
 import { el, replace, endpointLink, managerLink, stateBadge } from './dom.js';
 
+// The graphs live as long as the browser tab, so that coming back to the overview shows the
+// minutes already seen; they are only fed while the overview is open.
+let charts;
+
 export function overviewPage(main) {
-  const charts = {
+  charts ??= {
     instances: new LiveChart('Instances'),
     active: new LiveChart('Active connections'),
     endpoints: new LiveChart('Endpoints per state'),
