@@ -85,7 +85,9 @@ struct PrometheusText {
             #expect(
                 !metrics.samples.contains { $0.labels.values.contains { $0.contains("no-such-endpoint") } },
                 "no label holds a requested path")
-            #expect(metrics.values("reactor_api_request_duration_seconds_count", where: ["route": route, "method": "GET"]) == [2])
+            #expect(
+                metrics.values("reactor_api_request_duration_seconds_count", where: ["route": route, "method": "GET"])
+                    == [2])
             #expect(
                 !metrics.values("reactor_api_request_duration_seconds_bucket", where: ["route": route, "le": "+Inf"])
                     .isEmpty)
@@ -117,7 +119,7 @@ struct PrometheusText {
 
     @Test func metricsNeedTheAdminKeyOnceOneIsSet() async throws {
         try await withAPI { api in
-            try await api.store.setAdminKey("sesame")
+            try await SessionTests.setKey(api, "sesame")
             #expect(try await api.request(.get, "/metrics").status == .unauthorized)
             #expect(try await api.request(.get, "/metrics?auth_key=sesame").status == .ok, "Prometheus params")
             #expect(try await api.request(.get, "/metrics", headers: .authKey("sesame")).status == .ok)
