@@ -52,6 +52,12 @@ import Testing
             let expires = try #require(reply.json?.objectValue?["expires"]?.numberValue)
             #expect(abs(expires - Date().timeIntervalSince1970 - 43200) < 60, "expires in 12 h: \(expires)")
             #expect(SessionCookie.setting("t", maxAge: 1, secure: true).hasSuffix("; Secure"), "Secure under TLS")
+            let proxied = try await api.request(
+                .post, "/v1.1/login", body: #"{"auth_key": "sesame"}"#,
+                headers: [HTTPField.Name("X-Forwarded-Proto")!: "https"])
+            #expect(
+                proxied.headers[.setCookie]?.hasSuffix("; Secure") == true,
+                "HTTPS at the trusted front (loopback): Secure")
         }
     }
 

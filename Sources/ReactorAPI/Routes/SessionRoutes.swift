@@ -1,3 +1,4 @@
+import HTTPTypes
 import Hummingbird
 import ReactorCore
 
@@ -9,7 +10,7 @@ import ReactorCore
 enum SessionRoutes {
     static func register(_ routes: APIRoutes) {
         let services = routes.services
-        routes.add(.post, "/login") { request, _ in
+        routes.add(.post, "/login") { request, context in
             let body = try await RequestBodyReader.object(of: request, describing: "the login body")
             guard case .string(let key) = body["auth_key"], !key.isEmpty else {
                 throw APIError.badRequest("the login body must be {\"auth_key\": \"<the admin key>\"}")
@@ -23,13 +24,25 @@ enum SessionRoutes {
             let current = try await services.store.adminKeyHash() ?? admin
             let (token, expires) = SessionToken.make(admin: current)
             let cookie = SessionCookie.setting(
-                token, maxAge: Int(SessionToken.lifetime), secure: services.secureCookies)
+                token, maxAge: Int(SessionToken.lifetime), secure: secure(request, context, services))
             return JSONResponse.json(
                 ["expires": .number(Double(expires))], headers: [.setCookie: cookie, .cacheControl: "no-store"])
         }
-        routes.add(.post, "/logout") { _, _ in
+        routes.add(.post, "/logout") { request, context in
             JSONResponse.json(
-                [:], headers: [.setCookie: SessionCookie.clearing(secure: services.secureCookies)])
+                [:], headers: [.setCookie: SessionCookie.clearing(secure: secure(request, context, services))])
         }
+    }
+
+    static let forwardedProto = HTTPField.Name("X-Forwarded-Proto")!
+
+    /// Whether the cookie is marked `Secure`: the API serves HTTPS, or a trusted proxy (the nginx
+    /// front of deploy/) says it received the request over HTTPS.
+    static func secure(_ request: Request, _ context: APIRequestContext, _ services: APIServices) -> Bool {
+        if services.secureCookies { return true }
+        guard request.headers[forwardedProto]?.lowercased() == "https",
+            let remote = context.remoteAddress?.ipAddress.flatMap(IPAddress.init)
+        else { return false }
+        return services.trustedProxies.contains { $0.contains(CallerAddress.unmapped(remote)) }
     }
 }
