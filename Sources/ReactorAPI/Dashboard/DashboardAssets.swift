@@ -4,7 +4,7 @@ import Hummingbird
 /// The dashboard's static files, compiled into the binary.
 ///
 /// The files live in `dashboard/` at the top of the repository and are embedded by
-/// `scripts/embed-dashboard` into ``DashboardFiles`` as base64 text, rather than as SwiftPM
+/// `scripts/embed-dashboard` into ``DashboardFiles`` (`Dashboard/Files/`) as base64 text, rather than as SwiftPM
 /// resources: on Linux `Bundle.module` looks for a `reactor_ReactorAPI.resources` folder next to
 /// the executable (or at the build path) and stops the process when it is missing, which is what
 /// happens to a binary copied alone by `deploy/install.sh`. A test checks the embedded copy
