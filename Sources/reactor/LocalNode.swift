@@ -74,12 +74,14 @@ struct LocalNode {
         if settings.interval == nil { settings.interval = options.interval }
         if let exposure = options.exposeAPI { settings.exposeAPI = exposure }
         let manager = ManagerService(client: client, identity: options.identity, settings: settings)
-        return LocalNode(
-            managerClient: client,
-            services: [
-                ZooKeeperService(client: client, logger: managerLogger), manager,
-                APIServerService(app: app, address: "\(options.host):\(options.port)"),
-            ])
+        var services: [any Service] = [ZooKeeperService(client: client, logger: managerLogger), manager]
+        if let port = options.manager?.metricsPort, let metrics = settings.metrics,
+            let host = options.manager?.metricsHost
+        {
+            services.append(ManagerMetricsServer.application(metrics, host: host, port: port, logger: managerLogger))
+        }
+        services.append(APIServerService(app: app, address: "\(options.host):\(options.port)"))
+        return LocalNode(managerClient: client, services: services)
     }
 }
 

@@ -5,6 +5,7 @@ import ReactorAPI
 import ReactorCore
 import ReactorManager
 import ReactorStore
+import ServiceLifecycle
 import ZooKeeper
 
 /// `reactor manager`: the agent that runs on every host.
@@ -39,10 +40,17 @@ struct ManagerCommand: AsyncParsableCommand {
             throw ValidationFailure("\(error)")
         }
         let identity = manager.identity()
-        let service = ManagerService(client: client, identity: identity, settings: manager.settings(logger: logger))
+        let settings = manager.settings(logger: logger)
+        let service = ManagerService(client: client, identity: identity, settings: settings)
         print("manager \(identity.name) running as \(identity.id)")
         fflush(nil)
-        // SIGTERM/SIGINT: the manager hands its endpoints over and unregisters, then the session closes.
-        try await runServiceGroup([ZooKeeperService(client: client, logger: logger), service], logger: logger)
+        var services: [any Service] = [ZooKeeperService(client: client, logger: logger), service]
+        if let port = manager.metricsPort, let metrics = settings.metrics {
+            services.append(
+                ManagerMetricsServer.application(metrics, host: manager.metricsHost, port: port, logger: logger))
+        }
+        // SIGTERM/SIGINT: the metrics stop, the manager hands its endpoints over and unregisters,
+        // then the session closes.
+        try await runServiceGroup(services, logger: logger)
     }
 }

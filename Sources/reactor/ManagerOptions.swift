@@ -50,6 +50,16 @@ struct ManagerOptions: ParsableArguments {
     @Option(help: "With --expose-api: the port nginx serves the API on over HTTPS (default 443).")
     var exposedHTTPSPort: Int = 443
 
+    @Option(help: "Serve the manager's Prometheus metrics at GET /metrics on this port (default: not served).")
+    var metricsPort: Int?
+
+    @Option(
+        help: "Address --metrics-port listens on; beyond loopback only with --metrics-allow-open (no key guards it).")
+    var metricsHost = "127.0.0.1"
+
+    @Flag(help: "Let --metrics-host be an address beyond loopback: anyone reaching it reads the metrics.")
+    var metricsAllowOpen = false
+
     func validate() throws {
         for (flag, port) in [
             ("--expose-api-port", exposeAPIPort ?? 8080), ("--exposed-http-port", exposedHTTPPort),
@@ -71,6 +81,14 @@ struct ManagerOptions: ParsableArguments {
             throw ValidationError("--keys must be between \(range.lowerBound) and \(range.upperBound)")
         }
         if let interval, !(interval > 0) { throw ValidationError("--interval must be a positive number of seconds") }
+        if let metricsPort, !(0...65535).contains(metricsPort) {
+            throw ValidationError("--metrics-port must be between 0 and 65535")
+        }
+        if !metricsAllowOpen && !ManagerMetricsServer.isLoopback(metricsHost) {
+            throw ValidationError(
+                "--metrics-host \(metricsHost) is beyond loopback and /metrics has no key: "
+                    + "give --metrics-allow-open to serve it there anyway")
+        }
     }
 
     /// Who the manager is on this host.
@@ -100,6 +118,7 @@ struct ManagerOptions: ParsableArguments {
             settings.exposeAPI = APIExposure(
                 apiPort: exposeAPIPort ?? local ?? 8080, httpPort: exposedHTTPPort, httpsPort: exposedHTTPSPort)
         }
+        if metricsPort != nil { settings.metrics = ManagerMetrics() }
         return settings
     }
 

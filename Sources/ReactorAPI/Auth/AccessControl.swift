@@ -7,6 +7,8 @@ import ReactorStore
 /// - Admin routes need the admin key once one is set.
 /// - Endpoint routes (`/endpoints/<name>/...` and the implicit `/endpoint/...`) accept the admin
 ///   key or the endpoint's own key; they need one when either is set.
+/// - The dashboard's sign-in cookie (``SessionCookie``) stands for the admin key when the request
+///   presents no key; with it, requests that change state must carry the CSRF header.
 struct AccessControl: Sendable {
     let store: ReactorStore
 
@@ -14,8 +16,21 @@ struct AccessControl: Sendable {
     func requireAdmin(_ request: Request) async throws {
         guard let admin = try await store.adminKeyHash() else { return }
         try refuseUnusable(admin)
-        guard let key = PresentedKey.from(request), admin.verifies(key) else { throw APIError.unauthorized }
+        guard let key = PresentedKey.from(request) else {
+            try requireSession(request, admin: admin)
+            return
+        }
+        guard admin.verifies(key) else { throw APIError.unauthorized }
         try await upgrade(admin, key: key)
+    }
+
+    /// - Throws: ``APIError/unauthorized`` unless the request carries a valid sign-in cookie for
+    ///   `admin`; ``APIError/forbidden(_:)`` when it does but changes state without the CSRF header.
+    private func requireSession(_ request: Request, admin: AdminKeyHash) throws {
+        guard let token = SessionCookie.token(in: request), SessionToken.verifies(token, admin: admin) else {
+            throw APIError.unauthorized
+        }
+        try SessionCookie.requireCSRFHeader(request)
     }
 
     /// - Throws: ``APIError/unauthorized`` unless the request may act on the endpoint.
@@ -23,7 +38,12 @@ struct AccessControl: Sendable {
         let admin = try await store.adminKeyHash()
         let own = try await endpointAuth(target)
         if admin == nil && own == nil { return }
-        guard let key = PresentedKey.from(request) else { throw APIError.unauthorized }
+        guard let key = PresentedKey.from(request) else {
+            guard let admin else { throw APIError.unauthorized }
+            try refuseUnusable(admin)
+            try requireSession(request, admin: admin)
+            return
+        }
         if let admin, admin.verifies(key) {
             try await upgrade(admin, key: key)
             return

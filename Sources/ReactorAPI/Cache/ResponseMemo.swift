@@ -15,7 +15,7 @@ import ZooKeeper
 /// (see ``WatchedNodeCache``). While the session is not connected, nothing is answered from here.
 ///
 /// What may change an answer besides the znodes is in its ``Key``: the request target as sent
-/// (path and query), the presented key headers, `X-Forwarded-For`, and the peer's address.
+/// (path and query), the presented key headers, `X-Forwarded-For`, cookies, and the peer's address.
 /// Refusals and errors are never kept. At most `capacity` answers, of at most `byteCapacity`
 /// bytes in all, are kept (an answer larger than an eighth of that is not kept at all); when
 /// full, stale answers are dropped, and when at least half are still fresh, all are (they are
@@ -35,6 +35,8 @@ public final class ResponseMemo: Sendable {
         let presentedKeys: [String]
         /// Every `X-Forwarded-For` value, in order.
         let forwardedFor: [String]
+        /// Every `Cookie` value, in order: the dashboard's sign-in cookie authorizes like a key.
+        let cookies: [String]
         /// The connected peer's IP address.
         let peer: String?
 
@@ -42,6 +44,7 @@ public final class ResponseMemo: Sendable {
             target = request.path ?? ""
             presentedKeys = request.headerFields[values: PresentedKey.header]
             forwardedFor = request.headerFields[values: CallerAddress.forwardedFor]
+            cookies = request.headerFields[values: .cookie]
             self.peer = peer
         }
     }
@@ -88,7 +91,9 @@ public final class ResponseMemo: Sendable {
     /// What keeping `answer` under `key` costs, in bytes.
     private static func size(of answer: Answer, key: Key) -> Int {
         let fields = answer.head.headerFields.reduce(0) { $0 + $1.name.rawName.utf8.count + $1.value.utf8.count }
-        let keyBytes = key.target.utf8.count + (key.presentedKeys + key.forwardedFor).reduce(0) { $0 + $1.utf8.count }
+        let keyBytes =
+            key.target.utf8.count
+            + (key.presentedKeys + key.forwardedFor + key.cookies).reduce(0) { $0 + $1.utf8.count }
         return answer.body.readableBytes + fields + keyBytes + (key.peer?.utf8.count ?? 0) + 64
     }
 

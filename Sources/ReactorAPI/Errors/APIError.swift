@@ -14,6 +14,8 @@ public enum APIError: Error, Sendable, Hashable, CustomStringConvertible {
     /// 401 for a reason the operator must know (the stored admin key is damaged, say); the body is
     /// `unauthorized: <reason>`.
     case unauthorizedBecause(String)
+    /// 403: the caller is known but the request may not be served as sent; the message says why.
+    case forbidden(String)
     /// 404: the thing addressed does not exist.
     case notFound(String)
     /// 405: the path exists but not with this method.
@@ -27,7 +29,8 @@ public enum APIError: Error, Sendable, Hashable, CustomStringConvertible {
 
     public var description: String {
         switch self {
-        case .badRequest(let message), .notFound(let message), .conflict(let message), .tooManyRequests(let message):
+        case .badRequest(let message), .forbidden(let message), .notFound(let message), .conflict(let message),
+            .tooManyRequests(let message):
             message
         case .invalidConfiguration(let errors): "invalid configuration: \(errors)"
         case .invalidFields(let errors): errors.summary

@@ -35,6 +35,7 @@ enum ErrorResponse {
         case .unauthorized: JSONResponse.unauthorized()
         case .unauthorizedBecause(let reason): JSONResponse.unauthorized(reason: reason)
         case .tooManyRequests(let message): JSONResponse.message(message, status: .tooManyRequests)
+        case .forbidden(let message): JSONResponse.message(message, status: .forbidden)
         case .notFound(let message): JSONResponse.message(message, status: .notFound)
         case .conflict(let message): JSONResponse.message(message, status: .conflict)
         case .payloadTooLarge: JSONResponse.message(error.description, status: .contentTooLarge)

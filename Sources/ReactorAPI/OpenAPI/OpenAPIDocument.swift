@@ -15,6 +15,17 @@ enum OpenAPIDocument {
             "/openapi.json": [
                 "get": OpenAPIOperations.operation("This document", ok: ["type": "object"], errors: [], secured: false)
             ],
+            "/metrics": [
+                "get": OpenAPIOperations.textOperation(
+                    "Prometheus metrics (docs/metrics.md); scrapers pass the admin key as auth_key",
+                    contentType: "text/plain; version=0.0.4", errors: [401], secured: true)
+            ],
+            "/dashboard/{file}": [
+                "get": OpenAPIOperations.textOperation(
+                    "A static file of the web dashboard (browsers get the dashboard itself on / with Accept: text/html)",
+                    contentType: "text/javascript", parameters: [OpenAPIOperations.path("file")], errors: [404],
+                    secured: false)
+            ],
         ]
         for prefix in APIRoutes.versionPrefixes {
             for (path, operations) in OpenAPIOperations.global {

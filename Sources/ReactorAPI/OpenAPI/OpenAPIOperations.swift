@@ -11,6 +11,15 @@ enum OpenAPIOperations {
             "post": operation("Set the API URL", body: ref("URL")),
         ],
         "/info": ["get": operation("Global statistics", ok: ref("Info"))],
+        "/login": [
+            "post": operation(
+                "Sign in with the admin key: sets the HttpOnly, SameSite=Strict reactor_session cookie the API "
+                    + "accepts as the admin key (state-changing requests with it need the X-Reactor-Dashboard header)",
+                body: ref("Login"), ok: ref("SignedIn"), errors: [400, 401, 409, 413], secured: false)
+        ],
+        "/logout": [
+            "post": operation("Clear the reactor_session cookie", ok: ["type": "object"], errors: [], secured: false)
+        ],
         "/register": ["post": operation("Queue the caller's IP for registration (no key needed)", secured: false)],
         "/register/{ip}": ["post": operation("Queue an IP for registration", parameters: [path("ip")])],
         "/unregister": ["post": operation("Queue the caller's IP for unregistration")],
@@ -84,7 +93,11 @@ enum OpenAPIOperations {
                     "The backend of one session", parameters: base + [path("session")], ok: ref("Session")),
                 "delete": operation("Drop a session", parameters: base + [path("session")]),
             ],
-            "/instances": ["get": operation("Associated instances", parameters: base, ok: ref("StringList"))],
+            "/instances": [
+                "get": operation(
+                    "Associated instances; with states=all {active, decommissioned, errored} lists",
+                    parameters: base + [states], ok: ["oneOf": [ref("StringList"), ref("InstancesByState")]])
+            ],
             "/instances/{instance}": [
                 "post": operation("Associate an instance", parameters: base + [path("instance")]),
                 "delete": operation("Disassociate an instance", parameters: base + [path("instance")]),
@@ -104,6 +117,22 @@ enum OpenAPIOperations {
         "name": "since", "in": "query", "required": false, "schema": ["type": "number"],
         "description": "Only entries newer than this (seconds since 1970)",
     ]
+
+    static let states: JSONValue = [
+        "name": "states", "in": "query", "required": false, "schema": ["type": "string", "enum": ["all"]],
+        "description": "all: answer {active, decommissioned, errored} instead of the active list",
+    ]
+
+    /// An operation whose `200` answer is text of `contentType` rather than JSON.
+    static func textOperation(
+        _ summary: String, contentType: String, parameters: [JSONValue] = [], errors: [Int], secured: Bool
+    ) -> JSONValue {
+        var members = operation(summary, parameters: parameters, errors: errors, secured: secured).objectValue ?? [:]
+        var responses = members["responses"]?.objectValue ?? [:]
+        responses["200"] = ["description": "OK", "content": .object([contentType: ["schema": ["type": "string"]]])]
+        members["responses"] = .object(responses)
+        return .object(members)
+    }
 
     static func path(_ name: String) -> JSONValue {
         ["name": .string(name), "in": "path", "required": true, "schema": ["type": "string"]]

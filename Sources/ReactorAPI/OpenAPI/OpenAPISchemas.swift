@@ -10,6 +10,7 @@ enum OpenAPISchemas {
     static var all: JSONValue {
         var schemas = base.objectValue ?? [:]
         schemas.merge(OpenAPIScalingSchemas.all) { first, _ in first }
+        schemas.merge(OpenAPIConfigurationSchemas.all) { first, _ in first }
         return .object(schemas)
     }
 
@@ -30,9 +31,22 @@ enum OpenAPISchemas {
             ],
         ],
         "StringList": ["type": "array", "items": ["type": "string"]],
+        "InstancesByState": [
+            "type": "object",
+            "properties": [
+                "active": ["type": "array", "items": ["type": "string"]],
+                "decommissioned": ["type": "array", "items": ["type": "string"]],
+                "errored": ["type": "array", "items": ["type": "string"]],
+            ],
+        ],
         "Version": ["type": "object", "properties": ["version": ["type": "string"]]],
         "URL": ["type": "object", "properties": ["url": ["type": "string", "nullable": true]]],
         "AuthKey": ["type": "object", "properties": ["auth_key": ["type": "string", "nullable": true]]],
+        "Login": ["type": "object", "required": ["auth_key"], "properties": ["auth_key": ["type": "string"]]],
+        "SignedIn": [
+            "type": "object",
+            "properties": ["expires": ["type": "integer", "description": "Unix time the sign-in ends"]],
+        ],
         "Info": [
             "type": "object",
             "properties": [

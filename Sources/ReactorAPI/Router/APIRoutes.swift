@@ -15,6 +15,8 @@ struct APIServices: Sendable {
     var trustedProxies: [IPBlock] = IPBlock.localHost
     /// Bounds the keyless registrations each source address may queue.
     var registrations = SourceRateLimiter(RegistrationRate())
+    /// Whether the sign-in cookie is marked `Secure` (the API serves HTTPS).
+    var secureCookies = false
 }
 
 /// Registers routes under every API version prefix that serves them and records them in the

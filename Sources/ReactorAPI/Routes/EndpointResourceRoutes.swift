@@ -143,8 +143,18 @@ enum EndpointResourceRoutes {
             return JSONResponse.empty()
         }
 
-        add(.get, "/instances") { _, _, target in
-            JSONResponse.strings(try await store.instances(id: target.id))
+        add(.get, "/instances") { request, _, target in
+            // `?states=all` (the dashboard's form) also lists the owner's decommissioned and errored
+            // records; without it the answer is the contract's list of active instances.
+            guard request.uri.queryParameters.get("states") == "all" else {
+                return JSONResponse.strings(try await store.instances(id: target.id))
+            }
+            let ids = { (directory: String) in try await store.instanceIDs(id: target.id, in: directory) }
+            return JSONResponse.json([
+                "active": .array(try await store.instances(id: target.id).map(JSONValue.string)),
+                "decommissioned": .array(try await ids(EndpointNode.decommissioned).map(JSONValue.string)),
+                "errored": .array(try await ids(EndpointNode.errored).map(JSONValue.string)),
+            ])
         }
         add(.post, "/instances/:instance") { _, context, target in
             let instance = try PathParameters.name("instance", kind: "instance id", in: context)

@@ -38,7 +38,7 @@ public func buildApplication(
     let memo = cache == nil ? nil : ResponseMemo(client: client)
     let router = buildRouter(
         store: store, memo: memo, trustedProxies: configuration.trustedProxies,
-        registrationRate: configuration.registrationRate)
+        registrationRate: configuration.registrationRate, secureCookies: configuration.tls != nil)
     let logger = configuration.logger
     let server: HTTPServerBuilder
     do {
@@ -72,18 +72,23 @@ enum APIServer {
 /// - Parameters:
 ///   - memo: where reusable routes keep their answers; default none.
 ///   - catalog: receives every route registered; default a fresh one.
+///   - secureCookies: whether the dashboard's sign-in cookie is marked `Secure`; default false.
 func buildRouter(
     store: ReactorStore, memo: ResponseMemo? = nil, catalog: RouteCatalog = RouteCatalog(),
-    trustedProxies: [IPBlock] = IPBlock.localHost, registrationRate: RegistrationRate = RegistrationRate()
+    trustedProxies: [IPBlock] = IPBlock.localHost, registrationRate: RegistrationRate = RegistrationRate(),
+    secureCookies: Bool = false
 ) -> Router<APIRequestContext> {
     let router = Router(context: APIRequestContext.self)
+    let metrics = APIMetrics()
     router.add(middleware: RequestLogMiddleware())
+    router.add(middleware: RequestMetricsMiddleware(metrics: metrics))
     router.add(middleware: ErrorMiddleware(catalog: catalog))
+    router.add(middleware: DashboardMiddleware())
     let routes = APIRoutes(
         router: router, catalog: catalog,
         services: APIServices(
             store: store, access: AccessControl(store: store), memo: memo, trustedProxies: trustedProxies,
-            registrations: SourceRateLimiter(registrationRate)))
+            registrations: SourceRateLimiter(registrationRate), secureCookies: secureCookies))
     RootRoutes.register(routes)
     GlobalRoutes.register(routes)
     RegistrationRoutes.register(routes)
@@ -91,6 +96,9 @@ func buildRouter(
     EndpointRoutes.register(routes)
     EndpointResourceRoutes.register(routes)
     ScalingRoutes.register(routes)
+    SessionRoutes.register(routes)
+    DashboardRoutes.register(routes)
+    MetricsRoutes.register(routes, metrics: metrics)
     return router
 }
 

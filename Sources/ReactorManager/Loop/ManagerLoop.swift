@@ -135,6 +135,10 @@ struct ManagerLoop {
                 if result.failures > 0 { await holdLaunches(id, after: result.failures) }
                 publishedMetrics[id] = result.published
                 publishedActive[id] = result.activeBackends
+                if let decision = result.decision, decision != recordedDecisions[id] {
+                    ManagerMetrics.current?.decision(
+                        endpoint: endpoints.names[id] ?? id, direction: Self.direction(decision))
+                }
                 recordedDecisions[id] = result.decision
                 for problem in result.problems { await report(id, problem) }
             case .failure(let lost as OwnershipLost):
@@ -142,6 +146,9 @@ struct ManagerLoop {
                 await log(.warning, "fenced: \(lost); no action taken")
             case .failure(let error as ZooKeeperError) where error.code == .noNode:
                 continue  // the endpoint was deleted during the pass
+            case .failure(let error as ZooKeeperError):
+                ManagerMetrics.current?.zooKeeperError("\(error.code)")
+                await log(.warning, "endpoint \(endpoints.names[id] ?? id): \(error)", endpoint: id)
             case .failure(let error as CloudError):
                 // What the cloud cannot do (no docker host with free slots, an address pool used
                 // up) stays true for many passes: said once, not every pass.
@@ -168,6 +175,13 @@ struct ManagerLoop {
             .warning,
             "\(backoff.failures) instance failure(s) in a row: no launch for \(String(format: "%.1f", hold)) s",
             endpoint: id)
+    }
+
+    /// Whether a recorded decision's target is above, below or at the instances it counted.
+    static func direction(_ decision: JSONValue) -> String {
+        let target = decision.objectValue?["target"]?.numberValue ?? 0
+        let instances = decision.objectValue?["instances"]?.numberValue ?? 0
+        return target > instances ? "up" : target < instances ? "down" : "hold"
     }
 
     /// An endpoint as the logs name it: `web (uuid)`, or the uuid alone when its name is not known.

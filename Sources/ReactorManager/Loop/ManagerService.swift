@@ -66,12 +66,15 @@ public struct ManagerService: Service, Sendable {
         while !Task.isCancelled {
             let started = ContinuousClock.now
             let before = client.operationCounts
+            var failed = false
             do {
-                try await loop.pass()
+                try await ManagerMetrics.$current.withValue(settings.metrics) { try await loop.pass() }
             } catch is CancellationError {
                 break
             } catch {
                 if Task.isCancelled { break }
+                failed = true
+                if let error = error as? ZooKeeperError { settings.metrics?.zooKeeperError("\(error.code)") }
                 settings.logger.warning("manager pass failed: \(error)")
             }
             if let next = loop.registrationChange {
@@ -83,6 +86,10 @@ public struct ManagerService: Service, Sendable {
             }
             loop.lastPassDuration = ContinuousClock.now - started
             let after = client.operationCounts
+            settings.metrics?.pass(
+                duration: loop.lastPassDuration, reads: after.reads - before.reads,
+                writes: after.writes - before.writes,
+                failed: failed, owned: loop.claims.count, known: loop.endpoints.entries.count)
             settings.logger.debug(
                 "pass: \(Int(ManagerLoop.seconds(loop.lastPassDuration) * 1000)) ms, \(after.reads - before.reads) reads, \(after.writes - before.writes) writes, owns \(loop.claims.count) of \(loop.endpoints.entries.count) endpoints"
             )

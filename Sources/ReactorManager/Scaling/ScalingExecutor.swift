@@ -36,6 +36,7 @@ struct ScalingExecutor {
             await log(severity, message)
         case .deleteFromCloud(let instance):
             try await cloud.delete(instance, of: endpoint)
+            ManagerMetrics.current?.deleted(endpoint: endpoint.name)
         case .removeErroredRecord(let instance, let name):
             do {
                 try await store.removeErroredRecord(instance, id: id)
@@ -58,6 +59,7 @@ struct ScalingExecutor {
             }
         case .launch(let target):
             try await launch(target: target)
+            ManagerMetrics.current?.launched(endpoint: endpoint.name)
         }
     }
 

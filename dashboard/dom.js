@@ -1,0 +1,63 @@
+// Building DOM nodes. Values from the API only ever become text nodes or attribute values, never
+// HTML: no markup is ever parsed from data in the dashboard.
+
+/** el('a', {href: '#/x', class: 'c', onclick: f}, 'text', child, …) */
+export function el(tag, attributes = {}, ...children) {
+  const node = document.createElement(tag);
+  for (const [name, value] of Object.entries(attributes)) {
+    if (value === undefined || value === null || value === false) continue;
+    if (name.startsWith('on') && typeof value === 'function') {
+      node.addEventListener(name.slice(2), value);
+    } else if (value === true) {
+      node.setAttribute(name, '');
+    } else {
+      node.setAttribute(name, String(value));
+    }
+  }
+  append(node, children);
+  return node;
+}
+
+/** Appends strings (as text), numbers, nodes and arrays of them. */
+export function append(node, children) {
+  for (const child of children.flat(Infinity)) {
+    if (child === undefined || child === null || child === false) continue;
+    node.append(child instanceof Node ? child : document.createTextNode(String(child)));
+  }
+  return node;
+}
+
+/** Removes every child of `node`, then appends `children`. */
+export function replace(node, ...children) {
+  node.replaceChildren();
+  return append(node, children);
+}
+
+export function endpointHref(name, tab) {
+  return '#/endpoints/' + encodeURIComponent(name) + (tab ? '/' + tab : '');
+}
+
+export function endpointLink(name) {
+  return el('a', { href: endpointHref(name), class: 'endpoint-link' }, name);
+}
+
+export function managerLink(uuid, label) {
+  return el('a', { href: '#/managers/active/' + encodeURIComponent(uuid), class: 'manager-link' }, label ?? uuid);
+}
+
+export function managerConfigLink(name) {
+  return el('a', { href: '#/managers/configs/' + encodeURIComponent(name), class: 'manager-link' }, name);
+}
+
+export function stateBadge(state) {
+  return el('span', { class: 'state state-' + String(state).toLowerCase() }, state);
+}
+
+/** A short status line (role=status) that screen readers announce. */
+export function notice(text, kind = 'info') {
+  return el('p', { class: 'notice notice-' + kind, role: kind === 'error' ? 'alert' : 'status' }, text);
+}
+
+export function formatTime(seconds) {
+  return new Date(seconds * 1000).toLocaleTimeString();
+}
