@@ -89,7 +89,7 @@ enum SocketTable {
             withUnsafeMutableBytes(of: &storage) { $0.copyBytes(from: address) }
             var text = [CChar](repeating: 0, count: Int(INET6_ADDRSTRLEN))
             guard inet_ntop(AF_INET6, &storage, &text, socklen_t(text.count)) != nil else { return nil }
-            var ip = String(cString: text)
+            var ip = String(decoding: text.prefix { $0 != 0 }.map { UInt8(bitPattern: $0) }, as: UTF8.self)
             if ip.hasPrefix("::ffff:"), ip.contains(".") { ip = String(ip.dropFirst("::ffff:".count)) }
             return "\(ip):\(port)"
         default:
