@@ -29,7 +29,8 @@ import Testing
             #expect(try await send(api, .post, prefix, "/metadata/owner", from: from, body: #""ops""#).status == .ok)
             #expect(try await send(api, .get, prefix, "/metadata", from: from).json == strings("owner", "release"))
             let read = try await send(api, .get, prefix, "/metadata/release", from: from)
-            #expect(read.status == .ok && read.json == (try JSONValue(parsing: value)), "\(read.text)")
+            let expected = try JSONValue(parsing: value)
+            #expect(read.status == .ok && read.json == expected, "\(read.text)")
             #expect(try await send(api, .get, prefix, "/metadata/owner", from: from).json == "ops")
             #expect(
                 try await api.zk.get(ZNodeLayout.endpointMetadata(id, key: "owner")).string == #""ops""#,
