@@ -130,7 +130,10 @@ import ZooKeeperTesting
             let config = try api.file(
                 "secure.json", #"{"endpoint": {"auth_hash": "\#(hash)", "auth_salt": "pepper-salt"}}"#)
             #expect(try await api.run("endpoints", "create", "secure", "--file", config).status == 0)
-            #expect(try await api.run("metadata", "secure", "release", "--set", #"{"v": 2}"#).status == 0)
+            #expect(
+                try await api.run("metadata", "secure", "release", "--set", #"{"v": 2}"#, key: "epkey").status == 0,
+                "the endpoint's own key opens its metadata")
+            #expect(try await api.run("metadata", "secure").status == 1, "and nothing else does")
             #expect(try await api.run("auth-key", "set", "topsecret").status == 0)
             let id = try await api.store.endpointID(named: "secure")
             try await api.zk.create("/reactor/clouds/blob", data: [0xff, 0xfe, 0x00])
