@@ -46,8 +46,10 @@ import Testing
             #expect(invalid.status == .badRequest, "\(invalid.text)")
             #expect(invalid.json?.objectValue?["scaling"] != nil, "per-field errors: \(invalid.text)")
             for bad in ["7", "W/\"0\"", "*", "\"x\"", "\"-1\"", "\"0\", \"1\""] {
-                let reply = try await api.request(.post, "/v1.1/endpoints/web", body: "{}", headers: [Self.ifMatch: bad])
-                #expect(reply.status == .badRequest && reply.message?.contains("If-Match") == true, "\(bad): \(reply.text)")
+                let reply = try await api.request(
+                    .post, "/v1.1/endpoints/web", body: "{}", headers: [Self.ifMatch: bad])
+                #expect(
+                    reply.status == .badRequest && reply.message?.contains("If-Match") == true, "\(bad): \(reply.text)")
             }
             let unknown = try await api.request(.post, "/v1.1/endpoints/nope", body: "{}", headers: [Self.ifMatch: tag])
             #expect(unknown.status == .notFound, "If-Match never creates: \(unknown.text)")
@@ -57,7 +59,8 @@ import Testing
 
     @Test func renameIsOneStepAndKeepsTheEndpoint() async throws {
         try await withAPI { api in
-            let id = try await api.makeEndpoint("old", config: #"{"scaling": {"max_instances": 4}}"#, confirming: ["10.0.0.9"])
+            let id = try await api.makeEndpoint(
+                "old", config: #"{"scaling": {"max_instances": 4}}"#, confirming: ["10.0.0.9"])
             try await api.makeEndpoint("other")
             #expect(try await api.request(.post, "/v1.1/endpoints/old/alias", body: #""www""#).status == .ok)
 

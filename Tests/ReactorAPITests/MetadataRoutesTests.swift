@@ -41,7 +41,8 @@ import Testing
 
             #expect(try await send(api, .delete, prefix, "/metadata/owner", from: from).status == .ok)
             let gone = try await send(api, .get, prefix, "/metadata/owner", from: from)
-            #expect(gone.status == .notFound && gone.message?.contains("no metadata key 'owner'") == true, "\(gone.text)")
+            #expect(
+                gone.status == .notFound && gone.message?.contains("no metadata key 'owner'") == true, "\(gone.text)")
             let again = try await send(api, .delete, prefix, "/metadata/owner", from: from)
             #expect(again.status == .notFound, "\(again.text)")
             #expect(try await send(api, .get, prefix, "/metadata", from: from).json == strings("release"))
@@ -52,7 +53,8 @@ import Testing
         try await withAPI { api in
             try await api.makeEndpoint("a", confirming: ["10.0.0.9"])
             try await api.makeEndpoint("b", confirming: ["10.0.0.10"])
-            #expect(try await api.request(.post, "/v1.1/endpoint/metadata/k", from: "10.0.0.9", body: "1").status == .ok)
+            #expect(
+                try await api.request(.post, "/v1.1/endpoint/metadata/k", from: "10.0.0.9", body: "1").status == .ok)
             #expect(try await api.request(.get, "/v1.1/endpoints/a/metadata/k").json == 1)
             #expect(try await api.request(.get, "/v1.1/endpoints/b/metadata").json == [])
             #expect(try await api.request(.get, "/v1.1/endpoint/metadata/k", from: "10.0.0.10").status == .notFound)
@@ -67,7 +69,9 @@ import Testing
             let before = try await api.snapshot()
             let long = String(repeating: "k", count: 300)
             for key in ["..", ".", "%2E%2E", "a%2Fb", "%2F", "%01", "a%00b", "%7F", long, "%ZZ", "%EE%80%80"] {
-                for (method, body) in [(HTTPRequest.Method.get, nil), (.post, "1"), (.delete, nil)] as [(HTTPRequest.Method, String?)] {
+                for (method, body) in [(HTTPRequest.Method.get, nil), (.post, "1"), (.delete, nil)]
+                    as [(HTTPRequest.Method, String?)]
+                {
                     for from in [nil, "10.0.0.9"] as [String?] {
                         let prefix = from == nil ? "/v1.1/endpoints/demo" : "/v1.1/endpoint"
                         let reply = try await send(api, method, prefix, "/metadata/\(key)", from: from, body: body)
@@ -103,7 +107,9 @@ import Testing
                 for from in [nil, "10.0.0.9"] as [String?] {
                     let prefix = from == nil ? "/v1.1/endpoints/demo" : "/v1.1/endpoint"
                     let reply = try await send(api, .post, prefix, "/metadata/k", from: from, body: body)
-                    #expect(reply.status == status, "body of \(body.utf8.count) bytes: \(reply.status) \(reply.text.prefix(200))")
+                    #expect(
+                        reply.status == status,
+                        "body of \(body.utf8.count) bytes: \(reply.status) \(reply.text.prefix(200))")
                     #expect(reply.message != nil, "a JSON message: \(reply.text.prefix(200))")
                 }
             }
@@ -163,8 +169,10 @@ import Testing
             #expect(
                 try await api.request(.get, "/v1.1/endpoints/secure/metadata/k", headers: .authKey("admin")).json == 1)
             #expect(
-                try await api.request(.delete, "/v1.1/endpoint/metadata/k", from: "10.0.0.9", headers: .authKey("epkey"))
-                    .status == .ok)
+                try await api.request(
+                    .delete, "/v1.1/endpoint/metadata/k", from: "10.0.0.9", headers: .authKey("epkey")
+                )
+                .status == .ok)
         }
     }
 

@@ -33,7 +33,8 @@ import ZooKeeperTesting
             result = try await api.run("metadata", "web", "release", "--delete")
             #expect(result.status == 0 && result.lines == ["removed metadata key 'release' of endpoint 'web'"])
             result = try await api.run("metadata", "web", "release")
-            #expect(result.status == 1 && result.error == "reactor: web has no metadata key 'release' (404)", "\(result)")
+            #expect(
+                result.status == 1 && result.error == "reactor: web has no metadata key 'release' (404)", "\(result)")
 
             result = try await api.run("metadata", "web", "..", "--set", "1")
             #expect(result.status == 1 && result.error.contains("metadata key '..' must not be '.' or '..' (400)"))
@@ -119,7 +120,8 @@ import ZooKeeperTesting
             #expect(result.error.contains("nothing was written") && result.error.hasSuffix("(412)"), "\(result)")
             let id = try await api.store.endpointID(named: "web")
             let stored = try await api.store.endpointConfiguration(id: id, name: "web").objectValue?["scaling"]
-            #expect(stored?.objectValue?["min_instances"] == 0, "the other change is kept: \(String(describing: stored))")
+            #expect(
+                stored?.objectValue?["min_instances"] == 0, "the other change is kept: \(String(describing: stored))")
             #expect(stored?.objectValue?["max_instances"] == 1, "the stale one is not written")
         }
     }
@@ -147,10 +149,14 @@ import ZooKeeperTesting
             let root = tree.objectValue?["children"]?.objectValue
             #expect(root?["auth"]?.objectValue?["data"] == "<redacted>", "\(String(describing: root?["auth"]))")
             let endpoints = root?["endpoints"]?.objectValue?["children"]?.objectValue
-            #expect(endpoints?["names"]?.objectValue?["children"]?.objectValue?["secure"]?.objectValue?["text"] == .string(id))
+            #expect(
+                endpoints?["names"]?.objectValue?["children"]?.objectValue?["secure"]?.objectValue?["text"]
+                    == .string(id))
             let data = endpoints?["data"]?.objectValue?["children"]?.objectValue?[id]?.objectValue
             let section = data?["data"]?.objectValue?["endpoint"]?.objectValue
-            #expect(section?["auth_hash"] == "<redacted>" && section?["auth_salt"] == "<redacted>", "\(String(describing: section))")
+            #expect(
+                section?["auth_hash"] == "<redacted>" && section?["auth_salt"] == "<redacted>",
+                "\(String(describing: section))")
             let metadata = data?["children"]?.objectValue?["metadata"]?.objectValue?["children"]?.objectValue
             #expect(metadata?["release"]?.objectValue?["data"] == ["v": 2])
             let blob = root?["clouds"]?.objectValue?["children"]?.objectValue?["blob"]?.objectValue
@@ -161,7 +167,8 @@ import ZooKeeperTesting
 
             result = try await api.run(["dump", "--zookeeper", api.zookeeper, "--max-nodes", "5"])
             #expect(result.status == 1 && result.stdout.isEmpty, "\(result)")
-            #expect(result.stderr.contains("has more than 5 nodes; dump a smaller path or raise the limit"), "\(result)")
+            #expect(
+                result.stderr.contains("has more than 5 nodes; dump a smaller path or raise the limit"), "\(result)")
             result = try await api.run(["dump", "--zookeeper", api.zookeeper, "--max-depth", "1"])
             #expect(result.status == 1 && result.stderr.contains("more than 1 levels deep"), "\(result)")
             result = try await api.run(["dump", "--zookeeper", api.zookeeper, "/reactor/nothing"])

@@ -35,7 +35,8 @@ extension ReactorStore {
         public var description: String {
             switch self {
             case .noNode(let path): "there is no node \(path)"
-            case .tooLarge(let path, let what): "the tree under \(path) has \(what); dump a smaller path or raise the limit"
+            case .tooLarge(let path, let what):
+                "the tree under \(path) has \(what); dump a smaller path or raise the limit"
             }
         }
     }

@@ -48,7 +48,8 @@ extension EndpointsCommand {
             try await options.run { api, out in
                 let read = try await api.send("GET", APIClient.path("endpoints", name))
                 guard let tag = read.eTag, case .object(var sections) = try read.json() ?? .null else {
-                    throw ClientError.local("the API sent no configuration version (ETag); it is older than this client")
+                    throw ClientError.local(
+                        "the API sent no configuration version (ETag); it is older than this client")
                 }
                 for assignment in assignments {
                     var section = sections[assignment.setting.section]?.objectValue ?? [:]
