@@ -113,7 +113,7 @@ import ZooKeeperTesting
             // Another operator's change, made between the command's read and its write.
             let other = try await api.run("endpoints", "set", "web", "scaling.min_instances=0")
             #expect(other.status == 0, "\(other)")
-            FileManager.default.createFile(atPath: hook + ".go", contents: Data())
+            #expect(FileManager.default.createFile(atPath: hook + ".go", contents: Data()))
             let result = try await command.finish()
             #expect(result.status == 1, "\(result)")
             #expect(result.error.contains("changed since it was read"), "\(result)")

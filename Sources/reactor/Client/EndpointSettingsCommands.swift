@@ -73,7 +73,8 @@ extension EndpointsCommand {
         private static func holdBeforeWriteForTests() {
             guard let path = ProcessInfo.processInfo.environment["REACTOR_TEST_HOLD_BEFORE_WRITE"], !path.isEmpty
             else { return }
-            FileManager.default.createFile(atPath: path + ".read", contents: Data())
+            // A hook that cannot write its file only delays the command until the deadline.
+            _ = FileManager.default.createFile(atPath: path + ".read", contents: Data())
             let deadline = Date().addingTimeInterval(60)
             while !FileManager.default.fileExists(atPath: path + ".go"), Date() < deadline { usleep(20_000) }
         }
