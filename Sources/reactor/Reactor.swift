@@ -15,7 +15,7 @@ struct Reactor: AsyncParsableCommand {
             """,
         version: ReactorVersion.current,
         subcommands: [
-            UpCommand.self, ServerCommand.self, APICommand.self, ManagerCommand.self, ZKCommand.self,
+            UpCommand.self, ServerCommand.self, APICommand.self, ManagerCommand.self, ZKCommand.self, DumpCommand.self,
             ZooKeeperCommand.self,
         ]
             + ClientCommands.all

@@ -10,6 +10,8 @@ import ZooKeeperTesting
 struct LiveAPI: Sendable {
     /// `http://127.0.0.1:<port>`
     let url: String
+    /// The ZooKeeper connect string of the API's namespace (`host:port/chroot`).
+    let zookeeper: String
     let store: ReactorStore
     var zk: ZooKeeperClient { store.client }
 
@@ -21,7 +23,7 @@ struct LiveAPI: Sendable {
             [try reactorExecutable(), "api", "--zookeeper", namespace, "--host", "127.0.0.1", "--port", "\(port)"],
             logPath: NSTemporaryDirectory() + "reactor-cli-api-\(UUID().uuidString.prefix(8)).log")
         let zk = try await ZooKeeperClient.connect(.init(connectString: namespace))
-        let api = LiveAPI(url: "http://127.0.0.1:\(port)", store: ReactorStore(client: zk))
+        let api = LiveAPI(url: "http://127.0.0.1:\(port)", zookeeper: namespace, store: ReactorStore(client: zk))
         do {
             try await eventually("reactor api listens on port \(port)", timeout: .seconds(60)) {
                 guard server.isRunning else { throw LocalServiceError("reactor api exited:\n\(server.logTail())") }
@@ -43,8 +45,11 @@ struct LiveAPI: Sendable {
         try await run(arguments, key: key, stdin: stdin)
     }
 
-    func run(_ arguments: [String], key: String? = nil, stdin: String? = nil) async throws -> CLIResult {
-        try await CLIProcess(arguments, environment: environment(key: key), stdin: stdin).finish()
+    func run(
+        _ arguments: [String], key: String? = nil, stdin: String? = nil, environment extra: [String: String] = [:]
+    ) async throws -> CLIResult {
+        try await CLIProcess(arguments, environment: environment(key: key).merging(extra) { $1 }, stdin: stdin)
+            .finish()
     }
 
     /// Runs the command until `condition` holds for its result (the API reads some nodes through
@@ -65,8 +70,10 @@ struct LiveAPI: Sendable {
     }
 
     /// Starts a command that keeps running (`log --follow`).
-    func start(_ arguments: String..., key: String? = nil) throws -> CLIProcess {
-        try CLIProcess(arguments, environment: environment(key: key))
+    func start(_ arguments: String..., key: String? = nil, environment extra: [String: String] = [:]) throws
+        -> CLIProcess
+    {
+        try CLIProcess(arguments, environment: environment(key: key).merging(extra) { $1 })
     }
 
     /// Writes a file in a fresh temporary directory and returns its path.

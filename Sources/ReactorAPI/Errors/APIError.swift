@@ -22,6 +22,8 @@ public enum APIError: Error, Sendable, Hashable, CustomStringConvertible {
     case methodNotAllowed(method: String, allowed: [String])
     /// 409: the thing to create exists already.
     case conflict(String)
+    /// 412: a precondition of the request (`If-Match`) does not hold.
+    case preconditionFailed(String)
     /// 413: the body is larger than the API accepts.
     case payloadTooLarge(limit: Int)
     /// 429: the caller sent more than a limit allows; the message says which.
@@ -30,7 +32,7 @@ public enum APIError: Error, Sendable, Hashable, CustomStringConvertible {
     public var description: String {
         switch self {
         case .badRequest(let message), .forbidden(let message), .notFound(let message), .conflict(let message),
-            .tooManyRequests(let message):
+            .tooManyRequests(let message), .preconditionFailed(let message):
             message
         case .invalidConfiguration(let errors): "invalid configuration: \(errors)"
         case .invalidFields(let errors): errors.summary

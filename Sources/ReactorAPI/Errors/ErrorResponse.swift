@@ -39,6 +39,7 @@ enum ErrorResponse {
         case .notFound(let message): JSONResponse.message(message, status: .notFound)
         case .conflict(let message): JSONResponse.message(message, status: .conflict)
         case .payloadTooLarge: JSONResponse.message(error.description, status: .contentTooLarge)
+        case .preconditionFailed(let message): JSONResponse.message(message, status: .preconditionFailed)
         case .methodNotAllowed(_, let allowed):
             JSONResponse.message(
                 error.description, status: .methodNotAllowed,
@@ -48,10 +49,12 @@ enum ErrorResponse {
 
     private static func response(for error: StoreError) -> Response {
         switch error {
-        case .endpointNotFound, .noEndpointForIP, .managerConfigNotFound, .managerNotActive:
+        case .endpointNotFound, .noEndpointForIP, .managerConfigNotFound, .managerNotActive, .metadataKeyNotFound:
             JSONResponse.message(error.message, status: .notFound)
-        case .nameTaken:
+        case .nameTaken, .tooManyMetadataKeys:
             JSONResponse.message(error.message, status: .conflict)
+        case .configurationChanged:
+            JSONResponse.message(error.message, status: .preconditionFailed)
         }
     }
 

@@ -8,23 +8,25 @@ enum RequestBodyReader {
     static let maximumBytes = 1 << 20
 
     /// The whole body.
-    /// - Throws: ``APIError/payloadTooLarge(limit:)`` past ``maximumBytes``.
-    static func bytes(of request: Request) async throws -> Data {
-        if let declared = request.headers[.contentLength].flatMap(Int.init), declared > maximumBytes {
-            throw APIError.payloadTooLarge(limit: maximumBytes)
+    /// - Parameter limit: the most bytes accepted; default ``maximumBytes``.
+    /// - Throws: ``APIError/payloadTooLarge(limit:)`` past `limit`.
+    static func bytes(of request: Request, limit: Int = maximumBytes) async throws -> Data {
+        if let declared = request.headers[.contentLength].flatMap(Int.init), declared > limit {
+            throw APIError.payloadTooLarge(limit: limit)
         }
         do {
-            let buffer = try await request.body.collect(upTo: maximumBytes)
+            let buffer = try await request.body.collect(upTo: limit)
             return Data(buffer.readableBytesView)
         } catch let error as any HTTPResponseError where error.status == .contentTooLarge {
-            throw APIError.payloadTooLarge(limit: maximumBytes)
+            throw APIError.payloadTooLarge(limit: limit)
         }
     }
 
     /// The body parsed as JSON.
+    /// - Parameter limit: the most bytes accepted; default ``maximumBytes``.
     /// - Throws: ``APIError/badRequest(_:)`` for an empty body or text that is not JSON.
-    static func json(of request: Request) async throws -> JSONValue {
-        let data = try await bytes(of: request)
+    static func json(of request: Request, limit: Int = maximumBytes) async throws -> JSONValue {
+        let data = try await bytes(of: request, limit: limit)
         guard !data.isEmpty else { throw APIError.badRequest("request body is empty; expected JSON") }
         do {
             return try JSONValue(parsing: data)

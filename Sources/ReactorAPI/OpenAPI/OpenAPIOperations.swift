@@ -41,8 +41,13 @@ enum OpenAPIOperations {
         ],
         "/endpoints": ["get": operation("Endpoint names, sorted", ok: ref("StringList"))],
         "/endpoints/{name}": [
-            "get": operation("An endpoint's configuration", parameters: [path("name")], ok: ref("Configuration")),
-            "post": operation("Create or set an endpoint", parameters: [path("name")], body: configBody),
+            "get": operation(
+                "An endpoint's configuration; the ETag header holds its version for If-Match",
+                parameters: [path("name")], ok: ref("Configuration")),
+            "post": operation(
+                "Create or set an endpoint; with If-Match: \"<version>\" only an update of that version (412 if "
+                    + "it changed)", parameters: [path("name"), ifMatch], body: configBody,
+                errors: [400, 401, 404, 405, 409, 412, 413]),
             "put": operation("Create an endpoint (409 if it exists)", parameters: [path("name")], body: configBody),
             "delete": operation("Delete a name; the last name deletes the endpoint", parameters: [path("name")]),
         ],
@@ -53,6 +58,11 @@ enum OpenAPIOperations {
         ],
         "/endpoints/{name}/alias": [
             "post": operation("Add an alias (409 if taken)", parameters: [path("name")], body: ref("Alias"))
+        ],
+        "/endpoints/{name}/rename": [
+            "post": operation(
+                "Rename: the new name replaces this one in one atomic step (409 if taken)",
+                parameters: [path("name")], body: ref("Alias"))
         ],
     ]
 
@@ -93,6 +103,14 @@ enum OpenAPIOperations {
                     "The backend of one session", parameters: base + [path("session")], ok: ref("Session")),
                 "delete": operation("Drop a session", parameters: base + [path("session")]),
             ],
+            "/metadata": ["get": operation("Metadata keys, sorted", parameters: base, ok: ref("StringList"))],
+            "/metadata/{key}": [
+                "get": operation("The value stored under a key", parameters: base + [path("key")], ok: ref("Metadata")),
+                "post": operation(
+                    "Store a value under a key (409 past 256 keys)", parameters: base + [path("key")],
+                    body: ref("Metadata")),
+                "delete": operation("Remove a key", parameters: base + [path("key")]),
+            ],
             "/instances": [
                 "get": operation(
                     "Associated instances; with states=all {active, decommissioned, errored} lists",
@@ -111,6 +129,11 @@ enum OpenAPIOperations {
             "application/json": ["schema": ref("Configuration")],
             "text/plain": ["schema": ["type": "string", "description": "INI text"]],
         ],
+    ]
+
+    static let ifMatch: JSONValue = [
+        "name": "If-Match", "in": "header", "required": false, "schema": ["type": "string"],
+        "description": "The ETag of GET /v1.1/endpoints/{name} (\"<version>\"): write only if unchanged since",
     ]
 
     static let since: JSONValue = [

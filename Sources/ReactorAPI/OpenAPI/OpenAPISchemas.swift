@@ -92,6 +92,7 @@ enum OpenAPISchemas {
         "Sessions": ["type": "object", "additionalProperties": ["type": "string"]],
         "Session": ["type": "string", "nullable": true],
         "Alias": ["type": "string", "description": "The new name"],
+        "Metadata": ["description": "Any JSON value; the request body at most 65536 bytes"],
         "ManagerInfo": ["type": "object"],
     ]
 }

@@ -3,7 +3,8 @@ import Hummingbird
 import ReactorCore
 import ReactorStore
 
-/// An endpoint's resources — ips, log, metrics, state, sessions, instances — registered twice:
+/// An endpoint's resources — ips, log, metrics, state, sessions, instances, metadata
+/// (``MetadataRoutes``) — registered twice:
 /// explicit under `/endpoints/<name>` and implicit under `/endpoint` (the caller's endpoint).
 enum EndpointResourceRoutes {
     /// Refuses samples for one more IP once the endpoint holds its bound of per-IP samples.
@@ -22,21 +23,16 @@ enum EndpointResourceRoutes {
     static func register(_ routes: APIRoutes) {
         register(routes, prefix: "/endpoints/:name", resolution: .explicit)
         register(routes, prefix: "/endpoint", resolution: .implicit)
+        MetadataRoutes.register(routes, prefix: "/endpoints/:name", resolution: .explicit)
+        MetadataRoutes.register(routes, prefix: "/endpoint", resolution: .implicit)
     }
 
     private static func register(_ routes: APIRoutes, prefix: String, resolution: EndpointTarget.Resolution) {
         let services = routes.services
         let store = services.store
         /// Adds a route whose handler receives the resolved, authorised endpoint.
-        func add(
-            _ method: HTTPRequest.Method, _ path: String,
-            _ handler: @escaping @Sendable (Request, APIRequestContext, EndpointTarget) async throws -> Response
-        ) {
-            routes.add(method, prefix + path) { request, context in
-                let target = try await EndpointTarget.resolve(
-                    resolution, request: request, context: context, services: services)
-                return try await handler(request, context, target)
-            }
+        func add(_ method: HTTPRequest.Method, _ path: String, _ handler: @escaping APIRoutes.EndpointHandler) {
+            routes.addEndpointRoute(method, prefix + path, resolution: resolution, handler)
         }
 
         /// Adds a `GET` route whose answers may be kept (``APIRoutes/addReusable(_:_:)``).

@@ -2,8 +2,8 @@ import Hummingbird
 import ReactorCore
 import ReactorStore
 
-/// `/endpoints` and `/endpoints/<name>`: listing, creating, configuring, aliasing and deleting
-/// endpoints. Admin routes.
+/// `/endpoints` and `/endpoints/<name>`: listing, creating, configuring (also conditionally, see
+/// ``ConditionalUpdate``), aliasing, renaming and deleting endpoints. Admin routes.
 enum EndpointRoutes {
     static func register(_ routes: APIRoutes) {
         let services = routes.services
@@ -12,17 +12,25 @@ enum EndpointRoutes {
             try await services.access.requireAdmin(request)
             return JSONResponse.strings(try await store.endpointNames())
         }
+        // The ETag is the configuration node's version, for a later `If-Match`.
         routes.add(.get, "/endpoints/:name") { request, context in
             try await services.access.requireAdmin(request)
             let name = try endpointName(context)
-            let id = try await store.endpointID(named: name)
-            return JSONResponse.json(try await store.endpointConfiguration(id: id, name: name))
+            let (configuration, version) = try await store.versionedEndpointConfiguration(named: name)
+            return JSONResponse.json(configuration, headers: [.eTag: ConditionalUpdate.eTag(version)])
         }
-        // POST creates or updates (DESIGN.md §3).
+        // POST creates or updates (DESIGN.md §3); with If-Match it only updates that version.
         routes.add(.post, "/endpoints/:name") { request, context in
             try await services.access.requireAdmin(request)
             let name = try endpointName(context)
+            let expected = try ConditionalUpdate.expectedVersion(request)
             let configuration = try await ConfigurationBody.endpoint(request)
+            if let expected {
+                let version = try await store.updateEndpoint(
+                    named: name, configuration: configuration, ifVersion: expected)
+                return Response(
+                    status: .ok, headers: [.contentLength: "0", .eTag: ConditionalUpdate.eTag(version)])
+            }
             try await store.createOrUpdateEndpoint(named: name, configuration: configuration)
             return JSONResponse.empty()
         }
@@ -47,6 +55,16 @@ enum EndpointRoutes {
             }
             let alias = try NodeName(text, kind: "alias").rawValue
             try await store.addAlias(alias, to: name)
+            return JSONResponse.empty()
+        }
+        // One atomic step: the new name exists exactly when the old one is gone.
+        routes.add(.post, "/endpoints/:name/rename") { request, context in
+            try await services.access.requireAdmin(request)
+            let name = try endpointName(context)
+            guard case .string(let text) = try await RequestBodyReader.json(of: request) else {
+                throw APIError.badRequest("the new name must be a JSON string, e.g. \"new_name\"")
+            }
+            try await store.renameEndpoint(name, to: try NodeName(text, kind: "endpoint name").rawValue)
             return JSONResponse.empty()
         }
     }

@@ -58,6 +58,11 @@ public enum ZNodeLayout {
     /// `/reactor/endpoints/data/<uuid>/decision`: the owner's last scaling decision (JSON).
     public static func endpointDecision(_ id: String) -> String { endpoint(id, EndpointNode.decision) }
 
+    /// `/reactor/endpoints/data/<uuid>/metadata/<key>`: one metadata value (JSON).
+    public static func endpointMetadata(_ id: String, key: String) -> String {
+        endpoint(id, "\(EndpointNode.metadata)/\(key)")
+    }
+
     /// `/reactor/managers/configs/<name>`
     public static func managerConfig(_ name: String) -> String { "\(managerConfigs)/\(name)" }
     /// `/reactor/managers/keys/<uuid>`

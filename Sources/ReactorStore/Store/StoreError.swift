@@ -13,6 +13,13 @@ public enum StoreError: Error, Sendable, Hashable, CustomStringConvertible {
     case managerConfigNotFound(String)
     /// No running manager has this uuid.
     case managerNotActive(String)
+    /// The endpoint has no metadata under this key; `name` is how the request named the endpoint
+    /// (`web`, `the endpoint of 10.0.0.5`).
+    case metadataKeyNotFound(name: String, key: String)
+    /// The endpoint holds as many metadata keys as it may.
+    case tooManyMetadataKeys(name: String, limit: Int)
+    /// The endpoint's configuration is no longer at the version a conditional update named.
+    case configurationChanged(name: String, expected: Int32, current: Int32?)
 
     /// A sentence an operator can act on.
     public var message: String {
@@ -22,6 +29,12 @@ public enum StoreError: Error, Sendable, Hashable, CustomStringConvertible {
         case .nameTaken(let name): "the name '\(name)' is already taken by an endpoint"
         case .managerConfigNotFound(let name): "manager '\(name)' has no configuration"
         case .managerNotActive(let id): "no active manager has the id '\(id)'"
+        case .metadataKeyNotFound(let name, let key): "\(name) has no metadata key '\(key)'"
+        case .tooManyMetadataKeys(let name, let limit):
+            "\(name) already holds \(limit) metadata keys; delete one before adding another"
+        case .configurationChanged(let name, let expected, let current):
+            "the configuration of endpoint '\(name)' changed since it was read (version \(expected) was expected, "
+                + "it is now \(current.map { "version \($0)" } ?? "gone")); nothing was written: read it again"
         }
     }
 

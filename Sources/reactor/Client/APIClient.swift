@@ -19,6 +19,8 @@ struct APIClient: Sendable {
     struct Reply: Sendable {
         let status: Int
         let body: Data
+        /// The `ETag` header, when the API sent one.
+        var eTag: String? = nil
 
         /// The body as JSON; `nil` when it is empty.
         func json() throws(ClientError) -> JSONValue? {
@@ -57,11 +59,14 @@ struct APIClient: Sendable {
     ///   - body: sent as `application/json` when given.
     /// - Throws: ``ClientError/unreachable(_:)`` when no HTTP answer came, ``ClientError/api(status:message:)``
     ///   for any other status.
+    ///   - headers: more request headers (`If-Match`); default none.
     @discardableResult
-    func send(_ method: String, _ path: String, query: [String: String] = [:], body: JSONValue? = nil)
-        async throws(ClientError) -> Reply
-    {
-        let request = try makeRequest(method, path, query: query, body: body)
+    func send(
+        _ method: String, _ path: String, query: [String: String] = [:], body: JSONValue? = nil,
+        headers: [String: String] = [:]
+    ) async throws(ClientError) -> Reply {
+        var request = try makeRequest(method, path, query: query, body: body)
+        for (name, value) in headers { request.setValue(value, forHTTPHeaderField: name) }
         let data: Data
         let response: URLResponse
         do {
@@ -69,12 +74,13 @@ struct APIClient: Sendable {
         } catch {
             throw ClientError.unreachable("cannot reach the API at \(base): \(Self.reason(error, timeout: timeout))")
         }
-        let status = (response as? HTTPURLResponse)?.statusCode ?? 0
+        let http = response as? HTTPURLResponse
+        let status = http?.statusCode ?? 0
         guard (200..<300).contains(status) else {
             throw ClientError.api(
                 status: status, message: Self.message(status: status, body: data, keyGiven: authKey != nil))
         }
-        return Reply(status: status, body: data)
+        return Reply(status: status, body: data, eTag: http?.value(forHTTPHeaderField: "ETag"))
     }
 
     private func makeRequest(_ method: String, _ path: String, query: [String: String], body: JSONValue?)

@@ -5,10 +5,10 @@ import ReactorCore
 struct EndpointsCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "endpoints",
-        abstract: "List, show, create, update, delete, alias and start/stop/pause endpoints.",
+        abstract: "List, show, create, update, delete, alias, rename and start/stop/pause endpoints.",
         subcommands: [
-            List.self, Show.self, Create.self, Update.self, Delete.self, Alias.self, Start.self, Stop.self,
-            Pause.self, State.self,
+            List.self, Show.self, Create.self, Update.self, GetSetting.self, SetSettings.self, Delete.self,
+            Alias.self, Rename.self, Start.self, Stop.self, Pause.self, State.self,
         ],
         defaultSubcommand: List.self
     )
