@@ -61,3 +61,28 @@ export function notice(text, kind = 'info') {
 export function formatTime(seconds) {
   return new Date(seconds * 1000).toLocaleTimeString();
 }
+
+/**
+ * A log line as text with links: `manager NAME:` at its start links to that manager, and every
+ * whole-word occurrence of an endpoint's name to the endpoint (still only text nodes and links).
+ */
+export function linkedText(text, endpointNames = []) {
+  const parts = [];
+  let rest = String(text);
+  const manager = /^manager ([A-Za-z0-9_.:-]+?): /.exec(rest);
+  if (manager) {
+    parts.push('manager ', managerConfigLink(manager[1]), ': ');
+    rest = rest.slice(manager[0].length);
+  }
+  const names = [...new Set(endpointNames)].filter((name) => name).sort((a, b) => b.length - a.length);
+  if (!names.length) return el('span', {}, ...parts, rest);
+  const escaped = names.map((name) => name.replace(/[.*+?^${}()|[\]\\]/g, '\\$&'));
+  const pattern = new RegExp('(?<![\\w.-])(' + escaped.join('|') + ')(?![\\w-]|\\.\\w)', 'g');
+  let last = 0;
+  for (const match of rest.matchAll(pattern)) {
+    parts.push(rest.slice(last, match.index), endpointLink(match[1]));
+    last = match.index + match[0].length;
+  }
+  parts.push(rest.slice(last));
+  return el('span', {}, ...parts);
+}

@@ -2,7 +2,7 @@
 import { ApiError, del, every, get, post, schemas, v, endpointPath } from './api.js';
 import { LiveChart } from './chart.js';
 import { ConfigForm } from './form.js';
-import { el, replace, endpointLink, notice, formatTime } from './dom.js';
+import { el, replace, endpointLink, notice, formatTime, linkedText } from './dom.js';
 
 function configuration(panel, name) {
   const status = el('div', { class: 'form-status' });
@@ -61,12 +61,15 @@ function log(panel, name, path = endpointPath(name, '/log')) {
   const follow = el('input', { type: 'checkbox', id: 'log-follow', checked: true });
   replace(panel, el('p', {}, el('label', { for: follow.id }, follow, ' Follow (scroll to the newest entry)')), list);
   let since = 0;
+  let names = null;
   return every(2, async () => {
+    // The endpoints' names, to link the ones a line names (read once per open log).
+    names ??= await get(v('/endpoints')).catch(() => []);
     const entries = await get(path + (since ? `?since=${since}` : ''));
     for (const [time, severity, text] of entries) {
       since = Math.max(since, time);
       list.append(el('li', { class: 'severity-' + String(severity).toLowerCase() },
-        el('time', {}, formatTime(time)), ' ', el('span', { class: 'severity' }, severity), ' ', el('span', {}, text)));
+        el('time', {}, formatTime(time)), ' ', el('span', { class: 'severity' }, severity), ' ', linkedText(text, names)));
     }
     while (list.children.length > 500) list.firstElementChild.remove();
     if (entries.length && follow.checked) list.lastElementChild?.scrollIntoView({ block: 'nearest' });

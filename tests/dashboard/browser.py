@@ -212,6 +212,9 @@ try:
     shot("endpoint-metrics")
     css("#tab-log").click()
     check("the log tab shows the manager's decisions (a launch)", 20, lambda d: "launched instance" in text_of("#log-entries")(d))
+    check("log lines link the manager and the endpoints they name", 10, lambda d:
+          d.find_elements(By.CSS_SELECTOR, "#log-entries a.manager-link")
+          and d.find_elements(By.CSS_SELECTOR, "#log-entries a.endpoint-link"))
     shot("endpoint-log")
     css("#tab-aliases").click()
     css("#alias-name").send_keys("www", Keys.ENTER)

@@ -3,7 +3,17 @@ import Synchronization
 /// Wakes one waiting task when something happened while it was busy or asleep: a ring is kept
 /// until the next ``wait()`` takes it, so none is lost, and several rings before a wait count
 /// as one.
+///
+/// A **latch** (`sticky`) stays rung once rung: every wait after that returns at once. Use one
+/// for "it has happened" (a worker finished): a ring delivered to a wait whose result is then
+/// dropped (it lost a race in ``firstOf(_:otherwise:)``) must not be gone for the next wait.
 final class Doorbell: Sendable {
+    private let sticky: Bool
+
+    init(sticky: Bool = false) {
+        self.sticky = sticky
+    }
+
     private struct State {
         var rung = false
         var nextToken: UInt64 = 0
@@ -14,6 +24,7 @@ final class Doorbell: Sendable {
 
     func ring() {
         let waiters: [CheckedContinuation<Void, Never>] = state.withLock { state in
+            if sticky { state.rung = true }
             guard !state.waiters.isEmpty else {
                 state.rung = true
                 return []
@@ -35,7 +46,7 @@ final class Doorbell: Sendable {
             await withCheckedContinuation { (continuation: CheckedContinuation<Void, Never>) in
                 let resumeNow: Bool = state.withLock { state in
                     if state.rung {
-                        state.rung = false
+                        if !sticky { state.rung = false }
                         return true
                     }
                     if Task.isCancelled { return true }

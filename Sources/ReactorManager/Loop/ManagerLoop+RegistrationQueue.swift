@@ -77,7 +77,8 @@ extension ManagerLoop {
     /// reconfigures the balancers when backends change, so that an instance registering during
     /// a long pass (launches, many endpoints) gets traffic at once rather than after it.
     mutating func runServingRegistrations(_ works: [EndpointWork]) async -> [EndpointWork.Finished] {
-        let done = Doorbell()
+        // A latch: its ring can reach a wait that loses the race below and is dropped.
+        let done = Doorbell(sticky: true)
         let worker = Task {
             let outcomes = await EndpointWork.runAll(works, concurrency: 16)
             done.ring()

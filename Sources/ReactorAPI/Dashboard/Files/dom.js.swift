@@ -34,6 +34,21 @@ extension DashboardFiles {
         cyBhbm5vdW5jZS4gKi8KZXhwb3J0IGZ1bmN0aW9uIG5vdGljZSh0ZXh0LCBraW5kID0gJ2luZm8nKSB7CiAgcmV0dXJuIGVs
         KCdwJywgeyBjbGFzczogJ25vdGljZSBub3RpY2UtJyArIGtpbmQsIHJvbGU6IGtpbmQgPT09ICdlcnJvcicgPyAnYWxlcnQn
         IDogJ3N0YXR1cycgfSwgdGV4dCk7Cn0KCmV4cG9ydCBmdW5jdGlvbiBmb3JtYXRUaW1lKHNlY29uZHMpIHsKICByZXR1cm4g
-        bmV3IERhdGUoc2Vjb25kcyAqIDEwMDApLnRvTG9jYWxlVGltZVN0cmluZygpOwp9Cg==
+        bmV3IERhdGUoc2Vjb25kcyAqIDEwMDApLnRvTG9jYWxlVGltZVN0cmluZygpOwp9CgovKioKICogQSBsb2cgbGluZSBhcyB0
+        ZXh0IHdpdGggbGlua3M6IGBtYW5hZ2VyIE5BTUU6YCBhdCBpdHMgc3RhcnQgbGlua3MgdG8gdGhhdCBtYW5hZ2VyLCBhbmQg
+        ZXZlcnkKICogd2hvbGUtd29yZCBvY2N1cnJlbmNlIG9mIGFuIGVuZHBvaW50J3MgbmFtZSB0byB0aGUgZW5kcG9pbnQgKHN0
+        aWxsIG9ubHkgdGV4dCBub2RlcyBhbmQgbGlua3MpLgogKi8KZXhwb3J0IGZ1bmN0aW9uIGxpbmtlZFRleHQodGV4dCwgZW5k
+        cG9pbnROYW1lcyA9IFtdKSB7CiAgY29uc3QgcGFydHMgPSBbXTsKICBsZXQgcmVzdCA9IFN0cmluZyh0ZXh0KTsKICBjb25z
+        dCBtYW5hZ2VyID0gL15tYW5hZ2VyIChbQS1aYS16MC05Xy46LV0rPyk6IC8uZXhlYyhyZXN0KTsKICBpZiAobWFuYWdlcikg
+        ewogICAgcGFydHMucHVzaCgnbWFuYWdlciAnLCBtYW5hZ2VyQ29uZmlnTGluayhtYW5hZ2VyWzFdKSwgJzogJyk7CiAgICBy
+        ZXN0ID0gcmVzdC5zbGljZShtYW5hZ2VyWzBdLmxlbmd0aCk7CiAgfQogIGNvbnN0IG5hbWVzID0gWy4uLm5ldyBTZXQoZW5k
+        cG9pbnROYW1lcyldLmZpbHRlcigobmFtZSkgPT4gbmFtZSkuc29ydCgoYSwgYikgPT4gYi5sZW5ndGggLSBhLmxlbmd0aCk7
+        CiAgaWYgKCFuYW1lcy5sZW5ndGgpIHJldHVybiBlbCgnc3BhbicsIHt9LCAuLi5wYXJ0cywgcmVzdCk7CiAgY29uc3QgZXNj
+        YXBlZCA9IG5hbWVzLm1hcCgobmFtZSkgPT4gbmFtZS5yZXBsYWNlKC9bLiorP14ke30oKXxbXF1cXF0vZywgJ1xcJCYnKSk7
+        CiAgY29uc3QgcGF0dGVybiA9IG5ldyBSZWdFeHAoJyg/PCFbXFx3Li1dKSgnICsgZXNjYXBlZC5qb2luKCd8JykgKyAnKSg/
+        IVtcXHctXXxcXC5cXHcpJywgJ2cnKTsKICBsZXQgbGFzdCA9IDA7CiAgZm9yIChjb25zdCBtYXRjaCBvZiByZXN0Lm1hdGNo
+        QWxsKHBhdHRlcm4pKSB7CiAgICBwYXJ0cy5wdXNoKHJlc3Quc2xpY2UobGFzdCwgbWF0Y2guaW5kZXgpLCBlbmRwb2ludExp
+        bmsobWF0Y2hbMV0pKTsKICAgIGxhc3QgPSBtYXRjaC5pbmRleCArIG1hdGNoWzBdLmxlbmd0aDsKICB9CiAgcGFydHMucHVz
+        aChyZXN0LnNsaWNlKGxhc3QpKTsKICByZXR1cm4gZWwoJ3NwYW4nLCB7fSwgLi4ucGFydHMpOwp9Cg==
         """
 }
