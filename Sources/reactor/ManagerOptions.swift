@@ -35,20 +35,10 @@ struct ManagerOptions: ParsableArguments {
     )
     var dnsPort: Int?
 
-    @Flag(
-        help:
-            "Make the apihttp and apihttps endpoints when absent: the API on ports 80 and 443 through every manager host's nginx (docs/manager.md)."
-    )
-    var exposeAPI = false
+    @OptionGroup var exposure: APIExposureOptions
 
     @Option(help: "With --expose-api: the port of the API node on each host (default: this process's API, else 8080).")
     var exposeAPIPort: Int?
-
-    @Option(help: "With --expose-api: the port nginx serves the API on over HTTP (default 80).")
-    var exposedHTTPPort: Int = 80
-
-    @Option(help: "With --expose-api: the port nginx serves the API on over HTTPS (default 443).")
-    var exposedHTTPSPort: Int = 443
 
     @Option(help: "Serve the manager's Prometheus metrics at GET /metrics on this port (default: not served).")
     var metricsPort: Int?
@@ -61,14 +51,9 @@ struct ManagerOptions: ParsableArguments {
     var metricsAllowOpen = false
 
     func validate() throws {
-        for (flag, port) in [
-            ("--expose-api-port", exposeAPIPort ?? 8080), ("--exposed-http-port", exposedHTTPPort),
-            ("--exposed-https-port", exposedHTTPSPort),
-        ] where !(1...65535).contains(port) {
-            throw ValidationError("\(flag) must be between 1 and 65535")
-        }
-        if exposeAPI && exposedHTTPPort == exposedHTTPSPort {
-            throw ValidationError("--exposed-http-port and --exposed-https-port must differ")
+        try exposure.validate()
+        if let exposeAPIPort, !(1...65535).contains(exposeAPIPort) {
+            throw ValidationError("--expose-api-port must be between 1 and 65535")
         }
         if let dnsPort, !(1...65535).contains(dnsPort) {
             throw ValidationError("--dns-port must be between 1 and 65535")
@@ -113,11 +98,8 @@ struct ManagerOptions: ParsableArguments {
         settings.dnsListen = dnsListen
         settings.dnsPort = dnsPort
         if let interval { settings.interval = Self.interval(interval) }
-        if exposeAPI {
-            let local = localAPI.flatMap { EndpointURL($0)?.port }
-            settings.exposeAPI = APIExposure(
-                apiPort: exposeAPIPort ?? local ?? 8080, httpPort: exposedHTTPPort, httpsPort: exposedHTTPSPort)
-        }
+        settings.exposeAPI = exposure.exposure(
+            apiPort: exposeAPIPort ?? localAPI.flatMap { EndpointURL($0)?.port } ?? 8080)
         if metricsPort != nil { settings.metrics = ManagerMetrics() }
         return settings
     }

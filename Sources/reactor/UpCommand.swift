@@ -39,14 +39,7 @@ struct UpCommand: AsyncParsableCommand {
     @Option(help: "Seconds between passes of the manager's loop.")
     var interval: Double = 2
 
-    @Flag(help: "Serve the API on ports 80 and 443 too, through nginx (the apihttp and apihttps endpoints).")
-    var exposeAPI = false
-
-    @Option(help: "With --expose-api: the HTTP port (default 80).")
-    var exposedHTTPPort: Int = 80
-
-    @Option(help: "With --expose-api: the HTTPS port (default 443).")
-    var exposedHTTPSPort: Int = 443
+    @OptionGroup var exposure: APIExposureOptions
 
     @Flag(help: "Run the demo: an autoscaled endpoint and a load generator.")
     var demo = false
@@ -61,10 +54,8 @@ struct UpCommand: AsyncParsableCommand {
     var logLevel: String = "warning"
 
     func validate() throws {
-        for (flag, value) in [
-            ("--port", port), ("--demo-port", demoPort), ("--exposed-http-port", exposedHTTPPort),
-            ("--exposed-https-port", exposedHTTPSPort),
-        ] where !(1...65535).contains(value) {
+        try exposure.validate()
+        for (flag, value) in [("--port", port), ("--demo-port", demoPort)] where !(1...65535).contains(value) {
             throw ValidationError("\(flag) must be between 1 and 65535")
         }
         if let zookeeperPort {
@@ -99,9 +90,7 @@ struct UpCommand: AsyncParsableCommand {
         options.host = "127.0.0.1"
         options.port = port
         options.interval = ManagerOptions.interval(interval)
-        if exposeAPI {
-            options.exposeAPI = APIExposure(apiPort: port, httpPort: exposedHTTPPort, httpsPort: exposedHTTPSPort)
-        }
+        options.exposeAPI = exposure.exposure(apiPort: port)
         options.logLevel = Logger.Level(rawValue: logLevel) ?? .warning
         options.zookeeperAuth = try ZooKeeperOptions.credentials(zookeeperAuth)
         let api = "http://127.0.0.1:\(port)"
