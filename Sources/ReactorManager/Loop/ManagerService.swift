@@ -115,4 +115,8 @@ struct LaunchBackoff {
     var failures: Int
     var lastFailure: ContinuousClock.Instant
     var until: ContinuousClock.Instant
+    /// What failed last: instances, or the launches themselves.
+    var cause: EndpointCondition.Kind = .instancesFailing
+    /// The last failure in words.
+    var reason = ""
 }

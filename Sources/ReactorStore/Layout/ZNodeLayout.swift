@@ -21,6 +21,8 @@ public enum ZNodeLayout {
     public static let managerPending = "\(root)/managers/pending"
     /// `/reactor/managers/active`: each manager's active connection total.
     public static let managerActive = "\(root)/managers/active"
+    /// `/reactor/managers/problems`: each manager's front-door problems, by endpoint uuid.
+    public static let managerProblems = "\(root)/managers/problems"
     /// `/reactor/managers/logs`
     public static let managerLogs = "\(root)/managers/logs"
 
@@ -93,4 +95,6 @@ public enum EndpointNode {
     public static let log = "log"
     public static let metadata = "metadata"
     public static let decision = "decision"
+    /// The owner's conditions (current problems) of the endpoint (JSON array).
+    public static let conditions = "conditions"
 }
