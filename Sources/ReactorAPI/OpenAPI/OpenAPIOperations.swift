@@ -59,7 +59,7 @@ enum OpenAPIOperations {
         ],
         "/scaling/evaluate": [
             "post": operation(
-                "Compute a scaling decision without acting (DESIGN.md §4)", body: ref("ScalingEvaluation"),
+                "Compute a scaling decision without acting (docs/design.md#scaling)", body: ref("ScalingEvaluation"),
                 ok: ref("ScalingDecision"), errors: [400, 401, 405, 413])
         ],
         "/endpoints/{name}/alias": [

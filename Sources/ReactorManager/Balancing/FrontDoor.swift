@@ -5,7 +5,7 @@ import ReactorCore
 import ReactorStore
 import ZooKeeper
 
-/// This host as a front door (DESIGN.md §4): serves every endpoint whose load balancer it runs,
+/// This host as a front door (docs/design.md#front-doors): serves every endpoint whose load balancer it runs,
 /// whoever owns the endpoint, and publishes what its balancers see under this manager's uuid
 /// (`managers/metrics`, `managers/pending`, `managers/active`) and each endpoint's
 /// `sessions/active`, for the owners to combine.

@@ -3,7 +3,7 @@ import ReactorCore
 import ReactorStore
 import ZooKeeper
 
-/// The owner's scaling of one endpoint in one pass (DESIGN.md §4): reads a
+/// The owner's scaling of one endpoint in one pass (docs/design.md#scaling): reads a
 /// ``ScalingPlan/Snapshot`` of the endpoint, makes the ``ScalingPlan`` (instance health and
 /// lifecycle, the target count from the scaling rules, the launches, recommissions and
 /// decommissions that move towards it, at most `ramp_limit` per pass) and has a

@@ -9,7 +9,7 @@ extension ScalingPlan.Steps {
         var record: DecisionRecord
     }
 
-    /// Decides the endpoint's target (DESIGN.md §4), logs the change (under `dry_run` its lines
+    /// Decides the endpoint's target (docs/design.md#scaling), logs the change (under `dry_run` its lines
     /// go to ``ScalingPlan/dryRunLog`` instead) and makes the decision record.
     ///
     /// - Parameters:

@@ -2,7 +2,7 @@ import Foundation
 import ReactorCore
 import ReactorStore
 
-/// What the owner of an endpoint does in one pass (DESIGN.md §4), decided without doing it: a
+/// What the owner of an endpoint does in one pass (docs/design.md#scaling), decided without doing it: a
 /// ``Snapshot`` of the endpoint (its configuration, its records, what the cloud lists, the
 /// metrics) in, the ``Action``s that follow out, in the order they are to be carried out.
 ///

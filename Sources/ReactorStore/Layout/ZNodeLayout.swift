@@ -1,4 +1,4 @@
-/// Where Reactor keeps its state in ZooKeeper (DESIGN.md §2), as paths relative to the
+/// Where Reactor keeps its state in ZooKeeper (docs/design.md#zookeeper-layout), as paths relative to the
 /// connection's chroot.
 ///
 /// Every function takes names that were already validated as single znode names
@@ -75,7 +75,7 @@ public enum ZNodeLayout {
     public static func ipAddress(_ ip: String) -> String { "\(ipAddresses)/\(ip)" }
 }
 
-/// Children of an endpoint's data node (DESIGN.md §2).
+/// Children of an endpoint's data node (docs/design.md#zookeeper-layout).
 public enum EndpointNode {
     public static let state = "state"
     public static let manager = "manager"
