@@ -185,7 +185,8 @@ public struct DockerCloud: CloudDriver {
         let free = hosts.filter { live.contains($0.key) }.map {
             (name: $0.key, record: $0.value, free: $0.value.slots - used[$0.key, default: 0])
         }
-        let fitting = free.filter { $0.free >= slots }
+        // A host offering no slots takes no new containers, not even those that take none.
+        let fitting = free.filter { $0.free >= slots && $0.record.slots > 0 }
         guard let best = fitting.max(by: { ($0.free, $1.name) < ($1.free, $0.name) }) else {
             let summary = free.sorted { $0.name < $1.name }.map {
                 "\($0.name) \(max(0, $0.free)) of \($0.record.slots)"
