@@ -10,8 +10,8 @@
 # Binaries: $REACTOR (reactor) and $ZK_BENCH (zk-bench, else the zk-bench beside $REACTOR) when
 # set. Otherwise a full run builds this tree in release, and a smoke run takes .build/debug,
 # building the product there only when it is missing (never a release build). Builds are taken
-# under `flock $SWIFT_BUILD_LOCK` when that variable names a lock file, or /work/.swift-build.lock
-# when that file exists (machines whose checkouts share the cores).
+# under `flock $SWIFT_BUILD_LOCK` when that variable names a lock file (several checkouts sharing
+# one machine's cores).
 
 smoke=0
 [ "${BENCH_SMOKE:-0}" = 1 ] && smoke=1
@@ -20,7 +20,6 @@ smoke=0
 # to stderr.
 bench_build() {
     local lock=${SWIFT_BUILD_LOCK:-}
-    [ -z "$lock" ] && [ -e /work/.swift-build.lock ] && lock=/work/.swift-build.lock
     if [ -n "$lock" ]; then
         flock "$lock" swift build "$@" >&2
     else
