@@ -278,9 +278,11 @@ public actor HAProxyBalancer: LoadBalancerDriver, MasterDriver {
     }
 
     /// haproxy's `[ALERT]` lines (else its last lines).
-    static func problems(in output: String) -> String {
+    package static func problems(in output: String) -> String {
         let lines = output.split(separator: "\n").map { $0.trimmingPrefix(while: { $0 == " " }) }
-        let alerts = lines.filter { $0.contains("[ALERT]") }
+        var seen = Set<Substring>()
+        // Each alert once, in the order haproxy gave them.
+        let alerts = lines.filter { $0.contains("[ALERT]") && seen.insert($0).inserted }
         return (alerts.isEmpty ? Array(lines.suffix(3)) : alerts).joined(separator: "; ")
     }
 }

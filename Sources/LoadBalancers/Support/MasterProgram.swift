@@ -33,6 +33,9 @@ struct MasterProgram<Failure: ProgramDriverError>: Sendable {
     /// - Throws: `.rejected` with the program's problems when it refuses the configuration.
     func check(_ arguments: [String], outputPath: String, alert: String) async throws(Failure) {
         let check: (status: Int32, output: String)
+        // Each check says what is wrong now: the output of earlier checks (appended to the same
+        // file) would repeat every earlier alert in each report.
+        unlink(outputPath)
         do {
             check = try await ChildProcess.run(
                 arguments, outputPath: outputPath,

@@ -12,7 +12,7 @@ enum JSONResponse {
 
     /// `{"message": message}`
     static func message(_ message: String, status: HTTPResponse.Status, headers: HTTPFields = [:]) -> Response {
-        json(.object(["message": .string(message)]), status: status, headers: headers)
+        json(.object(["message": .string(MessageText.cut(message))]), status: status, headers: headers)
     }
 
     /// 200 with an empty body: what the contract shows for writes ("Result: none").

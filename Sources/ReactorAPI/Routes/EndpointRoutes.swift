@@ -1,3 +1,5 @@
+import Foundation
+import HTTPTypes
 import Hummingbird
 import ReactorCore
 import ReactorStore
@@ -28,15 +30,15 @@ enum EndpointRoutes {
                 return Response(
                     status: .ok, headers: [.contentLength: "0", .eTag: ConditionalUpdate.eTag(version)])
             }
-            try await store.createOrUpdateEndpoint(named: name, configuration: configuration)
-            return JSONResponse.empty()
+            let created = try await store.createOrUpdateEndpoint(named: name, configuration: configuration)
+            return try await created ? pooling(name, configuration, store) : JSONResponse.empty()
         }
         // PUT only creates: 409 when the name exists.
         routes.admin.add(.put, "/endpoints/:name") { request, context in
             let name = try endpointName(context)
             let configuration = try await ConfigurationBody.endpoint(request)
             try await store.createEndpoint(named: name, configuration: configuration)
-            return JSONResponse.empty()
+            return try await pooling(name, configuration, store)
         }
         routes.admin.add(.delete, "/endpoints/:name") { request, context in
             try await store.deleteEndpoint(named: try endpointName(context))
@@ -62,7 +64,37 @@ enum EndpointRoutes {
         }
     }
 
+    /// The answer to a create: empty, as the contract has it, with a `Reactor-Notice` header (and a
+    /// line in the new endpoint's log) when its URL is served by other endpoints already, whose
+    /// backends it now shares (blue/green).
+    static func pooling(_ name: String, _ configuration: JSONValue, _ store: ReactorStore) async throws -> Response {
+        guard let url = configuration.objectValue?[EndpointConfig.section]?.objectValue?["url"]?.stringValue,
+            !url.isEmpty
+        else { return JSONResponse.empty() }
+        let others = try await store.endpointsServing(url: url, except: name)
+        guard !others.isEmpty else { return JSONResponse.empty() }
+        let list = others.map { "'\($0)'" }.joined(separator: ", ")
+        let notice =
+            "\(url) is served by endpoint \(list) already: \(name) pools its backends with \(others.count == 1 ? "it" : "them") "
+            + "(each weighted by its weight)"
+        if let id = try? await store.endpointID(named: name) {
+            // The create happened; a log line that cannot be written must not turn it into an error.
+            try? await store.appendEndpointLog(
+                LogEntry(timestamp: Date().timeIntervalSince1970, severity: .info, message: notice), id: id, name: name)
+        }
+        var headers = HTTPFields()
+        headers[.reactorNotice] = notice
+        headers[.contentLength] = "0"
+        return Response(status: .ok, headers: headers)
+    }
+
     static func endpointName(_ context: APIRequestContext) throws -> String {
         try PathParameters.name("name", kind: "endpoint name", in: context)
     }
+}
+
+extension HTTPField.Name {
+    /// What an answer adds for the person who made the request (`PUT …/endpoints/NAME`: the URL is
+    /// pooled with another endpoint's).
+    static let reactorNotice = HTTPField.Name("Reactor-Notice")!
 }

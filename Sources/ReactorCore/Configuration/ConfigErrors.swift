@@ -25,8 +25,11 @@ public struct ConfigErrors: Error, Sendable, Hashable, CustomStringConvertible {
 
     /// Records an error; the first message for a key is kept, since later checks often depend on it.
     public mutating func add(_ message: String, section: String, key: String = ConfigErrors.wholeSection) {
+        // A huge value (or key) quoted back would make the answer as large as the request.
+        let section = MessageText.cut(section)
+        let key = MessageText.cut(key)
         if errors[section]?[key] == nil {
-            errors[section, default: [:]][key] = message
+            errors[section, default: [:]][key] = MessageText.cut(message)
         }
     }
 

@@ -14,7 +14,8 @@ public struct FieldErrors: Error, Sendable, Hashable, CustomStringConvertible {
 
     /// Records a problem; the first message for a field is kept.
     public mutating func add(_ message: String, field: String) {
-        if messages[field] == nil { messages[field] = message }
+        let field = MessageText.cut(field)
+        if messages[field] == nil { messages[field] = MessageText.cut(message) }
     }
 
     /// `{"message": summary, "errors": {field: message}}`, the API's `400` body.

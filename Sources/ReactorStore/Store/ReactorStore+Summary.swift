@@ -45,33 +45,45 @@ extension ReactorStore {
 
     /// Every endpoint name with its state, instance count, target, owner and conditions, sorted by
     /// name. Names deleted while the list is read are left out.
+    ///
+    /// Each endpoint's nodes are read through the store's cache when it has one (the API's), so a
+    /// second summary reads only what changed since the first, plus each endpoint's instance count.
     public func endpointSummaries() async throws -> (endpoints: [EndpointSummary], offers: ManagerOffers) {
         NodeReadLog.notCovered()
         let offers = try await managerOffers()
         let names = try await endpointNames()
-        // name → (uuid, when the name was made): the oldest name of a uuid is the endpoint, the
-        // others its aliases.
-        let named = try await forEach(names) { name -> (String, String, Int64)? in
-            guard let data = try await self.nodeData(ZNodeLayout.endpointName(name)), !data.bytes.isEmpty else {
-                return nil
-            }
-            return (name, String(decoding: data.bytes, as: UTF8.self), data.stat.czxid)
+        let named = try await forEach(names) { name -> (String, String)? in
+            guard let id = try await self.text(at: ZNodeLayout.endpointName(name), from: .cache(keepAbsence: false)),
+                !id.isEmpty
+            else { return nil }
+            return (name, id)
         }
-        var first: [String: (name: String, made: Int64)] = [:]
-        for (name, id, made) in named
-        where first[id].map({ made < $0.made || (made == $0.made && name < $0.name) }) ?? true {
-            first[id] = (name, made)
+        // The oldest name of a uuid is the endpoint, the others its aliases: only names that share
+        // a uuid are told apart, by when they were made.
+        var namesByID: [String: [String]] = [:]
+        for (name, id) in named { namesByID[id, default: []].append(name) }
+        var first: [String: String] = [:]
+        for (id, list) in namesByID {
+            guard list.count > 1 else {
+                first[id] = list[0]
+                continue
+            }
+            var made: [(name: String, czxid: Int64)] = []
+            for name in list {
+                made.append((name, try await client.exists(ZNodeLayout.endpointName(name))?.czxid ?? .max))
+            }
+            first[id] = made.min { ($0.czxid, $0.name) < ($1.czxid, $1.name) }?.name
         }
         let now = Date().timeIntervalSince1970
-        let details = try await forEach(Array(first.keys)) { id in
+        let details = try await forEach(Array(namesByID.keys)) { id in
             try await self.summaryDetails(id: id, offers: offers, now: now)
         }
         let byID = Dictionary(details.map { ($0.id, $0) }, uniquingKeysWith: { first, _ in first })
         var summaries: [EndpointSummary] = []
-        for (name, id, _) in named {
+        for (name, id) in named {
             guard var summary = byID[id] else { continue }
             summary.name = name
-            if let original = first[id]?.name, original != name { summary.aliasOf = original }
+            if let original = first[id], original != name { summary.aliasOf = original }
             summaries.append(summary)
         }
         return (summaries.sorted { $0.name < $1.name }, offers)
@@ -79,25 +91,19 @@ extension ReactorStore {
 
     /// One endpoint's summary (its name left to the caller); nil when it is gone.
     private func summaryDetails(id: String, offers: ManagerOffers, now: Double) async throws -> EndpointSummary? {
-        async let configuration = nodeData(ZNodeLayout.endpoint(id))
-        async let stateData = nodeData(ZNodeLayout.endpoint(id, EndpointNode.state))
-        async let managerData = nodeData(ZNodeLayout.endpoint(id, EndpointNode.manager))
+        let cached = ReadSource.cache(keepAbsence: true)
+        async let configuration = json(at: ZNodeLayout.endpoint(id), from: .cache(keepAbsence: false))
+        async let stateText = text(at: ZNodeLayout.endpoint(id, EndpointNode.state), from: cached)
+        async let managerText = text(at: ZNodeLayout.endpoint(id, EndpointNode.manager), from: cached)
         async let instancesStat = client.exists(ZNodeLayout.endpoint(id, EndpointNode.instances))
-        async let decisionData = nodeData(ZNodeLayout.endpointDecision(id))
-        async let conditionsData = nodeData(ZNodeLayout.endpoint(id, EndpointNode.conditions))
+        async let decision = json(at: ZNodeLayout.endpointDecision(id), from: cached)
+        async let stored = json(at: ZNodeLayout.endpoint(id, EndpointNode.conditions), from: cached)
         guard let configuration = try await configuration else { return nil }
-        let section = JSONValue(validJSON: Data(configuration.bytes))?.objectValue?[EndpointConfig.section]?.objectValue
-        let state = EndpointState(stored: (try await stateData).map { String(decoding: $0.bytes, as: UTF8.self) })
-        let manager = (try await managerData).map { String(decoding: $0.bytes, as: UTF8.self) }.flatMap {
-            $0.isEmpty ? nil : $0
-        }
-        let decision = (try await decisionData).flatMap { JSONValue(validJSON: Data($0.bytes)) }
-        var conditions = EndpointCondition.list(
-            (try await conditionsData).flatMap { JSONValue(validJSON: Data($0.bytes)) })
-        if manager == nil {
-            // What an owner said holds no more once it let go; what follows from the managers does.
-            conditions.removeAll()
-        }
+        let section = configuration.objectValue?[EndpointConfig.section]?.objectValue
+        let state = EndpointState(stored: try await stateText)
+        let manager = (try await managerText).flatMap { $0.isEmpty ? nil : $0 }
+        // What an owner said holds no more once it let go; what follows from the managers does.
+        var conditions = manager == nil ? [] : EndpointCondition.list(try await stored)
         if let balancer = offers.balancerFailed(id: id) { conditions.append(balancer) }
         let cloud = section?["cloud"]?.stringValue
         let loadBalancer = section?["loadbalancer"]?.stringValue
@@ -108,7 +114,7 @@ extension ReactorStore {
         }
         return EndpointSummary(
             name: "", id: id, state: state, instances: Int((try await instancesStat)?.numChildren ?? 0),
-            target: decision?.objectValue?["target"]?.numberValue.map { Int($0) }, manager: manager,
+            target: (try await decision)?.objectValue?["target"]?.numberValue.map { Int($0) }, manager: manager,
             managerName: manager.flatMap { offers.names[$0] }, cloud: cloud, loadBalancer: loadBalancer,
             url: section?["url"]?.stringValue, conditions: conditions.sorted { $0.kind < $1.kind })
     }
@@ -120,6 +126,23 @@ extension ReactorStore {
         } catch let error as ZooKeeperError where error.code == .noNode {
             return nil
         }
+    }
+
+    /// The other endpoints whose configuration serves `url` (their first names, sorted): a new
+    /// endpoint with that URL pools its backends with theirs.
+    public func endpointsServing(url: String, except name: String) async throws -> [String] {
+        let names = try await endpointNames().filter { $0 != name }
+        let matches = try await forEach(names) { other -> (String, String)? in
+            guard let id = try await self.endpointIDIfPresent(named: other),
+                let data = try await self.nodeData(ZNodeLayout.endpoint(id)),
+                let section = JSONValue(validJSON: Data(data.bytes))?.objectValue?[EndpointConfig.section]?.objectValue,
+                section["url"]?.stringValue == url
+            else { return nil }
+            return (other, id)
+        }
+        let ownID = try await endpointIDIfPresent(named: name)
+        var seen = Set<String>()
+        return matches.sorted { $0.0 < $1.0 }.filter { $0.1 != ownID && seen.insert($0.1).inserted }.map(\.0)
     }
 
     /// `body` for each of `items`, ``summaryConcurrency`` at a time; nil results are left out.

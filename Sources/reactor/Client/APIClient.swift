@@ -21,6 +21,8 @@ struct APIClient: Sendable {
         let body: Data
         /// The `ETag` header, when the API sent one.
         var eTag: String? = nil
+        /// The `Reactor-Notice` header: something the person who asked should know.
+        var notice: String? = nil
 
         /// The body as JSON; `nil` when it is empty.
         func json() throws(ClientError) -> JSONValue? {
@@ -80,7 +82,9 @@ struct APIClient: Sendable {
             throw ClientError.api(
                 status: status, message: Self.message(status: status, body: data, keyGiven: authKey != nil))
         }
-        return Reply(status: status, body: data, eTag: http?.value(forHTTPHeaderField: "ETag"))
+        return Reply(
+            status: status, body: data, eTag: http?.value(forHTTPHeaderField: "ETag"),
+            notice: http?.value(forHTTPHeaderField: "Reactor-Notice"))
     }
 
     private func makeRequest(_ method: String, _ path: String, query: [String: String], body: JSONValue?)

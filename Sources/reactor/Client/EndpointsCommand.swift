@@ -1,4 +1,5 @@
 import ArgumentParser
+import Foundation
 import ReactorCore
 
 /// `reactor endpoints …`: list, inspect, configure and drive endpoints.
@@ -65,8 +66,9 @@ struct EndpointsCommand: AsyncParsableCommand {
         func run() async throws {
             try await options.run { api, out in
                 let configuration = try file.map(ConfigFile.read) ?? .object([:])
-                try await api.send("PUT", APIClient.path("endpoints", name), body: configuration)
+                let reply = try await api.send("PUT", APIClient.path("endpoints", name), body: configuration)
                 out.done("created endpoint '\(name)'")
+                if let notice = reply.notice { FileHandle.standardError.write(Data("note: \(notice)\n".utf8)) }
             }
         }
     }

@@ -17,8 +17,33 @@ struct LogCommand: AsyncParsableCommand {
 
     func run() async throws {
         try await options.run { api, out in
-            try await reading.print(APIClient.path("endpoints", name, "log"), api: api, out: out)
+            // Followed by its uuid: after a rename the log is read under the new name.
+            let id = reading.follow ? try await Self.endpointID(named: name, api: api) : nil
+            try await reading.print(APIClient.path("endpoints", name, "log"), api: api, out: out) {
+                guard let id, let renamed = try await Self.name(ofID: id, api: api) else { return nil }
+                FileHandle.standardError.write(
+                    Data("reactor: endpoint '\(name)' is now '\(renamed)'; following it\n".utf8))
+                return APIClient.path("endpoints", renamed, "log")
+            }
         }
+    }
+
+    /// The uuid of endpoint `name` (GET /v1.1/summary); nil when it is not listed.
+    static func endpointID(named name: String, api: APIClient) async throws -> String? {
+        let summary = try await api.get(APIClient.path("summary"))
+        let entry = summary.objectValue?["endpoints"]?.arrayValue?.first {
+            $0.objectValue?["name"]?.stringValue == name
+        }
+        return entry?.objectValue?["id"]?.stringValue
+    }
+
+    /// A name of the endpoint with uuid `id`, nil when it has none any more.
+    static func name(ofID id: String, api: APIClient) async throws -> String? {
+        let summary = try await api.get(APIClient.path("summary"))
+        let entry = summary.objectValue?["endpoints"]?.arrayValue?.first {
+            $0.objectValue?["id"]?.stringValue == id && $0.objectValue?["alias_of"] == .null
+        }
+        return entry?.objectValue?["name"]?.stringValue
     }
 }
 
@@ -45,7 +70,12 @@ struct LogReading: ParsableArguments {
 
     /// Prints the log at `path`: a table (or JSON) once, or with `--follow` one line per entry as
     /// it arrives (JSON lines with `--json`) until SIGINT or SIGTERM.
-    func print(_ path: String, api: APIClient, out: ClientOutput) async throws {
+    ///   - moved: while following, where the log went when its path answers 404 (an endpoint
+    ///     renamed); nil: it is gone, and so is the follow.
+    func print(
+        _ path: String, api: APIClient, out: ClientOutput, moved: (() async throws -> String?)? = nil
+    ) async throws {
+        var path = path
         let start = since.flatMap { Self.timestamp($0, now: Date().timeIntervalSince1970) }
         let first = try await api.get(path, query: start.map { ["since": Self.query($0)] } ?? [:])
         guard follow else {
@@ -70,10 +100,29 @@ struct LogReading: ParsableArguments {
             // and drop what was already printed.
             // Never before --since, also while nothing has been printed yet.
             let from = seen.latest.map { max($0 - 1, start ?? -Double.infinity) } ?? start
-            let page = try await api.get(path, query: from.map { ["since": Self.query($0)] } ?? [:])
+            let query = from.map { ["since": Self.query($0)] } ?? [:]
+            guard let page = try await Self.getUnlessGone(path, query: query, api: api, followed: moved != nil) else {
+                guard let next = try await moved?() else {
+                    throw ClientError.api(status: 404, message: "the log is gone (its endpoint was deleted)")
+                }
+                path = next
+                continue
+            }
             let entries = Self.entries(page).filter { entry in start.map { entry.timestamp > $0 } ?? true }
             for entry in seen.fresh(entries) { Self.printLine(entry, json: out.json) }
             ClientOutput.flush()
+        }
+    }
+
+    /// The page at `path`; nil when it answers 404 and the caller can follow the log elsewhere.
+    static func getUnlessGone(
+        _ path: String, query: [String: String], api: APIClient, followed: Bool
+    ) async throws -> JSONValue? {
+        do {
+            return try await api.get(path, query: query)
+        } catch {
+            if followed, case .api(status: 404, _) = error { return nil }
+            throw error
         }
     }
 
