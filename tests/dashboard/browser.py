@@ -75,9 +75,17 @@ def collect_console():
         pass
 
 
-def shot(name):
+def shot(name, whole=False):
+    """Saves a screenshot; `whole`: of the whole page (the window made as tall, then put back)."""
     os.makedirs(out, exist_ok=True)
+    size = driver.get_window_size()
+    if whole:
+        height = driver.execute_script("return document.documentElement.scrollHeight")
+        driver.set_window_size(size["width"], min(max(height, size["height"]), 3000))
+        time.sleep(0.5)
     driver.save_screenshot(os.path.join(out, name + ".png"))
+    if whole:
+        driver.set_window_size(size["width"], size["height"])
 
 
 def wait(what, seconds, condition):
@@ -204,9 +212,9 @@ try:
     check("the overview says there is no decision yet and no problem", 10,
           lambda d: "No decision yet" in text_of("#endpoint-decision")(d)
           and "No problem" in text_of("#endpoint-conditions")(d))
-    check("STOPPED: Stop is pressed and reads Stopped; Start is the highlighted action", 10,
-          lambda d: buttons(d).get("stop") == ("true", "current") and buttons(d).get("start") == ("false", "primary")
-          and css("#action-stop").text == "Stopped")
+    check("a new endpoint is PAUSED: Pause is pressed and reads Paused; Start is the highlighted action", 10,
+          lambda d: buttons(d) == {"start": ("false", "primary"), "stop": ("false", "quiet"), "pause": ("true", "current")}
+          and css("#action-pause").text == "Paused")
     css("#tab-configuration").click()
     check("its configuration form (own tab) shows what was saved", 10,
           lambda d: field("scaling.max_instances").get_attribute("value") == "3")
@@ -282,7 +290,7 @@ try:
            text_of('#rule-metric-charts')(driver))
     check("the activity list shows the launches", 20, lambda d: d.find_elements(By.CSS_SELECTOR, "#activity li.activity-launch"))
     time.sleep(4)
-    shot("endpoint-overview")
+    shot("endpoint-overview", whole=True)
     driver.refresh()
     check("after a reload the graph starts from the log: decision marks at once", 15,
           lambda d: d.find_elements(By.CSS_SELECTOR, "#count-chart .chart-mark")
@@ -346,7 +354,7 @@ try:
         reason = check("blocked's overview shows the BalancerFailed condition with its reason", 30,
                        lambda d: text_of('#endpoint-conditions li[data-condition="BalancerFailed"]')(d))
         print(f"#   the condition shown: {reason}")
-        shot("endpoint-problem")
+        shot("endpoint-problem", whole=True)
     else:
         check("blocked's overview shows its problems section", 15, lambda d: text_of("#endpoint-conditions")(d))
     check("blocked's activity shows the balancer's failure", 60,
