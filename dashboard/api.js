@@ -1,4 +1,4 @@
-// The REST API of ../shared/spec/api-v1.1.txt, as the dashboard calls it: JSON in and out, the
+// The REST API of docs/api.md, as the dashboard calls it: JSON in and out, the
 // sign-in cookie sent by the browser, and the X-Reactor-Dashboard header the API requires of
 // cookie-authenticated requests that change state (CSRF protection).
 

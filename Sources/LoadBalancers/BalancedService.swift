@@ -1,7 +1,7 @@
 /// One balancer entry: a URL and the backends that share its traffic.
 ///
 /// Endpoints sharing a URL share one entry; their backends are pooled, each weighted by its
-/// endpoint's `weight` (DESIGN.md §4).
+/// endpoint's `weight` (docs/design.md#front-doors).
 public struct BalancedService: Sendable, Hashable {
     /// Where clients connect, e.g. `tcp://8080` or `tcp://10.0.0.1:8080`.
     public var url: String

@@ -1,5 +1,5 @@
 /// A load balancer driver: turns services (a URL and its live backends) into running configuration and
-/// reports what it sees back to the manager (DESIGN.md §5).
+/// reports what it sees back to the manager (docs/design.md#load-balancer-drivers).
 ///
 /// Every manager runs the drivers for every endpoint whose balancer it serves ("front doors"), so the
 /// numbers reported here are this host's share; the manager publishes them under its uuid and the owner

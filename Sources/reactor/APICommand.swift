@@ -13,8 +13,11 @@ struct APICommand: AsyncParsableCommand {
 
     @OptionGroup var zookeeper: ZooKeeperOptions
 
-    @Option(help: "Address to listen on.")
-    var host: String = "0.0.0.0"
+    @Option(
+        help: ArgumentHelp(
+            "Address to listen on (default loopback). Another address needs an admin key (--auth-key-file) "
+                + "or --allow-open."))
+    var host: String = "127.0.0.1"
 
     @Option(help: "Port to listen on.")
     var port: Int = 8080

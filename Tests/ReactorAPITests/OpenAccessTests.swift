@@ -21,6 +21,16 @@ struct OpenAccessTests {
         #expect(!LoopbackPorts.isListening(port: port), "nothing was served")
     }
 
+    @Test func aPlainAPIWithoutAKeyServesOnLoopback() async throws {
+        let namespace = try await SharedZooKeeper.instance.namespace("open-default-host")
+        let port = try LoopbackPorts.free()
+        let run = try ReactorProcess.start(["api", "--zookeeper", namespace, "--port", "\(port)"])
+        try await run.waitListening(port: port)
+        let reply = try await Curl.request("http://127.0.0.1:\(port)/v1.1/endpoints")
+        #expect(reply.status == 200, "`reactor api` with no --host and no key serves on 127.0.0.1: \(reply) \(run.log)")
+        await run.stop()
+    }
+
     @Test func allowOpenServesAndWarnsAtStart() async throws {
         let namespace = try await SharedZooKeeper.instance.namespace("open-allowed")
         let port = try LoopbackPorts.free()

@@ -106,7 +106,7 @@ import Testing
             result = try await api.run("endpoints", "list")
             #expect(
                 result.lines == [
-                    "NAME  STATE    INSTANCES  PROBLEM", "web   RUNNING  0          no manager is running",
+                    "NAME  STATE    INSTANCES  PROBLEM", "web   RUNNING  0          NoManager: no manager is running",
                 ],
                 "a running endpoint nobody owns says why: \(result)")
 

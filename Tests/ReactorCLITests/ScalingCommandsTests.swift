@@ -57,7 +57,8 @@ import ZooKeeper
             #expect(try await api.run("endpoints", "create", "web").status == 0)
             var result = try await api.run("explain", "web")
             #expect(
-                result.lines == ["no decision recorded for 'web' yet: its owner records one each pass"], "\(result)")
+                result.lines == ["problems:  none", "no decision recorded for 'web' yet: its owner records one each pass"],
+                "\(result)")
             result = try await api.run("explain", "web", "--json")
             #expect(result.stdout == "null\n", "\(result)")
 
@@ -75,6 +76,7 @@ import ZooKeeper
             result = try await api.run("explain", "web")
             #expect(result.status == 0, "\(result)")
             let expected = [
+                "problems:  none",
                 "decided:    2023-11-14 22:13:20 (state RUNNING)",
                 "instances:  3",
                 "metrics:    load 20 (3 reporting)",

@@ -2,7 +2,7 @@ import ReactorCore
 import Testing
 
 /// One row of the scaling table: inputs, and the range, target and step outcomes worked by hand
-/// from DESIGN.md §4 (the arithmetic is in each name).
+/// from docs/design.md#scaling (the arithmetic is in each name).
 struct ScalingCase: Sendable, CustomTestStringConvertible {
     var name: String
     var rules: String

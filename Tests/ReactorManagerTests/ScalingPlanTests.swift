@@ -139,13 +139,15 @@ struct ScalingPlanTests {
             name: "dry_run takes no action", snapshot: snapshot(config(min: 3, dryRun: true)), actions: [], target: 3,
             holds: [.dryRun]),
         Case(
-            name: "a failed instance is deleted and replaced",
+            // Its replacement waits for the launch backoff, which starts at the failure: no launch
+            // in the same pass.
+            name: "a failed instance is deleted; its replacement waits for the backoff",
             snapshot: snapshot(active: [instance(1, .failed, failure: "exited with status 3")]),
             actions: [
                 .retire("i1", ips: [ip(1)], to: .errored), .dropMarks("i1"),
                 .log(.error, "instance web-1 failed: exited with status 3; deleting it"), .deleteFromCloud("i1"),
-                .removeErroredRecord("i1", name: "web-1"), decisionLine, .launch(target: 1),
-            ], target: 1, failures: 1),
+                .removeErroredRecord("i1", name: "web-1"),
+            ], target: 1, failures: 1, holds: [.launchBackoff]),
         Case(
             name: "a failed instance without a reason says the cloud reports it",
             snapshot: snapshot(config(min: 0), active: [instance(1, .failed)]),
@@ -168,8 +170,8 @@ struct ScalingPlanTests {
                     .error,
                     "instance web-1 errored: the balancers reported failures in 3 passes in a row (error_marks 3); deleting it"
                 ),
-                .deleteFromCloud("i1"), .removeErroredRecord("i1", name: "web-1"), decisionLine, .launch(target: 1),
-            ], target: 1, failures: 1),
+                .deleteFromCloud("i1"), .removeErroredRecord("i1", name: "web-1"),
+            ], target: 1, failures: 1, holds: [.launchBackoff]),
         Case(
             name: "a pass without errors clears the error marks",
             snapshot: snapshot(config(errorMarks: 3), active: [instance(1)], marks: ["i1": marks(error: 2)]),

@@ -2,7 +2,7 @@ import Hummingbird
 import ReactorCore
 import ReactorStore
 
-/// Who may call what (DESIGN.md §3).
+/// Who may call what (docs/design.md#access).
 ///
 /// - Admin routes need the admin key once one is set.
 /// - Endpoint routes (`/endpoints/<name>/...` and the implicit `/endpoint/...`) accept the admin

@@ -46,6 +46,19 @@ enum EndpointSeries {
                 gauge("reactor_endpoint_metric", endpoint + [("metric", metric)], value)
             }
         }
+        // Endpoints per condition (every kind, 0 included, so an alert can watch one series), and
+        // which endpoint has which.
+        var counts: [EndpointCondition.Kind: Int] = [:]
+        for summary in try await store.endpointSummaries().endpoints where summary.aliasOf == nil {
+            for condition in summary.conditions {
+                counts[condition.kind, default: 0] += 1
+                gauge(
+                    "reactor_endpoint_condition", [("endpoint", summary.name), ("type", condition.kind.rawValue)], 1)
+            }
+        }
+        for kind in EndpointCondition.Kind.allCases {
+            gauge("reactor_endpoints_with_condition", [("type", kind.rawValue)], Double(counts[kind] ?? 0))
+        }
         return registry.emitToBuffer()
     }
 

@@ -11,6 +11,12 @@ enum OpenAPIOperations {
             "post": operation("Set the API URL", body: ref("URL")),
         ],
         "/info": ["get": operation("Global statistics", ok: ref("Info"))],
+        "/summary": [
+            "get": operation(
+                "Every endpoint (and alias) with its state, instance count, target, owner and conditions, and the "
+                    + "running managers: one request for a whole list",
+                ok: ref("Summary"))
+        ],
         "/login": [
             "post": operation(
                 "Sign in with the admin key: sets the HttpOnly, SameSite=Strict reactor_session cookie the API "
@@ -53,7 +59,7 @@ enum OpenAPIOperations {
         ],
         "/scaling/evaluate": [
             "post": operation(
-                "Compute a scaling decision without acting (DESIGN.md §4)", body: ref("ScalingEvaluation"),
+                "Compute a scaling decision without acting (docs/design.md#scaling)", body: ref("ScalingEvaluation"),
                 ok: ref("ScalingDecision"), errors: [400, 401, 405, 413])
         ],
         "/endpoints/{name}/alias": [
@@ -91,6 +97,11 @@ enum OpenAPIOperations {
             "/state": [
                 "get": operation("State, active backends and owning manager", parameters: base, ok: ref("State")),
                 "post": operation("Start, stop or pause", parameters: base, body: ref("Action")),
+            ],
+            "/conditions": [
+                "get": operation(
+                    "Current problems: the owner's, the front doors' and why no manager owns it; empty when none",
+                    parameters: base, ok: ref("Conditions"))
             ],
             "/decision": [
                 "get": operation(

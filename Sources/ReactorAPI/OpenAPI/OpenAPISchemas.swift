@@ -11,6 +11,7 @@ enum OpenAPISchemas {
         var schemas = base.objectValue ?? [:]
         schemas.merge(OpenAPIScalingSchemas.all) { first, _ in first }
         schemas.merge(OpenAPIConfigurationSchemas.all) { first, _ in first }
+        schemas.merge(OpenAPISummarySchemas.all) { first, _ in first }
         return .object(schemas)
     }
 

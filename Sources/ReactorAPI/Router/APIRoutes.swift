@@ -22,7 +22,7 @@ struct APIServices: Sendable {
 /// Registers routes under every API version prefix that serves them and records them in the
 /// ``RouteCatalog``.
 struct APIRoutes {
-    /// `/v1.1` is the current API; every route also answers under `/v1.0` (DESIGN.md §3).
+    /// `/v1.1` is the current API; every route also answers under `/v1.0` (docs/design.md#rest-api).
     static let versionPrefixes = ["/v1.1", "/v1.0"]
 
     let router: Router<APIRequestContext>

@@ -108,6 +108,12 @@ enum EndpointResourceRoutes {
                 "manager": manager.map(JSONValue.string) ?? .null,
             ]
         }
+        // Its current problems: its owner's, its front doors' and, when no manager owns it, why.
+        add(.get, "/conditions") { _, _, target in
+            let offers = try await store.managerOffers()
+            let conditions = try await store.endpointConditions(id: target.id, name: target.name, offers: offers)
+            return JSONResponse.json(.array(conditions.map(\.json)))
+        }
         // The owner's last scaling decision; null before the first.
         addReusable("/decision") { _, _, target in
             try await store.endpointDecision(id: target.id) ?? .null

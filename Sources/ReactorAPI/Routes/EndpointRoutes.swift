@@ -19,7 +19,7 @@ enum EndpointRoutes {
             let (configuration, version) = try await store.versionedEndpointConfiguration(named: name)
             return JSONResponse.json(configuration, headers: [.eTag: ConditionalUpdate.eTag(version)])
         }
-        // POST creates or updates (DESIGN.md §3); with If-Match it only updates that version.
+        // POST creates or updates (docs/design.md#rest-api); with If-Match it only updates that version.
         routes.add(.post, "/endpoints/:name") { request, context in
             try await services.access.requireAdmin(request)
             let name = try endpointName(context)

@@ -5,7 +5,7 @@ import ReactorStore
 /// `/register` and `/unregister`: instances announcing (or withdrawing) their IP address.
 ///
 /// Registering only queues the IP; a manager decides whether it belongs to any endpoint. So the
-/// implicit form, with the caller's own address, needs no key (DESIGN.md §3). Naming an IP
+/// implicit form, with the caller's own address, needs no key (docs/design.md#access). Naming an IP
 /// explicitly is an admin action. The implicit unregister of a confirmed IP needs the key of the
 /// endpoint owning it, if there is one.
 enum RegistrationRoutes {

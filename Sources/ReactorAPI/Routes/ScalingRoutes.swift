@@ -1,7 +1,7 @@
 import Hummingbird
 import ReactorCore
 
-/// `POST /scaling/evaluate`: a scaling decision computed without acting (DESIGN.md §4), through
+/// `POST /scaling/evaluate`: a scaling decision computed without acting (docs/design.md#scaling), through
 /// the same ``ReactorCore/ScalingDecision`` the managers use.
 enum ScalingRoutes {
     static func register(_ routes: APIRoutes) {

@@ -91,6 +91,7 @@ func buildRouter(
             registrations: SourceRateLimiter(registrationRate), secureCookies: secureCookies))
     RootRoutes.register(routes)
     GlobalRoutes.register(routes)
+    SummaryRoutes.register(routes)
     RegistrationRoutes.register(routes)
     ManagerRoutes.register(routes)
     EndpointRoutes.register(routes)

@@ -6,11 +6,11 @@ import ReactorStore
 import Glibc
 #endif
 
-/// The decision, at start, whether the API may serve where it was asked to (DESIGN.md "Security
-/// defaults"): without an admin key anyone who reaches the port can change every endpoint (and
-/// so run commands on every manager's host), so a keyless API serves on loopback only, unless
-/// the operator gives a key file (`--auth-key-file`, which sets the key when none is set) or
-/// says so (`--allow-open`, warned about at every start).
+/// The decision, at start, whether the API may serve where it was asked to
+/// (docs/design.md#security-defaults): without an admin key anyone who reaches the port can change
+/// every endpoint (and so run commands on every manager's host), so a keyless API serves on
+/// loopback only, unless the operator gives a key file (`--auth-key-file`, which sets the key when
+/// none is set) or says so (`--allow-open`, warned about at every start).
 enum OpenAccessGuard {
     /// Applies the rule for `configuration` to the installation behind `store`.
     ///

@@ -1,6 +1,6 @@
 /// An instance's address as the balancers reach it: an IP, which takes the endpoint's port, or an
 /// IP with a port of its own (a container whose engine publishes the endpoint's port on a port of
-/// its host, DESIGN.md §5).
+/// its host, docs/design.md#backend-addresses).
 ///
 /// It is the name of the instance's nodes under `confirmed_ips`, `ip_metrics` and the registration
 /// queues: `10.0.0.5`, `10.0.0.5:32768`, `fd00::5` or `[fd00::5]:32768` (``description``, with the

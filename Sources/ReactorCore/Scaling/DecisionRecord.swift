@@ -1,4 +1,4 @@
-/// The last scaling decision of an endpoint as its owner records it each pass (DESIGN.md §4), so
+/// The last scaling decision of an endpoint as its owner records it each pass (docs/design.md#scaling), so
 /// that `GET /v1.1/endpoints/<name>/decision` and `reactor explain` can say why the count is what
 /// it is: the inputs, each rule's range and outcome, the clamp, the target, and what held the
 /// owner back from reaching it.

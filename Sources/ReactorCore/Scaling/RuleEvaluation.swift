@@ -1,4 +1,4 @@
-/// The instance-count range a single rule asks for, as described in DESIGN.md §4.
+/// The instance-count range a single rule asks for, as described in docs/design.md#scaling.
 ///
 /// For a metric with average `a` over `n` reporting instances, the total load is `T = a*n` and the
 /// rule bounds the per-instance load `T/k`:

@@ -1,4 +1,4 @@
-/// What `[min_instances, max_instances]` did to the range the rules produced (DESIGN.md §4).
+/// What `[min_instances, max_instances]` did to the range the rules produced (docs/design.md#scaling).
 public enum ScalingClamp: String, Sendable, Hashable, CaseIterable {
     /// The rules' range lay within the limits.
     case none

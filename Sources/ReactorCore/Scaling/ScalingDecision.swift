@@ -1,4 +1,4 @@
-/// The pure scaling computation of DESIGN.md §4: from the state, rules, metrics and the current
+/// The pure scaling computation of docs/design.md#scaling: from the state, rules, metrics and the current
 /// count to a target instance count, with a record of how each rule took part. The API's
 /// `POST /v1.1/scaling/evaluate`, the managers and `reactor scaling replay` all decide through
 /// ``evaluate(rules:metrics:reportingInstances:reportingByMetric:current:minInstances:maxInstances:state:)``.

@@ -1,5 +1,5 @@
 /// How one rule took part in a ``ScalingDecision``: what it asked for and what that did to the
-/// range built by the rules before it (DESIGN.md §4).
+/// range built by the rules before it (docs/design.md#scaling).
 public struct ScalingStep: Sendable, Hashable {
     /// How the rule's range combined with the range so far.
     public enum Outcome: String, Sendable, Hashable, CaseIterable {

@@ -5,7 +5,7 @@ import ReactorCore
 import ReactorStore
 import ZooKeeper
 
-/// This host as a front door (DESIGN.md §4): serves every endpoint whose load balancer it runs,
+/// This host as a front door (docs/design.md#front-doors): serves every endpoint whose load balancer it runs,
 /// whoever owns the endpoint, and publishes what its balancers see under this manager's uuid
 /// (`managers/metrics`, `managers/pending`, `managers/active`) and each endpoint's
 /// `sessions/active`, for the owners to combine.
@@ -33,6 +33,11 @@ struct FrontDoor {
     private var publishedSessions: [String: Set<String>] = [:]
     private var published: [ReactorStore.FrontDoorReport: JSONValue] = [:]
     private var reportedProblems: Set<String> = []
+    /// What keeps this host's balancers from serving each endpoint, as last refreshed (endpoint
+    /// uuid → reason).
+    private var problems: [String: String] = [:]
+    /// The same as conditions with their times, published under this manager (`.problems`).
+    private var conditions: [String: EndpointConditions] = [:]
     /// Services a driver refused on their own (driver → URL), left out of its configuration until
     /// their definition changes or ``retryRefused`` passes.
     private var refused: [String: [String: RefusedService]] = [:]
@@ -58,6 +63,8 @@ struct FrontDoor {
         var balanced: Set<String> = []
         var endpointsByURL: [String: [String: [String]]] = [:]  // driver → url → endpoint ids
         var owners: [String: String] = [:]  // backend ip:port → the endpoint whose instance it is
+        var problems: [String: String] = [:]  // endpoint id → why this host does not balance it
+        defer { self.problems = problems }
         // By name: when endpoints share a URL, the first by name gives the entry's settings.
         let ordered = endpoints.entries.sorted {
             (endpoints.names[$0.key] ?? $0.key) < (endpoints.names[$1.key] ?? $1.key)
@@ -79,12 +86,14 @@ struct FrontDoor {
             if let problem = Self.problem(with: settings, driver: driver, url: url) {
                 // Left out alone: one endpoint's bad settings must not stop the balancer serving
                 // the others.
+                problems[id] = "not balanced: \(problem)"
                 await reportOnce(id, "endpoint \(endpoints.names[id] ?? id) is not balanced: \(problem)")
                 continue
             }
             if let redirect = config.redirect,
                 let problem = BalancerSettingsCheck.redirectProblem(driver: driver, redirect: redirect)
             {
+                problems[id] = "not balanced: redirect: \(problem)"
                 await reportOnce(id, "endpoint \(endpoints.names[id] ?? id) is not balanced: redirect: \(problem)")
                 continue
             }
@@ -92,6 +101,7 @@ struct FrontDoor {
             var source = id
             if let name = config.instancesSource, !name.isEmpty {
                 guard let sourceID = endpoints.ids[name] else {
+                    problems[id] = "instances_source '\(name)' names no endpoint: no backends"
                     await reportOnce(
                         id,
                         "instances_source '\(name)' names no endpoint; endpoint \(endpoints.names[id] ?? id) has no backends"
@@ -181,6 +191,14 @@ struct FrontDoor {
                 }
             }
         }
+        // What a driver refused stays a problem while it is left out (retried after ``retryRefused``).
+        for (name, entries) in refused {
+            for (url, entry) in entries {
+                for id in endpointsByURL[name]?[url] ?? [] {
+                    problems[id] = "not balanced by \(name): \(entry.reason)"
+                }
+            }
+        }
     }
 
     /// What is wrong with an endpoint's `[loadbalancer:<driver>]` section, checked before it
@@ -238,6 +256,7 @@ struct FrontDoor {
         try await publishReport(.metrics, metricsJSON)
         try await publishReport(.pending, .object(pending.mapValues { .number(Double($0)) }))
         try await publishReport(.active, .number(activeTotal))
+        try await publishReport(.problems, problemsReport())
 
         // Sessions, filed under the endpoint whose backend they reach.
         var byEndpoint: [String: [String: String]] = [:]
@@ -296,6 +315,26 @@ struct FrontDoor {
     /// Stops serving and closes every connection.
     func shutdown() async {
         for driver in drivers.values { await driver.shutdown() }
+    }
+
+    /// This host's problems with each endpoint as conditions (`{uuid: {reason, since, last_seen}}`),
+    /// their times kept while they hold.
+    private mutating func problemsReport() -> JSONValue {
+        let now = Date().timeIntervalSince1970
+        for id in Set(conditions.keys).union(problems.keys) {
+            var held = conditions[id] ?? EndpointConditions()
+            held.observe(problems[id].map { [.balancerFailed: $0] } ?? [:], now: now, source: managerID)
+            conditions[id] = held.current.isEmpty ? nil : held
+        }
+        var report: [String: JSONValue] = [:]
+        for (id, held) in conditions {
+            guard let condition = held.current[.balancerFailed] else { continue }
+            report[id] = [
+                "reason": .string(condition.reason), "since": .number(condition.since),
+                "last_seen": .number(condition.lastSeen),
+            ]
+        }
+        return .object(report)
     }
 
     private mutating func publishReport(_ kind: ReactorStore.FrontDoorReport, _ value: JSONValue) async throws {

@@ -58,7 +58,7 @@ public struct PreparedLaunch: Sendable {
     }
 }
 
-/// A cloud driver (DESIGN.md §5): lists an endpoint's instances, starts and deletes them.
+/// A cloud driver (docs/design.md#cloud-drivers): lists an endpoint's instances, starts and deletes them.
 public protocol CloudDriver: Sendable {
     /// The driver's name in configurations (`process`, `docker`, `openstack`).
     var name: String { get }

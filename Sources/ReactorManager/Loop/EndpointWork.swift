@@ -25,6 +25,8 @@ struct EndpointWork: Sendable {
     let log: ManagerLog
     /// No launch this pass: instances kept failing (see ``ManagerLoop/holdLaunches(_:after:)``).
     var launchesHeld = false
+    /// Whether the previous pass showed the endpoint's backends unconfirmed.
+    var backendsWereUnconfirmed = false
     /// The addresses this host resolved for `static_instances` names.
     var staticHosts = StaticHostResolver()
 
@@ -39,6 +41,12 @@ struct EndpointWork: Sendable {
         var decision: JSONValue?
         /// Problems to report once (bad configuration, a cloud this host cannot run).
         var problems: [String] = []
+        /// The conditions the pass showed (kind → reason).
+        var conditions: [EndpointCondition.Kind: String] = [:]
+        /// Why a launch failed this pass, if one did.
+        var launchFailure: String?
+        /// Whether the pass wanted launches.
+        var wantedLaunches = false
     }
 
     var id: String { claim.endpointID }
@@ -78,6 +86,7 @@ struct EndpointWork: Sendable {
             config = try EndpointConfig(json: entry.configuration)
         } catch {
             outcome.problems.append("configuration of \(name) is not valid (\(error)); not scaling it")
+            outcome.conditions[.configurationInvalid] = "the stored configuration is not valid (\(error)); not scaling it"
             return outcome
         }
         await removeStaleSamples(
@@ -89,6 +98,7 @@ struct EndpointWork: Sendable {
         guard let cloudKind = config.cloud else { return outcome }
         guard let cloud = clouds[cloudKind.rawValue] else {
             outcome.problems.append("this manager cannot run the \(cloudKind.rawValue) cloud of \(name)")
+            outcome.conditions[.launchFailing] = "its owner cannot run the \(cloudKind.rawValue) cloud"
             return outcome
         }
         let endpoint = CloudEndpoint(
@@ -106,8 +116,12 @@ struct EndpointWork: Sendable {
         }
         let scaled = try await scaler.run(
             state: try await store.endpointState(id: id), metrics: posted, pending: pending,
-            errors: reports.errors(of: ownIPs), launchesHeld: launchesHeld)
+            errors: reports.errors(of: ownIPs), launchesHeld: launchesHeld,
+            backendsWereUnconfirmed: backendsWereUnconfirmed)
         outcome.failures = scaled.failures
+        outcome.conditions.merge(scaled.conditions) { first, _ in first }
+        outcome.launchFailure = scaled.launchFailure
+        outcome.wantedLaunches = scaled.wantedLaunches
         outcome.decision = try await record(scaled)
         return outcome
     }

@@ -64,5 +64,6 @@ extension ManagerLoop {
         recordedDecisions[id] = nil
         lastWorked[id] = nil
         launchBackoff[id] = nil
+        conditions[id] = nil
     }
 }

@@ -23,6 +23,8 @@ struct ManagerLoop {
     var recordedDecisions: [String: JSONValue] = [:]
     /// Per endpoint: instances failing in a row hold its launches back, longer each time.
     var launchBackoff: [String: LaunchBackoff] = [:]
+    /// Per endpoint: its conditions as this owner last stored them.
+    var conditions: [String: EndpointConditions] = [:]
     var session: Int64 = 0
     var interval: Duration
     var lastPassDuration: Duration = .zero
@@ -125,6 +127,7 @@ struct ManagerLoop {
                     previousDecision: recordedDecisions[id],
                     elapsed: Self.seconds(elapsed), reports: reports,
                     log: managerLog, launchesHeld: (launchBackoff[id]?.until).map { $0 > now } ?? false,
+                    backendsWereUnconfirmed: conditions[id]?.current[.backendUnconfirmed] != nil,
                     staticHosts: frontDoor.resolver))
         }
         let outcomes = await runServingRegistrations(works)
@@ -132,7 +135,13 @@ struct ManagerLoop {
             let id = finished.id
             switch finished.result {
             case .success(let result):
-                if result.failures > 0 { await holdLaunches(id, after: result.failures) }
+                if result.failures > 0 {
+                    await holdLaunches(id, after: result.failures, cause: .instancesFailing, reason: "instances failed")
+                }
+                if let failure = result.launchFailure {
+                    await holdLaunches(id, after: 1, cause: .launchFailing, reason: failure)
+                }
+                await updateConditions(id, result)
                 publishedMetrics[id] = result.published
                 publishedActive[id] = result.activeBackends
                 if let decision = result.decision, decision != recordedDecisions[id] {
@@ -162,19 +171,30 @@ struct ManagerLoop {
     /// Failed instances in a row hold an endpoint's launches back for one interval, then two,
     /// four … (at most 5 minutes), so a command that exits at once is not restarted every pass;
     /// the count starts again after 5 minutes without a failure.
-    mutating func holdLaunches(_ id: String, after failures: Int) async {
+    mutating func holdLaunches(
+        _ id: String, after failures: Int, cause: EndpointCondition.Kind, reason: String
+    ) async {
         let now = ContinuousClock.now
         var backoff = launchBackoff[id] ?? LaunchBackoff(failures: 0, lastFailure: now, until: now)
         if now - backoff.lastFailure > .seconds(300) { backoff.failures = 0 }
         backoff.failures += failures
         backoff.lastFailure = now
+        let firstOfItsKind = backoff.cause != cause || backoff.reason != reason || backoff.failures == failures
+        backoff.cause = cause
+        backoff.reason = reason
         let hold = min(Self.seconds(interval) * pow(2, Double(min(backoff.failures, 20) - 1)), 300)
         backoff.until = now + .milliseconds(Int(hold * 1000))
         launchBackoff[id] = backoff
-        await log(
-            .warning,
-            "\(backoff.failures) instance failure(s) in a row: no launch for \(String(format: "%.1f", hold)) s",
-            endpoint: id)
+        let held = String(format: "%.1f", hold)
+        switch cause {
+        case .launchFailing where firstOfItsKind:
+            await log(.error, "cannot launch an instance: \(reason); no launch for \(held) s", endpoint: id)
+        case .launchFailing:
+            // The same failure again: the condition's last_seen says so; the log is not flooded.
+            logger.debug("launch of \(label(id)) failed again (\(backoff.failures) in a row): \(reason)")
+        default:
+            await log(.warning, "\(backoff.failures) instance failure(s) in a row: no launch for \(held) s", endpoint: id)
+        }
     }
 
     /// Whether a recorded decision's target is above, below or at the instances it counted.

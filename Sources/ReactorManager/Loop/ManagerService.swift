@@ -5,7 +5,7 @@ import ReactorStore
 import ServiceLifecycle
 import ZooKeeper
 
-/// The manager agent (DESIGN.md §4): registers, takes its share of the endpoints on the ring,
+/// The manager agent (docs/design.md#managers): registers, takes its share of the endpoints on the ring,
 /// and runs the loop for the endpoints it owns.
 ///
 /// A `Service`: `run()` is the manager's life. It returns on graceful shutdown (SIGTERM/SIGINT
@@ -115,4 +115,8 @@ struct LaunchBackoff {
     var failures: Int
     var lastFailure: ContinuousClock.Instant
     var until: ContinuousClock.Instant
+    /// What failed last: instances, or the launches themselves.
+    var cause: EndpointCondition.Kind = .instancesFailing
+    /// The last failure in words.
+    var reason = ""
 }

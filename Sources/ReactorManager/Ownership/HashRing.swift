@@ -1,7 +1,7 @@
 import Crypto
 import ReactorStore
 
-/// The consistent-hash ring every manager computes the same way (DESIGN.md §4).
+/// The consistent-hash ring every manager computes the same way (docs/design.md#ownership).
 ///
 /// Each registered manager contributes its random ring keys; an endpoint sits at the first 64
 /// bits of `sha1(endpoint uuid)` and is owned by the first manager clockwise from there that can

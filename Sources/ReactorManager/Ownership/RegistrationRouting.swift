@@ -1,4 +1,4 @@
-/// Which manager serves a queued instance IP (DESIGN.md §3): for each cloud, the ring owner of
+/// Which manager serves a queued instance IP (docs/design.md#ip-confirmation): for each cloud, the ring owner of
 /// the IP among the managers that run that cloud matches it to an instance; one manager takes an
 /// IP nobody matched off the queue, and one unconfirms an IP that unregisters. A value computed
 /// from the ring, so each manager decides alone and all decide alike.

@@ -3,7 +3,7 @@ import ReactorCore
 import ReactorStore
 import ZooKeeper
 
-/// The owner's scaling of one endpoint in one pass (DESIGN.md §4): reads a
+/// The owner's scaling of one endpoint in one pass (docs/design.md#scaling): reads a
 /// ``ScalingPlan/Snapshot`` of the endpoint, makes the ``ScalingPlan`` (instance health and
 /// lifecycle, the target count from the scaling rules, the launches, recommissions and
 /// decommissions that move towards it, at most `ramp_limit` per pass) and has a
@@ -29,6 +29,12 @@ struct EndpointScaler {
         var record: DecisionRecord
         /// Under `dry_run`: what would have been done, for the endpoint log when the record changed.
         var dryRunLog: [String]
+        /// The conditions the pass showed (kind → reason).
+        var conditions: [EndpointCondition.Kind: String] = [:]
+        /// Why a launch failed this pass, if one did.
+        var launchFailure: String?
+        /// Whether the plan wanted more instances than are active (launched, held back or not).
+        var wantedLaunches = false
     }
 
     var executor: ScalingExecutor {
@@ -46,11 +52,12 @@ struct EndpointScaler {
     @discardableResult
     func run(
         state: EndpointState, metrics: WeightedMetrics, pending: Int = 0, errors: [String: Double] = [:],
-        launchesHeld: Bool = false
+        launchesHeld: Bool = false, backendsWereUnconfirmed: Bool = false
     ) async throws -> Outcome {
         var snapshot = ScalingPlan.Snapshot(
             config: config, state: state, metrics: metrics, pending: pending, errors: errors,
-            launchesHeld: launchesHeld, elapsed: elapsed, now: Date().timeIntervalSince1970)
+            launchesHeld: launchesHeld, backendsWereUnconfirmed: backendsWereUnconfirmed, elapsed: elapsed,
+            now: Date().timeIntervalSince1970)
         guard state != .paused else {
             snapshot.active = Set(try await store.instances(id: id))
             let plan = ScalingPlan(snapshot)
@@ -63,8 +70,11 @@ struct EndpointScaler {
             snapshot.loads = await loads(of: plan.loadsWanted)
             plan = ScalingPlan(snapshot)
         }
-        try await executor.apply(plan.actions)
-        return Outcome(failures: plan.failures, record: plan.record, dryRunLog: plan.dryRunLog)
+        let report = try await executor.apply(plan.actions)
+        return Outcome(
+            failures: plan.failures, record: plan.record, dryRunLog: plan.dryRunLog, conditions: plan.conditions,
+            launchFailure: report.launchFailure,
+            wantedLaunches: plan.record.target > plan.record.decision.current)
     }
 
     /// Reads the endpoint's records, what the cloud lists and the instances' marks.

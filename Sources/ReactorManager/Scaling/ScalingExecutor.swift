@@ -17,9 +17,39 @@ struct ScalingExecutor {
 
     var id: String { endpoint.id }
 
-    /// Carries out `actions` in order; the first that throws ends it.
-    func apply(_ actions: [ScalingPlan.Action]) async throws {
-        for action in actions { try await apply(action) }
+    /// What carrying out a plan came to, besides its writes.
+    struct Report: Sendable {
+        /// Why a launch failed (prepare or start); the launches after it in the plan were not tried.
+        var launchFailure: String?
+        /// Instances launched.
+        var launched = 0
+    }
+
+    /// Carries out `actions` in order; the first that throws ends it. After a launch that failed,
+    /// the plan's other launches are skipped: the owner holds launches back from then on.
+    @discardableResult
+    func apply(_ actions: [ScalingPlan.Action]) async throws -> Report {
+        var report = Report()
+        for action in actions {
+            guard case .launch(let target) = action else {
+                try await apply(action)
+                continue
+            }
+            guard report.launchFailure == nil else { continue }
+            do {
+                try await launch(target: target)
+                report.launched += 1
+                ManagerMetrics.current?.launched(endpoint: endpoint.name)
+            } catch let failure as LaunchFailure {
+                report.launchFailure = failure.reason
+            }
+        }
+        return report
+    }
+
+    /// A launch that could not be made; what could be undone was.
+    struct LaunchFailure: Error {
+        var reason: String
     }
 
     func apply(_ action: ScalingPlan.Action) async throws {
@@ -73,8 +103,15 @@ struct ScalingExecutor {
     }
 
     /// Records the new instance (fenced), then starts it.
+    /// - Throws: ``LaunchFailure`` when the cloud cannot prepare or start it (nothing is left
+    ///   recorded), or the fence's error.
     func launch(target: Int) async throws {
-        var prepared = try await cloud.prepare(for: endpoint)
+        var prepared: PreparedLaunch
+        do {
+            prepared = try await cloud.prepare(for: endpoint)
+        } catch let error as CloudError {
+            throw LaunchFailure(reason: "\(error)")
+        }
         var attempt = 1
         while true {
             do {
@@ -95,7 +132,8 @@ struct ScalingExecutor {
                 "launched instance \(prepared.instance.name) at \(prepared.instance.ips.joined(separator: ",")) (target \(target))"
             )
         } catch {
-            await log(.error, "could not start instance \(prepared.instance.name): \(error)")
+            // Said once by the owner (the endpoint's LaunchFailing condition and its log line),
+            // not once per attempt.
             // What cannot be undone here is retired later as an instance that never registered.
             do {
                 try await fenced([
@@ -109,6 +147,7 @@ struct ScalingExecutor {
             } catch {
                 await log(.warning, "could not delete instance \(prepared.instance.name): \(error)")
             }
+            throw LaunchFailure(reason: "\(error)")
         }
     }
 

@@ -54,6 +54,7 @@ extension ScalingPlan.Steps {
                     .warning,
                     "deleting instance \(cloudInstance.name): it did not register within \(config.unregisteredTimeout) s"
                 )
+                neverConfirmed.append(cloudInstance.name)
                 actions.append(.deleteFromCloud(instance))
                 return
             }

@@ -9,7 +9,7 @@ extension ScalingPlan.Steps {
         var record: DecisionRecord
     }
 
-    /// Decides the endpoint's target (DESIGN.md §4), logs the change (under `dry_run` its lines
+    /// Decides the endpoint's target (docs/design.md#scaling), logs the change (under `dry_run` its lines
     /// go to ``ScalingPlan/dryRunLog`` instead) and makes the decision record.
     ///
     /// - Parameters:
@@ -19,7 +19,7 @@ extension ScalingPlan.Steps {
         let state = snapshot.state
         let metrics = snapshot.metrics
         let pending = snapshot.pending
-        let launchesHeld = snapshot.launchesHeld
+        let launchesHeld = self.launchesHeld
         let scaling = config.scaling
         let reportingInstances = max(current, 1)
         let decision = ScalingDecision.evaluate(
@@ -82,6 +82,10 @@ extension ScalingPlan.Steps {
         return Decision(target: target, record: record)
     }
 
+    /// No launch this pass: launches were held back already, or an instance failed in this very
+    /// pass (its backoff starts now, not after a replacement was launched).
+    var launchesHeld: Bool { snapshot.launchesHeld || failures > 0 }
+
     /// Actions allowed per pass: `ramp_limit` (at least 1), no limit when stopped.
     static func rampLimit(_ config: EndpointConfig, _ state: EndpointState) -> Int {
         state == .stopped ? Int.max : max(1, config.scaling.rampLimit)
@@ -111,7 +115,7 @@ extension ScalingPlan.Steps {
                 needed -= 1
                 log(.info, "recommissioned instance \(cloudInstance.name) (target \(target))")
             }
-            if !snapshot.launchesHeld {
+            if !launchesHeld {
                 for _ in 0..<needed { actions.append(.launch(target: target)) }
             }
         } else if target < current {

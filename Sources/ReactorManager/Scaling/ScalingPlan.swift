@@ -2,7 +2,7 @@ import Foundation
 import ReactorCore
 import ReactorStore
 
-/// What the owner of an endpoint does in one pass (DESIGN.md §4), decided without doing it: a
+/// What the owner of an endpoint does in one pass (docs/design.md#scaling), decided without doing it: a
 /// ``Snapshot`` of the endpoint (its configuration, its records, what the cloud lists, the
 /// metrics) in, the ``Action``s that follow out, in the order they are to be carried out.
 ///
@@ -25,6 +25,9 @@ struct ScalingPlan: Sendable {
         var errors: [String: Double] = [:]
         /// No launch this pass (instances kept failing); recommissioning still happens.
         var launchesHeld = false
+        /// Whether the endpoint's backends went unconfirmed as of the previous pass (the
+        /// ``EndpointCondition/Kind/backendUnconfirmed`` condition holds until one is confirmed).
+        var backendsWereUnconfirmed = false
         /// Seconds of loop time since the endpoint's previous pass: what the marks grow by.
         var elapsed: Double
         /// Seconds since 1970, the decision record's time.
@@ -79,6 +82,9 @@ struct ScalingPlan: Sendable {
 
     /// The steps, in order.
     let actions: [Action]
+    /// The endpoint's conditions this pass shows (kind → reason): those of its instances and of
+    /// its rules; the owner adds what it knows besides (launch failures, backoff).
+    let conditions: [EndpointCondition.Kind: String]
     /// Instances that failed (cloud reports, error marks) and are deleted.
     let failures: Int
     /// The decision, for the caller to record when it changed.
@@ -101,6 +107,7 @@ struct ScalingPlan: Sendable {
             for instance in snapshot.decommissioned.sorted() { steps.checkDecommissioned(instance) }
             record = steps.moveTowardsTarget()
         }
+        conditions = steps.conditions(record: record)
         actions = steps.actions
         failures = steps.failures
         dryRunLog = steps.dryRunLog
@@ -120,6 +127,8 @@ struct ScalingPlan: Sendable {
         var failures = 0
         var dryRunLog: [String] = []
         var loadsWanted: [String] = []
+        /// Instances deleted this pass because their backend was never confirmed.
+        var neverConfirmed: [String] = []
 
         init(snapshot: Snapshot) {
             self.snapshot = snapshot

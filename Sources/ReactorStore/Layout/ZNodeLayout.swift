@@ -1,4 +1,4 @@
-/// Where Reactor keeps its state in ZooKeeper (DESIGN.md §2), as paths relative to the
+/// Where Reactor keeps its state in ZooKeeper (docs/design.md#zookeeper-layout), as paths relative to the
 /// connection's chroot.
 ///
 /// Every function takes names that were already validated as single znode names
@@ -21,6 +21,8 @@ public enum ZNodeLayout {
     public static let managerPending = "\(root)/managers/pending"
     /// `/reactor/managers/active`: each manager's active connection total.
     public static let managerActive = "\(root)/managers/active"
+    /// `/reactor/managers/problems`: each manager's front-door problems, by endpoint uuid.
+    public static let managerProblems = "\(root)/managers/problems"
     /// `/reactor/managers/logs`
     public static let managerLogs = "\(root)/managers/logs"
 
@@ -73,7 +75,7 @@ public enum ZNodeLayout {
     public static func ipAddress(_ ip: String) -> String { "\(ipAddresses)/\(ip)" }
 }
 
-/// Children of an endpoint's data node (DESIGN.md §2).
+/// Children of an endpoint's data node (docs/design.md#zookeeper-layout).
 public enum EndpointNode {
     public static let state = "state"
     public static let manager = "manager"
@@ -93,4 +95,6 @@ public enum EndpointNode {
     public static let log = "log"
     public static let metadata = "metadata"
     public static let decision = "decision"
+    /// The owner's conditions (current problems) of the endpoint (JSON array).
+    public static let conditions = "conditions"
 }

@@ -13,12 +13,16 @@ extension ReactorStore {
         case pending
         /// `managers/active/<uuid>`: the active connection total.
         case active
+        /// `managers/problems/<uuid>`: `{endpoint uuid: {"reason", "since", "last_seen"}}`, what
+        /// keeps this host's balancers from serving an endpoint.
+        case problems
 
         var directory: String {
             switch self {
             case .metrics: ZNodeLayout.managerMetrics
             case .pending: ZNodeLayout.managerPending
             case .active: ZNodeLayout.managerActive
+            case .problems: ZNodeLayout.managerProblems
             }
         }
     }

@@ -1,7 +1,7 @@
 import Foundation
 import ZooKeeper
 
-/// Endpoint and manager event logs (bounded rings, DESIGN.md §3).
+/// Endpoint and manager event logs (bounded rings, docs/design.md#event-logs).
 extension ReactorStore {
     /// Endpoint log entries newer than `since` (seconds since 1970), oldest first.
     public func endpointLog(id: String, since: Double? = nil) async throws -> [LogEntry] {

@@ -2,7 +2,7 @@ import ReactorCore
 import ZooKeeper
 
 /// An endpoint's metadata: free-form JSON values under keys of its choosing
-/// (`/reactor/endpoints/data/<uuid>/metadata/<key>`, DESIGN.md §2), written by operators and by
+/// (`/reactor/endpoints/data/<uuid>/metadata/<key>`, docs/design.md#zookeeper-layout), written by operators and by
 /// the endpoint's own instances.
 ///
 /// The values live under the endpoint's data node, so they follow the endpoint: renaming or

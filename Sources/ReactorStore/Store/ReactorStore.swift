@@ -19,7 +19,7 @@ public struct ReactorStore: Sendable {
     /// Serves the hot reads (see ``NodeCache``); `nil`: every read goes to ZooKeeper.
     public let cache: (any NodeCache)?
 
-    /// Sizes of the bounded event logs (DESIGN.md §3).
+    /// Sizes of the bounded event logs (docs/design.md#event-logs).
     public struct Limits: Sendable, Hashable {
         /// Entries kept per endpoint log; default 100.
         public var endpointLogEntries: Int

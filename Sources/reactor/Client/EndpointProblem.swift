@@ -1,75 +1,30 @@
 import ReactorCore
 
-/// What `reactor endpoints` shows in its PROBLEM column: why an endpoint is not doing what its
-/// state says, from what the API shows of it.
+/// What `reactor endpoints` shows in its PROBLEM column: the endpoint's conditions (its current
+/// problems, as `GET /v1.1/summary` lists them), the first in full and how many more.
 enum EndpointProblem {
-    /// What the running managers offer, read once for the whole list.
-    struct Offers {
-        var clouds: Set<String> = []
-        var loadBalancers: Set<String> = []
-        var managers = 0
+    /// The widest PROBLEM text, in characters.
+    static let width = 100
 
-        static func read(_ api: APIClient) async throws -> Offers {
-            var offers = Offers()
-            let ids = try await api.get(APIClient.path("managers", "active")).arrayValue ?? []
-            for id in ids.compactMap(\.stringValue) {
-                guard let info = try await manager(id, api) else { continue }
-                offers.managers += 1
-                offers.clouds.formUnion(info.objectValue?["clouds"]?.arrayValue?.compactMap(\.stringValue) ?? [])
-                offers.loadBalancers.formUnion(
-                    info.objectValue?["loadbalancers"]?.arrayValue?.compactMap(\.stringValue) ?? [])
-            }
-            return offers
-        }
-
-        /// What the manager registered, or `nil` when it stopped since the list was read.
-        private static func manager(_ id: String, _ api: APIClient) async throws -> JSONValue? {
-            do {
-                return try await api.get(APIClient.path("managers", "active", id))
-            } catch ClientError.api(status: 404, _) {
-                return nil
-            }
-        }
+    /// `-` when the endpoint has no condition.
+    static func describe(conditions: [EndpointCondition]) -> String {
+        guard let first = conditions.first else { return "-" }
+        var text = "\(first.kind.rawValue): \(first.reason)"
+        if conditions.count > 1 { text += " (+\(conditions.count - 1) more: reactor explain)" }
+        return text.count > width ? String(text.prefix(width - 1)) + "…" : text
     }
 
-    /// The problem of one endpoint, or `-`.
-    ///
-    /// - Parameters:
-    ///   - configuration: `GET /v1.1/endpoints/<name>`.
-    ///   - state: `GET …/state`.
-    ///   - log: `GET …/log` (oldest first).
-    static func describe(configuration: JSONValue, state: JSONValue, log: JSONValue, offers: Offers) -> String {
-        let endpoint = configuration.objectValue?["endpoint"]?.objectValue ?? [:]
-        let running = state.objectValue?["state"]?.stringValue == "RUNNING"
-        let owned = state.objectValue?["manager"]?.stringValue != nil
-        if running && !owned {
-            let cloud = endpoint["cloud"]?.stringValue ?? ""
-            let balancer = endpoint["loadbalancer"]?.stringValue ?? ""
-            if offers.managers == 0 { return "no manager is running" }
-            if !cloud.isEmpty && !offers.clouds.contains(cloud) { return "no manager offers cloud '\(cloud)'" }
-            if !balancer.isEmpty && !offers.loadBalancers.contains(balancer) {
-                return "no manager offers loadbalancer '\(balancer)'"
-            }
-        }
-        // The newest entry of the endpoint's log, when it is a warning or an error: a later
-        // information (a successful change) means it has passed.
-        if let newest = log.arrayValue?.last.flatMap(LogLine.init), newest.severity != "INFO" {
-            return newest.message.count > 80 ? String(newest.message.prefix(79)) + "…" : newest.message
-        }
-        return "-"
+    /// The INSTANCES column: the count, and the owner's target when it differs (`2 → 3`).
+    static func instances(_ summary: [String: JSONValue]) -> String {
+        let count = Int(summary["instances"]?.numberValue ?? 0)
+        guard let target = summary["target"]?.numberValue.map({ Int($0) }), target != count else { return "\(count)" }
+        return "\(count) → \(target)"
     }
 
-    /// `[timestamp, severity, message]`.
-    struct LogLine {
-        var severity: String
-        var message: String
-
-        init?(_ json: JSONValue) {
-            guard let parts = json.arrayValue, parts.count == 3, let severity = parts[1].stringValue,
-                let message = parts[2].stringValue
-            else { return nil }
-            self.severity = severity
-            self.message = message
-        }
+    /// The NAME column: an alias says whose.
+    static func name(_ summary: [String: JSONValue]) -> String {
+        let name = summary["name"]?.stringValue ?? "?"
+        guard let original = summary["alias_of"]?.stringValue else { return name }
+        return "\(name) (alias of \(original))"
     }
 }

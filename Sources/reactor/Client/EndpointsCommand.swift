@@ -15,31 +15,22 @@ struct EndpointsCommand: AsyncParsableCommand {
 
     struct List: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
-            abstract: "List endpoints with their state, instance count and problem, if any (GET /v1.1/endpoints).")
+            abstract:
+                "List endpoints with their state, instance count and current problem, if any (GET /v1.1/summary; "
+                + "--json: the names, GET /v1.1/endpoints).")
         @OptionGroup var options: ClientOptions
 
         func run() async throws {
             try await options.run { api, out in
-                let names = try await api.get(APIClient.path("endpoints"))
-                if out.json { return out.printJSON(names) }
-                let offers = try await EndpointProblem.Offers.read(api)
+                if out.json { return out.printJSON(try await api.get(APIClient.path("endpoints"))) }
+                // One request for the whole list (GET /v1.1/summary).
+                let summary = try await api.get(APIClient.path("summary"))
                 var rows: [[String]] = []
-                for name in names.arrayValue?.compactMap(\.stringValue) ?? [] {
-                    let state: JSONValue
-                    let instances: JSONValue
-                    let problem: String
-                    do {
-                        state = try await api.get(APIClient.path("endpoints", name, "state"))
-                        instances = try await api.get(APIClient.path("endpoints", name, "instances"))
-                        problem = EndpointProblem.describe(
-                            configuration: try await api.get(APIClient.path("endpoints", name)), state: state,
-                            log: try await api.get(APIClient.path("endpoints", name, "log")), offers: offers)
-                    } catch ClientError.api(status: 404, _) {
-                        continue  // deleted since the list was read
-                    }
+                for case .object(let endpoint) in summary.objectValue?["endpoints"]?.arrayValue ?? [] {
                     rows.append([
-                        name, ClientOutput.text(state.objectValue?["state"] ?? .null),
-                        "\(instances.arrayValue?.count ?? 0)", problem,
+                        EndpointProblem.name(endpoint), ClientOutput.text(endpoint["state"] ?? .null),
+                        EndpointProblem.instances(endpoint),
+                        EndpointProblem.describe(conditions: EndpointCondition.list(endpoint["conditions"])),
                     ])
                 }
                 out.printTable(["NAME", "STATE", "INSTANCES", "PROBLEM"], rows)

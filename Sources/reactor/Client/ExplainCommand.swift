@@ -7,7 +7,7 @@ struct ExplainCommand: AsyncParsableCommand {
         commandName: "explain",
         abstract: "Explain an endpoint's last scaling decision (GET /v1.1/endpoints/NAME/decision).",
         discussion: """
-            Shows what the owning manager saw (metric averages and reporting instances), the range each \
+            First the endpoint's current problems (GET …/conditions), then what the owning manager saw (metric averages and reporting instances), the range each \
             rule asked for and what it did to the range, the min/max clamp, the target, and what held the \
             manager back (ramp limit, launch backoff, pause, dry run). The owner records a decision each \
             pass; before the first there is none.
@@ -18,7 +18,10 @@ struct ExplainCommand: AsyncParsableCommand {
     func run() async throws {
         try await options.run { api, out in
             let record = try await api.get(APIClient.path("endpoints", name, "decision"))
+            // --json keeps to the decision record; the conditions are `reactor endpoints` and GET …/conditions.
             if out.json { return out.printJSON(record) }
+            let conditions = try await api.get(APIClient.path("endpoints", name, "conditions"))
+            for line in Self.conditionLines(EndpointCondition.list(conditions)) { print(line) }
             guard let members = record.objectValue else {
                 print("no decision recorded for '\(name)' yet: its owner records one each pass")
                 return
@@ -73,6 +76,17 @@ struct ExplainCommand: AsyncParsableCommand {
             lines += ClientOutput.aligned([["  RULE", "WANTS", "OUTCOME", "WHY"]] + rows)
         }
         return lines
+    }
+
+    /// The endpoint's current problems, each with when it started and who saw it; one line saying
+    /// there are none otherwise.
+    static func conditionLines(_ conditions: [EndpointCondition]) -> [String] {
+        guard !conditions.isEmpty else { return ["problems:  none"] }
+        return ["problems:"]
+            + conditions.map { condition in
+                "  \(condition.kind.rawValue): \(condition.reason) (since \(ClientOutput.time(condition.since)), "
+                    + "last seen \(ClientOutput.time(condition.lastSeen)), by \(condition.source))"
+            }
     }
 
     /// `[4, 10]` as `4…10`, `[4, null]` as `4…∞`.

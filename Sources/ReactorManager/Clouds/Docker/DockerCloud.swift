@@ -5,7 +5,7 @@ import ReactorCore
 import ReactorStore
 import ZooKeeper
 
-/// The `docker` cloud (DESIGN.md §5): containers on the Docker engines of the hosts whose
+/// The `docker` cloud (docs/design.md#docker-cloud): containers on the Docker engines of the hosts whose
 /// managers run it, placed by slots.
 ///
 /// The endpoint's owner picks the live docker host with the most free slots and writes a start
