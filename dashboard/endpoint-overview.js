@@ -17,7 +17,8 @@ function historyOf(name) {
   if (!kept.has(name)) {
     kept.set(name, {
       count: new LiveChart('Instances and target', { window: WINDOW, steps: true, label: 'active now' }),
-      metrics: new Map(), since: 0, liveFrom: Date.now() / 1000, activity: [], instances: null, target: null,
+      // watched: the [from, to] spans sampled live; instances, target: the counts last drawn.
+      metrics: new Map(), since: 0, watched: [], activity: [], instances: null, target: null,
     });
   }
   return kept.get(name);
@@ -38,23 +39,27 @@ function conditionItems(found) {
     el('span', { class: 'hint' }, `since ${ago(condition.since)} · last seen ${ago(condition.last_seen)} · from ${condition.source}`)));
 }
 
-/** Reads log lines into the graph (decision marks; counts from before the page was open) and the activity list. */
+/**
+ * Reads log lines into the graph (a mark per decision; for the times no live sample covers —
+ * before the page was opened, or while another tab was — the counts the lines tell) and into
+ * the activity list.
+ */
 function readLog(history, entries) {
   for (const [time, severity, text] of entries) {
     history.since = Math.max(history.since, time);
     const decision = decisionLine(text);
     const event = activity(severity, text);
-    const past = time < history.liveFrom;
+    const unseen = !history.watched.some(([from, to]) => time >= from && time <= to);
     if (decision) {
       history.count.mark(time, withoutManager(text));
-      if (past) {
+      if (unseen) {
         history.instances = decision.from;
         history.target = decision.to;
       }
-    } else if (event && past && history.instances !== null) {
+    } else if (event && unseen && history.instances !== null) {
       history.instances = Math.max(0, history.instances + event.change);
     }
-    if (past && history.instances !== null) {
+    if (unseen && history.instances !== null) {
       history.count.push(history.instances, 'instances', time);
       history.count.push(history.target, 'target', time);
     }
@@ -65,6 +70,7 @@ function readLog(history, entries) {
 
 export function overviewTab(panel, name) {
   const history = historyOf(name);
+  const watching = [Date.now() / 1000, Date.now() / 1000];
   const problems = el('ul', { class: 'plain conditions', id: 'endpoint-conditions' });
   const state = el('dd', { id: 'endpoint-overview-state' }, '…');
   const owner = el('dd', { id: 'endpoint-owner' }, '…');
@@ -89,7 +95,8 @@ export function overviewTab(panel, name) {
   let bands = null;
   const owners = new Map();
   let round = 0;
-  return every(2, async () => {
+  let left = false;
+  const stop = every(2, async () => {
     bands ??= ruleBands((await get(endpointPath(name)).catch(() => ({}))).scaling?.rules);
     const logDue = round++ % 3 === 0;
     const [current, decision, instances, metrics, entries] = await Promise.all([
@@ -99,6 +106,10 @@ export function overviewTab(panel, name) {
     ]);
     const found = await conditions(name, { state: current.state, manager: current.manager }, decision);
     if (current.manager && !owners.has(current.manager)) owners.set(current.manager, await managerName(current.manager));
+    if (left) return; // the answers came after the tab was left: this round watched nothing
+    // Lines from before this tab was opened are not covered by its samples; later ones are.
+    if (!history.watched.includes(watching)) history.watched.push(watching);
+    watching[1] = Date.now() / 1000;
     readLog(history, entries.filter(([time]) => time > history.since || !history.since));
 
     replace(problems, conditionItems(found));
@@ -108,6 +119,8 @@ export function overviewTab(panel, name) {
     replace(count, `${instances.length} active`, target === null ? '' : `, target ${target}`);
     replace(sentence, decisionSentence(decision));
 
+    history.instances = instances.length;
+    history.target = target;
     history.count.push(instances.length, 'instances');
     if (target !== null) history.count.push(target, 'target');
     history.count.render(instances.length);
@@ -133,4 +146,8 @@ export function overviewTab(panel, name) {
         el('time', {}, formatTime(entry.time)), ' ', el('span', { class: 'kind' }, entry.kind), ' ', linkedText(entry.text, [name])))
       : el('li', { class: 'muted' }, 'No launch, decommission or failure logged yet.'));
   });
+  return () => {
+    left = true;
+    stop();
+  };
 }

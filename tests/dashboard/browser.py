@@ -81,7 +81,7 @@ def shot(name, whole=False):
     size = driver.get_window_size()
     if whole:
         height = driver.execute_script("return document.documentElement.scrollHeight")
-        driver.set_window_size(size["width"], min(max(height, size["height"]), 3000))
+        driver.set_window_size(size["width"], min(max(height + 160, size["height"]), 3000))
         time.sleep(0.5)
     driver.save_screenshot(os.path.join(out, name + ".png"))
     if whole:
