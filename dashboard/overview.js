@@ -12,7 +12,7 @@ let charts;
 
 export function overviewPage(main) {
   charts ??= {
-    instances: new LiveChart('Instances (confirmed addresses)'),
+    instances: new LiveChart('Instances', { label: 'confirmed now' }),
     active: new LiveChart('Active connections', { label: 'open now' }),
     endpoints: new LiveChart('Endpoints per state', { label: 'in all' }),
     managers: new LiveChart('Managers', { label: 'running now' }),
@@ -42,7 +42,8 @@ export function overviewPage(main) {
   const stopLists = every(10, async () => {
     const { endpoints, managers } = await summary();
     replace(endpointList, endpoints.length
-      ? endpoints.map((entry) => el('li', {}, endpointLink(entry.name), ' ', stateBadge(entry.state),
+      ? endpoints.map((entry) => el('li', {}, endpointLink(entry.name),
+        entry.alias_of ? el('span', { class: 'alias-of' }, ' alias of ', entry.alias_of) : '', ' ', stateBadge(entry.state),
         entry.conditions?.length ? [' ', conditionBadges(entry.conditions)] : ''))
       : el('li', { class: 'muted' }, 'No endpoints yet. ', el('a', { href: '#/endpoints/new' }, 'Create one')));
     replace(managerList, managers.length

@@ -13,34 +13,36 @@ extension DashboardFiles {
         ZXIgdGFiLCBzbyB0aGF0IGNvbWluZyBiYWNrIHRvIHRoZSBvdmVydmlldyBzaG93cyB0aGUKLy8gbWludXRlcyBhbHJlYWR5
         IHNlZW47IHRoZXkgYXJlIG9ubHkgZmVkIHdoaWxlIHRoZSBvdmVydmlldyBpcyBvcGVuLgpsZXQgY2hhcnRzOwoKZXhwb3J0
         IGZ1bmN0aW9uIG92ZXJ2aWV3UGFnZShtYWluKSB7CiAgY2hhcnRzID8/PSB7CiAgICBpbnN0YW5jZXM6IG5ldyBMaXZlQ2hh
-        cnQoJ0luc3RhbmNlcyAoY29uZmlybWVkIGFkZHJlc3NlcyknKSwKICAgIGFjdGl2ZTogbmV3IExpdmVDaGFydCgnQWN0aXZl
-        IGNvbm5lY3Rpb25zJywgeyBsYWJlbDogJ29wZW4gbm93JyB9KSwKICAgIGVuZHBvaW50czogbmV3IExpdmVDaGFydCgnRW5k
-        cG9pbnRzIHBlciBzdGF0ZScsIHsgbGFiZWw6ICdpbiBhbGwnIH0pLAogICAgbWFuYWdlcnM6IG5ldyBMaXZlQ2hhcnQoJ01h
-        bmFnZXJzJywgeyBsYWJlbDogJ3J1bm5pbmcgbm93JyB9KSwKICB9OwogIGNvbnN0IGVuZHBvaW50TGlzdCA9IGVsKCd1bCcs
-        IHsgY2xhc3M6ICdwbGFpbicsIGlkOiAnb3ZlcnZpZXctZW5kcG9pbnRzJyB9KTsKICBjb25zdCBtYW5hZ2VyTGlzdCA9IGVs
-        KCd1bCcsIHsgY2xhc3M6ICdwbGFpbicsIGlkOiAnb3ZlcnZpZXctbWFuYWdlcnMnIH0pOwogIHJlcGxhY2UobWFpbiwKICAg
-        IGVsKCdoMScsIHsgdGFiaW5kZXg6IC0xIH0sICdPdmVydmlldycpLAogICAgZWwoJ3NlY3Rpb24nLCB7IGNsYXNzOiAnY2hh
-        cnRzJywgJ2FyaWEtbGFiZWwnOiAnTGl2ZSBncmFwaHMnIH0sIE9iamVjdC52YWx1ZXMoY2hhcnRzKS5tYXAoKGNoYXJ0KSA9
-        PiBjaGFydC5ub2RlKSksCiAgICBlbCgnZGl2JywgeyBjbGFzczogJ2NvbHVtbnMnIH0sCiAgICAgIGVsKCdzZWN0aW9uJywg
-        e30sIGVsKCdoMicsIHt9LCAnRW5kcG9pbnRzJyksIGVuZHBvaW50TGlzdCksCiAgICAgIGVsKCdzZWN0aW9uJywge30sIGVs
-        KCdoMicsIHt9LCAnTWFuYWdlcnMnKSwgbWFuYWdlckxpc3QpKSk7CgogIGNvbnN0IHN0b3BJbmZvID0gZXZlcnkoMiwgYXN5
-        bmMgKCkgPT4gewogICAgY29uc3QgaW5mbyA9IGF3YWl0IGdldCh2KCcvaW5mbycpKTsKICAgIGNoYXJ0cy5pbnN0YW5jZXMu
-        cHVzaChpbmZvLmluc3RhbmNlcyA/PyAwKTsKICAgIGNoYXJ0cy5hY3RpdmUucHVzaChpbmZvLmFjdGl2ZSA/PyAwKTsKICAg
-        IGNoYXJ0cy5tYW5hZ2Vycy5wdXNoKGluZm8ubWFuYWdlcnMgPz8gMCk7CiAgICBsZXQgdG90YWwgPSAwOwogICAgZm9yIChj
-        b25zdCBzdGF0ZSBvZiBbJ1JVTk5JTkcnLCAnUEFVU0VEJywgJ1NUT1BQRUQnXSkgewogICAgICBjb25zdCBjb3VudCA9IGlu
-        Zm8uZW5kcG9pbnRzPy5bc3RhdGVdID8/IDA7CiAgICAgIHRvdGFsICs9IGNvdW50OwogICAgICBjaGFydHMuZW5kcG9pbnRz
-        LnB1c2goY291bnQsIHN0YXRlKTsKICAgIH0KICAgIGZvciAoY29uc3QgY2hhcnQgb2YgT2JqZWN0LnZhbHVlcyhjaGFydHMp
-        KSBjaGFydC5yZW5kZXIoY2hhcnQgPT09IGNoYXJ0cy5lbmRwb2ludHMgPyB0b3RhbCA6IHVuZGVmaW5lZCk7CiAgfSk7CiAg
-        Y29uc3Qgc3RvcExpc3RzID0gZXZlcnkoMTAsIGFzeW5jICgpID0+IHsKICAgIGNvbnN0IHsgZW5kcG9pbnRzLCBtYW5hZ2Vy
-        cyB9ID0gYXdhaXQgc3VtbWFyeSgpOwogICAgcmVwbGFjZShlbmRwb2ludExpc3QsIGVuZHBvaW50cy5sZW5ndGgKICAgICAg
-        PyBlbmRwb2ludHMubWFwKChlbnRyeSkgPT4gZWwoJ2xpJywge30sIGVuZHBvaW50TGluayhlbnRyeS5uYW1lKSwgJyAnLCBz
-        dGF0ZUJhZGdlKGVudHJ5LnN0YXRlKSwKICAgICAgICBlbnRyeS5jb25kaXRpb25zPy5sZW5ndGggPyBbJyAnLCBjb25kaXRp
-        b25CYWRnZXMoZW50cnkuY29uZGl0aW9ucyldIDogJycpKQogICAgICA6IGVsKCdsaScsIHsgY2xhc3M6ICdtdXRlZCcgfSwg
-        J05vIGVuZHBvaW50cyB5ZXQuICcsIGVsKCdhJywgeyBocmVmOiAnIy9lbmRwb2ludHMvbmV3JyB9LCAnQ3JlYXRlIG9uZScp
-        KSk7CiAgICByZXBsYWNlKG1hbmFnZXJMaXN0LCBtYW5hZ2Vycy5sZW5ndGgKICAgICAgPyBtYW5hZ2Vycy5tYXAoKG1hbmFn
-        ZXIpID0+IGVsKCdsaScsIHt9LCBtYW5hZ2VyTGluayhtYW5hZ2VyLmlkLCBtYW5hZ2VyLm5hbWUgPz8gbWFuYWdlci5pZCks
-        ICcgJywgZWwoJ3NwYW4nLCB7IGNsYXNzOiAnbXV0ZWQgbW9ubycgfSwgbWFuYWdlci5pZCkpKQogICAgICA6IGVsKCdsaScs
-        IHsgY2xhc3M6ICdtdXRlZCcgfSwgJ05vIG1hbmFnZXIgaXMgcnVubmluZy4nKSk7CiAgfSk7CiAgbWFpbi5mb2N1cygpOwog
-        IHJldHVybiAoKSA9PiB7CiAgICBzdG9wSW5mbygpOwogICAgc3RvcExpc3RzKCk7CiAgfTsKfQo=
+        cnQoJ0luc3RhbmNlcycsIHsgbGFiZWw6ICdjb25maXJtZWQgbm93JyB9KSwKICAgIGFjdGl2ZTogbmV3IExpdmVDaGFydCgn
+        QWN0aXZlIGNvbm5lY3Rpb25zJywgeyBsYWJlbDogJ29wZW4gbm93JyB9KSwKICAgIGVuZHBvaW50czogbmV3IExpdmVDaGFy
+        dCgnRW5kcG9pbnRzIHBlciBzdGF0ZScsIHsgbGFiZWw6ICdpbiBhbGwnIH0pLAogICAgbWFuYWdlcnM6IG5ldyBMaXZlQ2hh
+        cnQoJ01hbmFnZXJzJywgeyBsYWJlbDogJ3J1bm5pbmcgbm93JyB9KSwKICB9OwogIGNvbnN0IGVuZHBvaW50TGlzdCA9IGVs
+        KCd1bCcsIHsgY2xhc3M6ICdwbGFpbicsIGlkOiAnb3ZlcnZpZXctZW5kcG9pbnRzJyB9KTsKICBjb25zdCBtYW5hZ2VyTGlz
+        dCA9IGVsKCd1bCcsIHsgY2xhc3M6ICdwbGFpbicsIGlkOiAnb3ZlcnZpZXctbWFuYWdlcnMnIH0pOwogIHJlcGxhY2UobWFp
+        biwKICAgIGVsKCdoMScsIHsgdGFiaW5kZXg6IC0xIH0sICdPdmVydmlldycpLAogICAgZWwoJ3NlY3Rpb24nLCB7IGNsYXNz
+        OiAnY2hhcnRzJywgJ2FyaWEtbGFiZWwnOiAnTGl2ZSBncmFwaHMnIH0sIE9iamVjdC52YWx1ZXMoY2hhcnRzKS5tYXAoKGNo
+        YXJ0KSA9PiBjaGFydC5ub2RlKSksCiAgICBlbCgnZGl2JywgeyBjbGFzczogJ2NvbHVtbnMnIH0sCiAgICAgIGVsKCdzZWN0
+        aW9uJywge30sIGVsKCdoMicsIHt9LCAnRW5kcG9pbnRzJyksIGVuZHBvaW50TGlzdCksCiAgICAgIGVsKCdzZWN0aW9uJywg
+        e30sIGVsKCdoMicsIHt9LCAnTWFuYWdlcnMnKSwgbWFuYWdlckxpc3QpKSk7CgogIGNvbnN0IHN0b3BJbmZvID0gZXZlcnko
+        MiwgYXN5bmMgKCkgPT4gewogICAgY29uc3QgaW5mbyA9IGF3YWl0IGdldCh2KCcvaW5mbycpKTsKICAgIGNoYXJ0cy5pbnN0
+        YW5jZXMucHVzaChpbmZvLmluc3RhbmNlcyA/PyAwKTsKICAgIGNoYXJ0cy5hY3RpdmUucHVzaChpbmZvLmFjdGl2ZSA/PyAw
+        KTsKICAgIGNoYXJ0cy5tYW5hZ2Vycy5wdXNoKGluZm8ubWFuYWdlcnMgPz8gMCk7CiAgICBsZXQgdG90YWwgPSAwOwogICAg
+        Zm9yIChjb25zdCBzdGF0ZSBvZiBbJ1JVTk5JTkcnLCAnUEFVU0VEJywgJ1NUT1BQRUQnXSkgewogICAgICBjb25zdCBjb3Vu
+        dCA9IGluZm8uZW5kcG9pbnRzPy5bc3RhdGVdID8/IDA7CiAgICAgIHRvdGFsICs9IGNvdW50OwogICAgICBjaGFydHMuZW5k
+        cG9pbnRzLnB1c2goY291bnQsIHN0YXRlKTsKICAgIH0KICAgIGZvciAoY29uc3QgY2hhcnQgb2YgT2JqZWN0LnZhbHVlcyhj
+        aGFydHMpKSBjaGFydC5yZW5kZXIoY2hhcnQgPT09IGNoYXJ0cy5lbmRwb2ludHMgPyB0b3RhbCA6IHVuZGVmaW5lZCk7CiAg
+        fSk7CiAgY29uc3Qgc3RvcExpc3RzID0gZXZlcnkoMTAsIGFzeW5jICgpID0+IHsKICAgIGNvbnN0IHsgZW5kcG9pbnRzLCBt
+        YW5hZ2VycyB9ID0gYXdhaXQgc3VtbWFyeSgpOwogICAgcmVwbGFjZShlbmRwb2ludExpc3QsIGVuZHBvaW50cy5sZW5ndGgK
+        ICAgICAgPyBlbmRwb2ludHMubWFwKChlbnRyeSkgPT4gZWwoJ2xpJywge30sIGVuZHBvaW50TGluayhlbnRyeS5uYW1lKSwK
+        ICAgICAgICBlbnRyeS5hbGlhc19vZiA/IGVsKCdzcGFuJywgeyBjbGFzczogJ2FsaWFzLW9mJyB9LCAnIGFsaWFzIG9mICcs
+        IGVudHJ5LmFsaWFzX29mKSA6ICcnLCAnICcsIHN0YXRlQmFkZ2UoZW50cnkuc3RhdGUpLAogICAgICAgIGVudHJ5LmNvbmRp
+        dGlvbnM/Lmxlbmd0aCA/IFsnICcsIGNvbmRpdGlvbkJhZGdlcyhlbnRyeS5jb25kaXRpb25zKV0gOiAnJykpCiAgICAgIDog
+        ZWwoJ2xpJywgeyBjbGFzczogJ211dGVkJyB9LCAnTm8gZW5kcG9pbnRzIHlldC4gJywgZWwoJ2EnLCB7IGhyZWY6ICcjL2Vu
+        ZHBvaW50cy9uZXcnIH0sICdDcmVhdGUgb25lJykpKTsKICAgIHJlcGxhY2UobWFuYWdlckxpc3QsIG1hbmFnZXJzLmxlbmd0
+        aAogICAgICA/IG1hbmFnZXJzLm1hcCgobWFuYWdlcikgPT4gZWwoJ2xpJywge30sIG1hbmFnZXJMaW5rKG1hbmFnZXIuaWQs
+        IG1hbmFnZXIubmFtZSA/PyBtYW5hZ2VyLmlkKSwgJyAnLCBlbCgnc3BhbicsIHsgY2xhc3M6ICdtdXRlZCBtb25vJyB9LCBt
+        YW5hZ2VyLmlkKSkpCiAgICAgIDogZWwoJ2xpJywgeyBjbGFzczogJ211dGVkJyB9LCAnTm8gbWFuYWdlciBpcyBydW5uaW5n
+        LicpKTsKICB9KTsKICBtYWluLmZvY3VzKCk7CiAgcmV0dXJuICgpID0+IHsKICAgIHN0b3BJbmZvKCk7CiAgICBzdG9wTGlz
+        dHMoKTsKICB9Owp9Cg==
         """
 }
