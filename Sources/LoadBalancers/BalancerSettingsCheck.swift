@@ -25,7 +25,10 @@ public enum BalancerSettingsCheck {
         case "tcp":
             do { _ = try TCPSettings(section: section) } catch { return problem(error) }
         case "haproxy":
-            if let (key, value) = section.sorted(by: { $0.key < $1.key }).first(where: { $0.value.contains("%") }) {
+            let percent = section.sorted(by: { $0.key < $1.key }).first {
+                ($0.key == "errorloc" ? HAProxySettings.errorLocation($0.value) : $0.value).contains("%")
+            }
+            if let (key, value) = percent {
                 return (key, "'\(value)': \(haproxyPercent)")
             }
             do { _ = try HAProxySettings(section: section) } catch { return problem(error) }
@@ -34,7 +37,15 @@ public enum BalancerSettingsCheck {
         case "nginx":
             let nginx: NginxSettings
             do { nginx = try NginxSettings(section: section) } catch { return problem(error) }
-            if let url, url.lowercased().hasPrefix("https://") {
+            if let url, url.lowercased().hasPrefix("https://"), nginx.ssl == false {
+                // The original served such a URL without TLS and spoke TLS to the instances.
+                return (
+                    "ssl",
+                    "'\(section["ssl"] ?? "false")': an https:// URL is served with TLS (and plain HTTP to the instances); "
+                        + "for plain HTTP write the URL as http://"
+                )
+            }
+            if let url, NginxSettings.servesTLS(url: url, section: section) {
                 // Neither: each host serves a self-signed certificate of its own; one alone is a mistake.
                 let certificate = nginx.sslCertificate.flatMap { $0.isEmpty ? nil : $0 }
                 let key = nginx.sslKey.flatMap { $0.isEmpty ? nil : $0 }
@@ -93,7 +104,7 @@ public enum BalancerSettingsCheck {
             "sticky", "errorloc", "contimeout", "clitimeout", "srvtimeout",
         ],
         "nginx": [
-            "balance", "connect_timeout", "ip_hash", "keepalive", "read_timeout", "ssl_certificate", "ssl_key",
+            "balance", "connect_timeout", "keepalive", "read_timeout", "redirect", "ssl", "ssl_certificate", "ssl_key",
             "sticky_method", "sticky_sessions",
         ],
         "dnsmasq": ["ttl"],

@@ -39,22 +39,70 @@ public struct RetryPolicy: Sendable, Hashable {
         return raw > maxDelay ? maxDelay : raw
     }
 
-    /// Runs `operation`, repeating it while it fails with a retriable ``ZooKeeperError``.
+    /// Five attempts one after the other, without waiting and without a deadline of their own: for
+    /// an operation that lost a race with another writer (`badVersion`, `nodeExists`, `notEmpty`),
+    /// whose next attempt reads again and is expected to win.
+    public static let conflicts = RetryPolicy(
+        maxAttempts: 5, baseDelay: .zero, maxDelay: .zero, jitter: 0, deadline: .seconds(365 * 86_400))
+
+    /// What one attempt of ``repeating(clock:_:)`` came to.
+    public enum Attempt<Value: Sendable>: Sendable {
+        /// It succeeded with this value.
+        case done(Value)
+        /// It failed with this error, and another attempt may succeed.
+        case again(any Error)
+    }
+
+    /// Runs `operation`, repeating it while it fails with a retriable ``ZooKeeperError``
+    /// (``ZooKeeperError/isRetriable``: connection loss, timeouts); any other error ends it at once.
     public func run<T: Sendable>(
         clock: ContinuousClock = ContinuousClock(), _ operation: () async throws -> T
     ) async throws -> T {
-        let start = clock.now
-        var attempt = 1
-        while true {
+        try await run(clock: clock, isRetried: { $0.isRetriable }, operation)
+    }
+
+    /// Runs `operation`, repeating it while it fails with a ``ZooKeeperError`` of one of `codes`
+    /// (`[.badVersion]`, say, with ``conflicts``); any other error ends it at once.
+    public func run<T: Sendable>(
+        clock: ContinuousClock = ContinuousClock(), retrying codes: Set<ZooKeeperError.Code>,
+        _ operation: () async throws -> T
+    ) async throws -> T {
+        try await run(clock: clock, isRetried: { codes.contains($0.code) }, operation)
+    }
+
+    private func run<T: Sendable>(
+        clock: ContinuousClock, isRetried: (ZooKeeperError) -> Bool, _ operation: () async throws -> T
+    ) async throws -> T {
+        try await repeating(clock: clock) { () async throws -> Attempt<T> in
             do {
-                return try await operation()
-            } catch let error as ZooKeeperError where error.isRetriable {
-                let wait = jittered(delay(afterAttempt: attempt))
-                if attempt >= maxAttempts || clock.now + wait - start > deadline {
+                return .done(try await operation())
+            } catch let error as ZooKeeperError where isRetried(error) {
+                return .again(error)
+            }
+        }
+    }
+
+    /// Runs `attempt` until it is ``Attempt/done(_:)``, waiting between attempts as the policy
+    /// says; when no attempt is left, the error of the last ``Attempt/again(_:)`` is thrown.
+    /// An error `attempt` throws ends it at once (so an attempt chooses which of its steps may
+    /// be tried again: a read before a conflicting write, say, need not be).
+    public func repeating<T: Sendable>(
+        clock: ContinuousClock = ContinuousClock(), _ attempt: () async throws -> Attempt<T>
+    ) async throws -> T {
+        let start = clock.now
+        var number = 1
+        while true {
+            switch try await attempt() {
+            case .done(let value):
+                return value
+            case .again(let error):
+                let wait = jittered(delay(afterAttempt: number))
+                if number >= maxAttempts || clock.now + wait - start > deadline {
                     throw error
                 }
-                try await Task.sleep(for: wait, clock: clock)
-                attempt += 1
+                // No wait, no suspension: an immediate retry is not a point of cancellation.
+                if wait > .zero { try await Task.sleep(for: wait, clock: clock) }
+                number += 1
             }
         }
     }

@@ -2,10 +2,10 @@ extension ZooKeeperClient {
     /// Deletes a node and everything below it. A node that is already gone is not an error.
     ///
     /// Not atomic: a concurrent writer adding children can make it fail with `notEmpty`, in
-    /// which case it tries again a few times.
+    /// which case it tries again (``RetryPolicy/conflicts``).
     public func deleteRecursive(_ path: String) async throws {
         try ZNodePath.validate(path)
-        for attempt in 1...5 {
+        try await RetryPolicy.conflicts.run(retrying: [.notEmpty]) {
             do {
                 let names: [String]
                 do {
@@ -18,11 +18,8 @@ extension ZooKeeperClient {
                 }
                 if path == "/" { return }
                 try await delete(path)
-                return
             } catch let error as ZooKeeperError where error.code == .noNode {
                 return
-            } catch let error as ZooKeeperError where error.code == .notEmpty && attempt < 5 {
-                continue
             }
         }
     }
@@ -65,20 +62,19 @@ extension ZooKeeperClient {
     public func upsert(
         _ path: String, data: [UInt8], mode: CreateMode = .persistent, createParents: Bool = false
     ) async throws {
-        for _ in 0..<5 {
-            do {
-                try await set(path, data: data)
-                return
-            } catch let error as ZooKeeperError where error.code == .noNode {
+        do {
+            try await RetryPolicy.conflicts.run(retrying: [.nodeExists]) {
                 do {
+                    try await set(path, data: data)
+                } catch let error as ZooKeeperError where error.code == .noNode {
+                    // Created concurrently (`nodeExists`): set it on the next attempt.
                     try await create(path, data: data, mode: mode, createParents: createParents)
-                    return
-                } catch let error as ZooKeeperError where error.code == .nodeExists {
-                    continue  // created concurrently: set it on the next round
                 }
             }
+        } catch let error as ZooKeeperError where error.code == .nodeExists {
+            // Created again and again under it: it exists, so it is set.
+            try await set(path, data: data)
         }
-        try await set(path, data: data)
     }
 
     /// Deletes the node; one that is already gone is not an error.

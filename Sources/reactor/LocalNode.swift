@@ -33,6 +33,10 @@ struct LocalNode {
         var exposeAPI: APIExposure?
         /// ZooKeeper digest credentials of both sessions; default none.
         var zookeeperAuth: ZooKeeperClient.DigestCredentials?
+        /// Set when the installation ends with this node (`reactor up` with a private ZooKeeper):
+        /// the manager ends its host's containers on shutdown and reports them here
+        /// (``ManagerSettings/endHostInstancesOnShutdown``); default nil, they are kept.
+        var endHostInstancesOnShutdown: (@Sendable (_ cloud: String, _ ended: Int) -> Void)?
     }
 
     /// The manager's session (open once ``make(_:onListening:)`` returns).
@@ -73,6 +77,7 @@ struct LocalNode {
             localAPI: "\(options.security?.tlsCert == nil ? "http" : "https")://\(local):\(options.port)")
         if settings.interval == nil { settings.interval = options.interval }
         if let exposure = options.exposeAPI { settings.exposeAPI = exposure }
+        if let report = options.endHostInstancesOnShutdown { settings.endHostInstancesOnShutdown = report }
         let manager = ManagerService(client: client, identity: options.identity, settings: settings)
         var services: [any Service] = [ZooKeeperService(client: client, logger: managerLogger), manager]
         if let port = options.manager?.metricsPort, let metrics = settings.metrics,

@@ -16,7 +16,8 @@ struct UpCommand: AsyncParsableCommand {
         discussion: """
             With --demo, also an endpoint on the `process` cloud behind the built-in tcp balancer and a \
             load generator, so that the instance count follows the load (printed as it changes). \
-            Runs until Ctrl-C (SIGINT) or SIGTERM, then stops everything it started, instances included.
+            Runs until Ctrl-C (SIGINT) or SIGTERM, then stops everything it started, instances (processes \
+            and containers) included; with --zookeeper, whose data outlives it, the instances are kept.
             """
     )
 
@@ -93,6 +94,13 @@ struct UpCommand: AsyncParsableCommand {
         options.exposeAPI = exposure.exposure(apiPort: port)
         options.logLevel = Logger.Level(rawValue: logLevel) ?? .warning
         options.zookeeperAuth = try ZooKeeperOptions.credentials(zookeeperAuth)
+        if privateServer {
+            // The private ZooKeeper's data goes with it, and nothing would adopt the containers
+            // it knew: the manager removes its host's containers as it stops.
+            options.endHostInstancesOnShutdown = { cloud, ended in
+                say(cloud == "docker" ? "removed \(ended) container(s)" : "ended \(ended) \(cloud) instance(s)")
+            }
+        }
         let api = "http://127.0.0.1:\(port)"
         let identity = options.identity
         let demo = demo

@@ -132,4 +132,25 @@ import Testing
         let rows = HAProxyCLI.statRows("# pxname,svname,qcur,scur\nsvc_x,127.0.0.1_8000,,3\nsvc_x,BACKEND,0,3\n")
         #expect(rows.count == 2 && rows[0]["scur"] == "3" && rows[1]["svname"] == "BACKEND")
     }
+
+    /// The original Reactor wrote `check_url` after `option` and formatted `errorloc` with the
+    /// status code: both forms are read.
+    @Test func theOriginalsCheckURLAndErrorLocationForms() throws {
+        let settings = try HAProxySettings(section: [
+            "check_url": "httpchk GET /health HTTP/1.0", "errorloc": "http://example.com/errors/%d.html",
+        ])
+        #expect(settings.checkURL == "/health", "the path of httpchk GET /health HTTP/1.0")
+        #expect(settings.errorLocation == "http://example.com/errors/503.html", "%d is the status code, 503")
+        #expect(try HAProxySettings(section: ["check_url": "httpchk /up"]).checkURL == "/up")
+        #expect(throws: HAProxyBalancerError.self, "httpchk without a path is refused") {
+            try HAProxySettings(section: ["check_url": "httpchk GET"])
+        }
+        let check = BalancerSettingsCheck.problem(
+            driver: "haproxy", section: ["errorloc": "http://example.com/%d"], url: "http://example.com",
+            unknownKeys: true)
+        #expect(check == nil, "the original's %d is no log-format expression: \(String(describing: check))")
+        #expect(
+            BalancerSettingsCheck.problem(driver: "haproxy", section: ["errorloc": "http://example.com/%x"])?.key
+                == "errorloc", "another % still is")
+    }
 }

@@ -141,6 +141,25 @@ struct NginxBalancerTests {
         }
     }
 
+    /// The original Reactor's `ssl = true` on an http:// URL, no certificate named: TLS with a
+    /// self-signed pair made on this host.
+    @Test func sslOnAnHTTPURLServesTLSWithASelfSignedPair() async throws {
+        try await withNginx { balancer, directory in
+            let a = try await HTTPTestBackend.start("A")
+            let port = try freePort()
+            try await balancer.configure([
+                BalancedService(
+                    url: "http://127.0.0.1:\(port)/", backends: [Backend(ip: a.ip, port: a.port)],
+                    settings: ["ssl": "true"])
+            ])
+            let curl = try await ChildProcess.run(
+                ["/usr/bin/curl", "-sk", "--max-time", "5", "https://127.0.0.1:\(port)/"],
+                outputPath: directory + "/curl.out")
+            #expect(curl.status == 0 && curl.output == "A", "curl over TLS should reach A: \(curl)")
+            await a.stop()
+        }
+    }
+
     @Test func shutdownStopsTheMasterAndItsWorkers() async throws {
         try await withNginx { balancer, _ in
             let port = try freePort()

@@ -56,6 +56,35 @@ import Testing
                 && text.contains("ssl_certificate_key /c.key;"))
     }
 
+    /// The original Reactor's `ssl = true` turns TLS on whatever the scheme; its `redirect` is the
+    /// endpoint's when the endpoint has none.
+    @Test func theOriginalsSSLAndRedirectKeys() throws {
+        let backends = [Backend(ip: "10.0.1.1", port: 80)]
+        let tls = try configuration.render([
+            BalancedService(
+                url: "http://10.0.0.1:8080/", backends: backends,
+                settings: ["ssl": "true", "ssl_certificate": "/c.pem", "ssl_key": "/c.key"])
+        ])
+        #expect(tls.contains("listen 10.0.0.1:8080 ssl;") && tls.contains("ssl_certificate /c.pem;"), "\(tls)")
+        let plain = try configuration.render([
+            BalancedService(url: "http://10.0.0.1:8080/", backends: backends, settings: ["ssl": "false"])
+        ])
+        #expect(plain.contains("listen 10.0.0.1:8080;") && !plain.contains("ssl_certificate"), "\(plain)")
+        let moved = try configuration.render([
+            BalancedService(url: "http://10.0.0.1:81/", backends: [], settings: ["redirect": "https://x.example/"]),
+            BalancedService(
+                url: "http://10.0.0.1:81/own", backends: [], redirect: "https://own.example/",
+                settings: ["redirect": "https://x.example/"]),
+        ])
+        #expect(moved.contains("return 302 \"https://x.example/\";"), "the section's redirect\n\(moved)")
+        #expect(moved.contains("return 302 \"https://own.example/\";"), "the endpoint's redirect wins")
+        #expect(throws: NginxBalancerError.self, "ssl = true needs its certificate here (the driver makes one)") {
+            try configuration.render([
+                BalancedService(url: "http://10.0.0.1:8080/", backends: backends, settings: ["ssl": "yes"])
+            ])
+        }
+    }
+
     @Test func servicesWithoutBackendsAnswer503OrRedirect() throws {
         let text = try configuration.render([
             BalancedService(url: "http://10.0.0.1:81/", backends: []),

@@ -57,7 +57,9 @@ import ZooKeeper
             #expect(try await api.run("endpoints", "create", "web").status == 0)
             var result = try await api.run("explain", "web")
             #expect(
-                result.lines == ["problems:  none", "no decision recorded for 'web' yet: its owner records one each pass"],
+                result.lines == [
+                    "problems:  none", "no decision recorded for 'web' yet: its owner records one each pass",
+                ],
                 "\(result)")
             result = try await api.run("explain", "web", "--json")
             #expect(result.stdout == "null\n", "\(result)")

@@ -21,6 +21,9 @@ struct DockerSettingsTests {
         #expect(
             full.expandedCommand(instanceIP: "127.0.2.5", port: 8080) == "exec app --listen 127.0.2.5:8080")
         #expect(try DockerSettings(["image": "busybox", "network": "host"]).network == .host)
+        // The original Reactor's zeros: no memory limit, no slot taken.
+        let zeros = try DockerSettings(["image": "busybox", "mem_limit": "0", "slots": "0"])
+        #expect(zeros.memoryLimit == nil && zeros.slots == 0, "mem_limit = 0 and slots = 0 are accepted")
     }
 
     static let refused: [(key: String, value: String, says: String)] = [
@@ -38,8 +41,8 @@ struct DockerSettingsTests {
         ("mem_limit", "lots", "is not a size"),
         ("dns", "8.8.8", "is not an IP address"),
         ("hostname", "-web", "is not a host name"),
-        ("slots", "0", "between"),
-        ("slots", "-1", "between"),
+        ("slots", "1000001", "between"),
+        ("slots", "-1", "must not be negative"),
         ("network", "none", "unknown network mode"),
         ("network", "container:web", "unknown network mode"),
         ("pull", "sometimes", "is not a pull policy"),

@@ -88,7 +88,8 @@ struct EndpointConfigTests {
             message: "unknown section; expected [endpoint], [scaling], [cloud:<driver>] or [loadbalancer:<driver>]"),
         .init(
             sections: ["endpoint": ["colour": "red"]], section: "endpoint", key: "colour",
-            message: "unknown key in [endpoint]; known keys: " + EndpointConfig.keys.joined(separator: ", ")),
+            message: "unknown key in [endpoint]; did you mean 'cloud'?; known keys: "
+                + EndpointConfig.keys.joined(separator: ", ")),
         .init(
             sections: ["scaling": ["max": "3"]], section: "scaling", key: "max",
             message: "unknown key in [scaling]; known keys: min_instances, max_instances, rules, ramp_limit, dry_run"),

@@ -82,7 +82,9 @@ struct ConditionsTests {
     @Test func launchFailingIsSetOnceWithBackoffAndClearedByACommand() async throws {
         try await Self.with("cond-launch") { reactor in
             let http = reactor.http
-            #expect(try await http.post("/v1.1/endpoints/nocmd", Self.endpoint(command: nil, addresses: "127.0.10.0/24")).status == 200)
+            #expect(
+                try await http.post("/v1.1/endpoints/nocmd", Self.endpoint(command: nil, addresses: "127.0.10.0/24"))
+                    .status == 200)
             #expect(try await http.post("/v1.1/endpoints/nocmd/state", ["action": "start"]).status == 200)
             let reason = try await Self.waitSet(http, "nocmd", "LaunchFailing")
             #expect(reason.contains("has no command"), "the reason says why: \(reason)")
@@ -92,7 +94,10 @@ struct ConditionsTests {
             #expect(
                 log.components(separatedBy: "has no command").count - 1 <= 2,
                 "the failure is not logged every pass: \(log)")
-            #expect(try await http.post("/v1.1/endpoints/nocmd", Self.endpoint(command: "sleep 600", addresses: "127.0.10.0/24")).status == 200)
+            #expect(
+                try await http.post(
+                    "/v1.1/endpoints/nocmd", Self.endpoint(command: "sleep 600", addresses: "127.0.10.0/24")
+                ).status == 200)
             try await Self.waitCleared(http, "nocmd", "LaunchFailing", timeout: .seconds(60))
         }
     }
@@ -109,7 +114,9 @@ struct ConditionsTests {
             let entries = try await http.get("/v1.1/endpoints/crashy/log").json as? [[Any]] ?? []
             let messages = entries.compactMap { $0.last as? String }
             if let failed = messages.firstIndex(where: { $0.contains("failed: ") }) {
-                let next = messages[(failed + 1)...].first { $0.contains("launched instance") || $0.contains("no launch for") }
+                let next = messages[(failed + 1)...].first {
+                    $0.contains("launched instance") || $0.contains("no launch for")
+                }
                 #expect(next?.contains("no launch for") == true, "after a failure the hold comes first: \(messages)")
             }
             let healthy = Self.endpoint(

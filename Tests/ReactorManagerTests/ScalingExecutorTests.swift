@@ -94,10 +94,13 @@ struct ScalingExecutorTests {
     @Test func aStartThatFailsTakesTheRecordBack() async throws {
         let fixture = try await Fixture.make("executor-start-fails")
         await fixture.cloud.failStarts("no room")
-        try await fixture.executor.apply([.launch(target: 1)])
+        let report = try await fixture.executor.apply([.launch(target: 2), .launch(target: 2)])
         #expect(try await fixture.store.instances(id: fixture.id).isEmpty, "the record is removed")
         #expect(await fixture.cloud.deleted.count == 1, "and the cloud asked to delete what it prepared")
-        #expect(await fixture.lines.all.contains("ERROR could not start instance web-1: no room"))
+        #expect(report.launchFailure?.contains("no room") == true, "the failure is reported to the owner: \(report)")
+        #expect(report.launched == 0, "and the second launch of the plan is not tried after the first failed")
+        let lines = await fixture.lines.all
+        #expect(!lines.contains { $0.contains("launched") }, "nothing else was started: \(lines)")
         await fixture.client.close()
     }
 

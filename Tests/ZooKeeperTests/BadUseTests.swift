@@ -150,4 +150,36 @@ struct BadUseTests {
         #expect(policy.delay(afterAttempt: 10) == .milliseconds(5), "capped at maxDelay")
         #expect(!ZooKeeperError(.sessionExpired, message: "").isRetriable)
     }
+
+    @Test func conflictsAreTriedFiveTimesAtOnceAndOnlyWhatTheAttemptSays() async throws {
+        var attempts = 0
+        await expectZooKeeperError(.badVersion) {
+            try await RetryPolicy.conflicts.run(retrying: [.badVersion]) {
+                attempts += 1
+                throw ZooKeeperError(.badVersion, message: "raced")
+            }
+        }
+        #expect(attempts == 5, "five attempts, the last error thrown")
+
+        attempts = 0
+        await expectZooKeeperError(.connectionLoss) {
+            try await RetryPolicy.conflicts.run(retrying: [.badVersion]) {
+                attempts += 1
+                throw ZooKeeperError(.connectionLoss, message: "lost")
+            }
+        }
+        #expect(attempts == 1, "only the codes named are retried")
+
+        attempts = 0
+        let value = try await RetryPolicy.conflicts.repeating { () async throws -> RetryPolicy.Attempt<Int> in
+            attempts += 1
+            return attempts < 3 ? .again(ZooKeeperError(.nodeExists, message: "taken")) : .done(attempts)
+        }
+        #expect(value == 3, "the attempt's own verdict decides: done on the third")
+        await expectZooKeeperError(.noNode) {
+            _ = try await RetryPolicy.conflicts.repeating { () async throws -> RetryPolicy.Attempt<Int> in
+                throw ZooKeeperError(.noNode, message: "a read failed")
+            }
+        }
+    }
 }

@@ -4,6 +4,8 @@
 Serves HTTP on REACTOR_INSTANCE_IP:REACTOR_PORT, then registers with Reactor from that address
 and writes two times (seconds since the epoch) to $LATENCY_DIR/<instance id>: just before the
 registration request, and when the first request reached it. Unregisters on SIGTERM.
+LATENCY_DIR comes from the endpoint's `[cloud:process] environment`: an instance's environment
+holds nothing of the manager's.
 """
 import http.server
 import os

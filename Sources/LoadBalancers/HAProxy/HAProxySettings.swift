@@ -7,10 +7,12 @@
 /// sticky = true                ; http: a cookie keeps a client on its instance; default false
 /// mode = http                  ; tcp | http; default: the URL's scheme
 /// check_url = /health          ; health check `GET <url>` on each instance; default none
+///                              ; (the original's `httpchk [METHOD] /path [VERSION]` is read as its path)
 /// check_interval = 2           ; seconds between health checks; default 2
 /// connect_timeout = 2          ; seconds to connect to an instance; default 2
 /// idle_timeout = 300           ; seconds a connection may stay idle; default 300
 /// errorloc = https://example.com/busy   ; http: where a 503 (no live instance) is redirected
+///                                      ; (the original's `%d` in it is the status code: 503)
 /// ```
 ///
 /// The original Reactor's names are read too: `contimeout` (milliseconds to connect, as
@@ -91,7 +93,8 @@ public struct HAProxySettings: Sendable, Hashable {
         stickySessions = try reader.bool("sticky_sessions") ?? stickySessions
         stickyCookie = try reader.bool("sticky") ?? stickyCookie
         errorLocation =
-            try reader.value("errorloc", expected: "an http:// or https:// URL without spaces, quotes or %") { text in
+            try reader.value("errorloc", expected: "an http:// or https:// URL without spaces, quotes or %") { value in
+                let text = Self.errorLocation(value)
                 let lower = text.lowercased()
                 let plain =
                     (lower.hasPrefix("http://") || lower.hasPrefix("https://"))
@@ -109,14 +112,27 @@ public struct HAProxySettings: Sendable, Hashable {
         if let longest = [client, server].compactMap({ $0 }).max() { idleTimeout = longest }
         mode = try reader.choice("mode", expected: "tcp or http") ?? mode
         checkURL =
-            try reader.value("check_url", expected: "a path such as /health (no spaces, quotes or %)") { text in
+            try reader.value(
+                "check_url", expected: "a path such as /health (no spaces, quotes or %), or httpchk [METHOD] /path"
+            ) { text in
+                // The original Reactor wrote its value after `option`: `httpchk GET /health HTTP/1.0`.
+                let words = text.split(separator: " ")
+                let path =
+                    words.first == "httpchk" && (2...4).contains(words.count)
+                    ? words.dropFirst().first { $0.hasPrefix("/") }.map(String.init) ?? "" : text
                 let plain =
-                    text.hasPrefix("/")
-                    && text.allSatisfy { $0.isASCII && ($0.isLetter || $0.isNumber || "/-._~+,=:@?&".contains($0)) }
-                return plain ? text : nil
+                    path.hasPrefix("/")
+                    && path.allSatisfy { $0.isASCII && ($0.isLetter || $0.isNumber || "/-._~+,=:@?&".contains($0)) }
+                return plain ? path : nil
             } ?? checkURL
         checkInterval = try reader.seconds("check_interval", within: 0.1...3600) ?? checkInterval
         connectTimeout = try reader.seconds("connect_timeout", within: 0.001...3600) ?? connectTimeout
         idleTimeout = try reader.seconds("idle_timeout", within: 1...86_400 * 7) ?? idleTimeout
+    }
+
+    /// `errorloc` as written, with the status code the original Reactor formatted into it
+    /// (`http://example.com/errors/%d.html`) put in: here only a 503 is redirected.
+    public static func errorLocation(_ value: String) -> String {
+        ["%d", "%i", "%s"].reduce(value) { $0.replacing($1, with: "503") }
     }
 }

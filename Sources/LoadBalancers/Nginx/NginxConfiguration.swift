@@ -38,8 +38,10 @@ struct NginxConfiguration: Sendable {
         var blocks: [String: Block] = [:]
         var order: [String] = []
         for (index, service) in services.sorted(by: { $0.url < $1.url }).enumerated() {
-            let url = try NginxListenURL(url: service.url)
+            var url = try NginxListenURL(url: service.url)
             let settings = try NginxSettings(section: service.settings)
+            // `ssl = true` (the original's key) serves TLS on an http:// URL's port too.
+            url.secure = url.secure || settings.ssl == true
             if url.secure && (settings.sslCertificate == nil || settings.sslKey == nil) {
                 let key = settings.sslCertificate == nil ? "ssl_certificate" : "ssl_key"
                 throw .invalidSetting(key: key, value: "", expected: "a certificate file for \(service.url)")
@@ -61,8 +63,8 @@ struct NginxConfiguration: Sendable {
             let live = zip(service.backends, weights).filter { $0.1 > 0 }
             var location = "        # \(service.url)\n        location \"\(url.path)\" {\n"
             if live.isEmpty {
-                if let redirect = service.redirect {
-                    guard Self.isQuotable(redirect) else {
+                if let redirect = service.redirect ?? settings.redirect {
+                    guard NginxSettings.isQuotable(redirect) else {
                         throw .invalidSetting(
                             key: "redirect", value: redirect, expected: "a URL without quotes, '$' or spaces")
                     }
@@ -155,10 +157,5 @@ struct NginxConfiguration: Sendable {
         }
         text += "}\n"
         return text
-    }
-
-    private static func isQuotable(_ text: String) -> Bool {
-        !text.isEmpty
-            && text.allSatisfy { $0.isASCII && !$0.isWhitespace && !"\"\\$".contains($0) && ($0.asciiValue ?? 0) >= 32 }
     }
 }

@@ -6,8 +6,10 @@
 /// sticky_sessions = true            ; same client address → same instance; default false
 /// sticky_method = hash              ; hash ($remote_addr, consistent) | ip_hash; default hash
 /// keepalive = 16                    ; idle keep-alive connections to instances per worker; 0 = none; default 16
-/// ssl_certificate = /etc/ssl/web.pem  ; https://: a file, or the PEM text itself; neither: self-signed
-/// ssl_key = /etc/ssl/web.key          ; https://: a file, or the PEM text itself
+/// ssl = true                        ; serve TLS on an http:// URL too (the original's key); default: the URL's scheme
+/// ssl_certificate = /etc/ssl/web.pem  ; TLS: a file, or the PEM text itself; neither: self-signed
+/// ssl_key = /etc/ssl/web.key          ; TLS: a file, or the PEM text itself
+/// redirect = https://example.com/busy ; where clients go (302) while no instance is live; the endpoint's `redirect` wins
 /// connect_timeout = 2               ; seconds to connect to an instance before trying the next; default 2
 /// read_timeout = 60                 ; seconds an instance may stay silent mid-response; default 60
 /// ```
@@ -31,6 +33,19 @@ public struct NginxSettings: Sendable, Hashable {
 
     /// `balance`; `nil` (default) uses the service's ``BalancedService/algorithm``.
     public var algorithm: BalancingAlgorithm?
+    /// Whether nginx serves TLS for `url` with `section`: an `https://` URL, or `ssl = true` (the
+    /// original Reactor's key, which turned TLS on whatever the scheme). An `ssl` out of form
+    /// counts as not set; ``init(section:)`` refuses it.
+    public static func servesTLS(url: String, section: [String: String]) -> Bool {
+        url.lowercased().hasPrefix("https://") || section["ssl"].flatMap(SettingValues.bool) == true
+    }
+
+    /// `ssl`; `nil` (default) follows the URL's scheme. `true` serves TLS on an `http://` URL's
+    /// port as well; `false` with an `https://` URL is refused (see ``BalancerSettingsCheck``).
+    public var ssl: Bool?
+    /// `redirect`: an `http(s)://` URL clients are sent to (302) while no instance is live, for
+    /// an endpoint without a `redirect` of its own; default `nil`.
+    public var redirect: String?
     /// `sticky_sessions`; default `false`. Sticky sessions override `balance`.
     public var stickySessions: Bool
     /// `sticky_method`; default ``StickyMethod/hash``.
@@ -88,7 +103,21 @@ public struct NginxSettings: Sendable, Hashable {
         sslKey =
             try reader.value("ssl_key", expected: path) { SettingValues.isPlainPath($0) || Self.isPEM($0) ? $0 : nil }
             ?? sslKey
+        ssl = try reader.bool("ssl")
+        redirect = try reader.value(
+            "redirect", expected: "an http:// or https:// URL without spaces, quotes, '\\' or '$'"
+        ) { text in
+            let lower = text.lowercased()
+            return (lower.hasPrefix("http://") || lower.hasPrefix("https://")) && Self.isQuotable(text) ? text : nil
+        }
         connectTimeout = try reader.seconds("connect_timeout", within: 0.001...86_400) ?? connectTimeout
         readTimeout = try reader.seconds("read_timeout", within: 0.001...86_400) ?? readTimeout
+    }
+
+    /// Text nginx can carry in double quotes as it is: printable ASCII without spaces, quotes,
+    /// `\` or `$`.
+    static func isQuotable(_ text: String) -> Bool {
+        !text.isEmpty
+            && text.allSatisfy { $0.isASCII && !$0.isWhitespace && !"\"\\$".contains($0) && ($0.asciiValue ?? 0) >= 32 }
     }
 }

@@ -1,7 +1,7 @@
 import Logging
 import ProcessSupport
 
-/// The certificate and key files an https service is served with, made on this host when the
+/// The certificate and key files a TLS service (`https://`, or `ssl = true`) is served with, made on this host when the
 /// endpoint does not name files: PEM text given in `ssl_certificate` / `ssl_key` is written to
 /// files of its own (0600), and a service with neither gets a self-signed pair made for this host
 /// with `openssl` (once, kept in the balancer's folder, logged).
@@ -14,13 +14,13 @@ struct NginxTLSFiles: Sendable {
     var selfSignedCertificate: String { folder + "/self-signed.pem" }
     var selfSignedKey: String { folder + "/self-signed.key" }
 
-    /// `services` with every https service's `ssl_certificate` and `ssl_key` as paths of files
+    /// `services` with every TLS service's `ssl_certificate` and `ssl_key` as paths of files
     /// that exist on this host.
     func materialize(_ services: [BalancedService]) async throws(NginxBalancerError) -> [BalancedService] {
         var result: [BalancedService] = []
         for var service in services {
             defer { result.append(service) }
-            guard service.url.lowercased().hasPrefix("https://") else { continue }
+            guard NginxSettings.servesTLS(url: service.url, section: service.settings) else { continue }
             let certificate = service.settings["ssl_certificate"].flatMap { $0.isEmpty ? nil : $0 }
             let key = service.settings["ssl_key"].flatMap { $0.isEmpty ? nil : $0 }
             if certificate == nil && key == nil {

@@ -9,7 +9,9 @@ enum OpenAPISummarySchemas {
             "type": "object", "required": ["type", "reason", "since", "last_seen", "source"],
             "description": "A current problem; removed as soon as it no longer holds",
             "properties": [
-                "type": ["type": "string", "enum": .array(EndpointCondition.Kind.allCases.map { .string($0.rawValue) })],
+                "type": [
+                    "type": "string", "enum": .array(EndpointCondition.Kind.allCases.map { .string($0.rawValue) }),
+                ],
                 "reason": ["type": "string", "description": "what is wrong, in words"],
                 "since": ["type": "number", "description": "seconds since 1970 when it was first seen"],
                 "last_seen": ["type": "number", "description": "seconds since 1970 when it was last seen to hold"],

@@ -25,9 +25,38 @@ struct APIRoutes {
     /// `/v1.1` is the current API; every route also answers under `/v1.0` (docs/design.md#rest-api).
     static let versionPrefixes = ["/v1.1", "/v1.0"]
 
-    let router: Router<APIRequestContext>
+    /// Where this value's routes go: the router itself, or the admin group.
+    private let methods: any RouterMethods<APIRequestContext>
+    /// The group every admin route is added to, behind ``AdminKeyMiddleware``.
+    private let adminGroup: RouterGroup<APIRequestContext>
     let catalog: RouteCatalog
     let services: APIServices
+
+    /// - Parameters:
+    ///   - router: receives every route; the admin routes through a group of its own.
+    ///   - catalog: records every route.
+    ///   - services: what the handlers share.
+    init(router: Router<APIRequestContext>, catalog: RouteCatalog, services: APIServices) {
+        // One group, one middleware: every admin route checks the key in the same place.
+        let admin = router.group().add(middleware: AdminKeyMiddleware(access: services.access))
+        self.init(methods: router, adminGroup: admin, catalog: catalog, services: services)
+    }
+
+    private init(
+        methods: any RouterMethods<APIRequestContext>, adminGroup: RouterGroup<APIRequestContext>,
+        catalog: RouteCatalog, services: APIServices
+    ) {
+        self.methods = methods
+        self.adminGroup = adminGroup
+        self.catalog = catalog
+        self.services = services
+    }
+
+    /// The same registrations for routes that need the admin key (once one is set): their
+    /// handlers run only for a request ``AccessControl/requireAdmin(_:)`` lets through.
+    var admin: APIRoutes {
+        APIRoutes(methods: adminGroup, adminGroup: adminGroup, catalog: catalog, services: services)
+    }
 
     /// Adds `handler` for `method` at `path` (relative to the version prefix) under every prefix.
     func add(_ method: HTTPRequest.Method, _ path: String, _ handler: @escaping APIHandler) {
@@ -63,7 +92,7 @@ struct APIRoutes {
 
     /// Adds `handler` at an absolute `path` (`/`, `/openapi.json`).
     func addUnversioned(_ method: HTTPRequest.Method, _ path: String, _ handler: @escaping APIHandler) {
-        router.on(RouterPath(path), method: method) { request, context in
+        methods.on(RouterPath(path), method: method) { request, context in
             try await handler(request, context)
         }
         catalog.add(path, method: method.rawValue)

@@ -20,9 +20,7 @@ enum ConfigurationBody {
         for (driver, section) in sections {
             // The URL only concerns the endpoint's own balancer.
             let url = driver == config.loadBalancer?.rawValue ? config.url : nil
-            if let (key, message) = BalancerSettingsCheck.problem(
-                driver: driver, section: section, url: url, unknownKeys: true)
-            {
+            for (key, message) in BalancerSettingsCheck.problems(driver: driver, section: section, url: url) {
                 // The URL as the balancer's own parser reads it (a haproxy URL with a path, say).
                 errors.add(message, section: key == "url" ? EndpointConfig.section : "loadbalancer:\(driver)", key: key)
             }
@@ -32,12 +30,8 @@ enum ConfigurationBody {
         {
             errors.add(message, section: EndpointConfig.section, key: "redirect")
         }
-        if let text = config.drivers.clouds[CloudDriverKind.process.rawValue]?[ProcessEnvironment.key] {
-            do {
-                _ = try ProcessEnvironment.parse(text)
-            } catch {
-                errors.add(error.description, section: "cloud:process", key: ProcessEnvironment.key)
-            }
+        if let process = config.drivers.clouds[CloudDriverKind.process.rawValue] {
+            errors.merge(ProcessSettings.problems(process))
         }
         let docker = config.drivers.clouds[CloudDriverKind.docker.rawValue]
         if docker != nil || config.cloud == .docker {

@@ -8,20 +8,17 @@ enum EndpointRoutes {
     static func register(_ routes: APIRoutes) {
         let services = routes.services
         let store = services.store
-        routes.add(.get, "/endpoints") { request, _ in
-            try await services.access.requireAdmin(request)
+        routes.admin.add(.get, "/endpoints") { request, _ in
             return JSONResponse.strings(try await store.endpointNames())
         }
         // The ETag is the configuration node's version, for a later `If-Match`.
-        routes.add(.get, "/endpoints/:name") { request, context in
-            try await services.access.requireAdmin(request)
+        routes.admin.add(.get, "/endpoints/:name") { request, context in
             let name = try endpointName(context)
             let (configuration, version) = try await store.versionedEndpointConfiguration(named: name)
             return JSONResponse.json(configuration, headers: [.eTag: ConditionalUpdate.eTag(version)])
         }
         // POST creates or updates (docs/design.md#rest-api); with If-Match it only updates that version.
-        routes.add(.post, "/endpoints/:name") { request, context in
-            try await services.access.requireAdmin(request)
+        routes.admin.add(.post, "/endpoints/:name") { request, context in
             let name = try endpointName(context)
             let expected = try ConditionalUpdate.expectedVersion(request)
             let configuration = try await ConfigurationBody.endpoint(request)
@@ -35,20 +32,17 @@ enum EndpointRoutes {
             return JSONResponse.empty()
         }
         // PUT only creates: 409 when the name exists.
-        routes.add(.put, "/endpoints/:name") { request, context in
-            try await services.access.requireAdmin(request)
+        routes.admin.add(.put, "/endpoints/:name") { request, context in
             let name = try endpointName(context)
             let configuration = try await ConfigurationBody.endpoint(request)
             try await store.createEndpoint(named: name, configuration: configuration)
             return JSONResponse.empty()
         }
-        routes.add(.delete, "/endpoints/:name") { request, context in
-            try await services.access.requireAdmin(request)
+        routes.admin.add(.delete, "/endpoints/:name") { request, context in
             try await store.deleteEndpoint(named: try endpointName(context))
             return JSONResponse.empty()
         }
-        routes.add(.post, "/endpoints/:name/alias") { request, context in
-            try await services.access.requireAdmin(request)
+        routes.admin.add(.post, "/endpoints/:name/alias") { request, context in
             let name = try endpointName(context)
             guard case .string(let text) = try await RequestBodyReader.json(of: request) else {
                 throw APIError.badRequest("the alias must be a JSON string, e.g. \"new_name\"")
@@ -58,8 +52,7 @@ enum EndpointRoutes {
             return JSONResponse.empty()
         }
         // One atomic step: the new name exists exactly when the old one is gone.
-        routes.add(.post, "/endpoints/:name/rename") { request, context in
-            try await services.access.requireAdmin(request)
+        routes.admin.add(.post, "/endpoints/:name/rename") { request, context in
             let name = try endpointName(context)
             guard case .string(let text) = try await RequestBodyReader.json(of: request) else {
                 throw APIError.badRequest("the new name must be a JSON string, e.g. \"new_name\"")

@@ -8,8 +8,7 @@ enum GlobalRoutes {
 
     static func register(_ routes: APIRoutes) {
         let services = routes.services
-        routes.add(.post, "/auth_key") { request, _ in
-            try await services.access.requireAdmin(request)
+        routes.admin.add(.post, "/auth_key") { request, _ in
             let body = try await RequestBodyReader.object(of: request, describing: "the auth_key body")
             switch body["auth_key"] {
             case .string(let key): try await services.store.setAdminKey(key)
@@ -18,12 +17,10 @@ enum GlobalRoutes {
             }
             return JSONResponse.empty()
         }
-        routes.add(.get, "/url") { request, _ in
-            try await services.access.requireAdmin(request)
+        routes.admin.add(.get, "/url") { request, _ in
             return JSONResponse.json(["url": try await services.store.apiURL().map(JSONValue.string) ?? .null])
         }
-        routes.add(.post, "/url") { request, _ in
-            try await services.access.requireAdmin(request)
+        routes.admin.add(.post, "/url") { request, _ in
             let body = try await RequestBodyReader.object(of: request, describing: "the url body")
             switch body["url"] {
             case .string(let url) where url.isEmpty: try await services.store.setAPIURL(nil)
@@ -40,8 +37,7 @@ enum GlobalRoutes {
             }
             return JSONResponse.empty()
         }
-        routes.add(.get, "/info") { request, _ in
-            try await services.access.requireAdmin(request)
+        routes.admin.add(.get, "/info") { request, _ in
             return JSONResponse.json(try await services.store.globalInfo().jsonValue)
         }
     }

@@ -8,8 +8,7 @@ enum MetricsRoutes {
 
     static func register(_ routes: APIRoutes, metrics: APIMetrics) {
         let services = routes.services
-        routes.addUnversioned(.get, "/metrics") { request, _ in
-            try await services.access.requireAdmin(request)
+        routes.admin.addUnversioned(.get, "/metrics") { request, _ in
             var bytes = metrics.registry.emitToBuffer()
             bytes += try await EndpointSeries.text(store: services.store)
             return Response(

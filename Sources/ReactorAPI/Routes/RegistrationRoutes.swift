@@ -11,8 +11,7 @@ import ReactorStore
 enum RegistrationRoutes {
     static func register(_ routes: APIRoutes) {
         let services = routes.services
-        routes.add(.post, "/register/:ip") { request, context in
-            try await services.access.requireAdmin(request)
+        routes.admin.add(.post, "/register/:ip") { request, context in
             try await services.store.queueRegistration(ip: try PathParameters.backend("ip", in: context))
             return JSONResponse.empty()
         }
@@ -24,8 +23,7 @@ enum RegistrationRoutes {
             try await services.store.queueRegistration(ip: caller.description)
             return JSONResponse.empty()
         }
-        routes.add(.post, "/unregister/:ip") { request, context in
-            try await services.access.requireAdmin(request)
+        routes.admin.add(.post, "/unregister/:ip") { request, context in
             try await services.store.queueUnregistration(ip: try PathParameters.backend("ip", in: context))
             return JSONResponse.empty()
         }

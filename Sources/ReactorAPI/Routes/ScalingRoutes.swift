@@ -5,9 +5,7 @@ import ReactorCore
 /// the same ``ReactorCore/ScalingDecision`` the managers use.
 enum ScalingRoutes {
     static func register(_ routes: APIRoutes) {
-        let services = routes.services
-        routes.add(.post, "/scaling/evaluate") { request, _ in
-            try await services.access.requireAdmin(request)
+        routes.admin.add(.post, "/scaling/evaluate") { request, _ in
             let evaluation: ScalingEvaluation
             do {
                 evaluation = try ScalingEvaluation(json: try await RequestBodyReader.json(of: request))

@@ -8,10 +8,10 @@ import ReactorStore
 enum SummaryRoutes {
     static func register(_ routes: APIRoutes) {
         let services = routes.services
-        routes.add(.get, "/summary") { request, _ in
-            try await services.access.requireAdmin(request)
+        routes.admin.add(.get, "/summary") { _, _ in
             let (endpoints, offers) = try await services.store.endpointSummaries()
-            let managers = offers.names.sorted { ($0.value, $0.key) < ($1.value, $1.key) }.map { id, name -> JSONValue in
+            let managers = offers.names.sorted { ($0.value, $0.key) < ($1.value, $1.key) }.map {
+                id, name -> JSONValue in
                 ["id": .string(id), "name": .string(name)]
             }
             return JSONResponse.json(["endpoints": .array(endpoints.map(\.json)), "managers": .array(managers)])

@@ -19,6 +19,30 @@ public struct BalancerHostSettings: Sendable, Hashable {
         "dnsmasq": ["executable", "listen", "port"],
     ]
 
+    /// The original Reactor's keys of these sections that this build does not read, each with
+    /// what replaces it: refused with that message rather than as an unknown key.
+    public static let originalKeys: [String: [String: String]] = {
+        let own = { (program: String, keys: String) in
+            "the original Reactor's; each manager here runs \(program) of its own, with its files in the "
+                + "manager's state directory: leave it out (\(keys))"
+        }
+        let nginx = own("an nginx master", "`executable` and `user` choose the program and the workers' user")
+        let haproxy = own("a haproxy", "`executable` chooses the program")
+        let dnsmasq = own("a dnsmasq", "`listen` and `port` choose where it answers")
+        let written = "the original Reactor's; the manager writes haproxy's whole configuration here: leave it out"
+        return [
+            "nginx": ["pid_file": nginx, "config_path": nginx, "site_path": nginx],
+            "haproxy": [
+                "config_file": haproxy, "pid_file": haproxy, "stats_path": haproxy, "stats_mode": haproxy,
+                "global_opts": written, "maxconn": written,
+                "clitimeout":
+                    "the original Reactor's; set per endpoint here: clitimeout (milliseconds) or idle_timeout "
+                    + "(seconds) in the endpoint's [loadbalancer:haproxy]",
+            ],
+            "dnsmasq": ["config_path": dnsmasq, "hosts_path": dnsmasq, "pid_file": dnsmasq],
+        ]
+    }()
+
     public var executable: String?
     public var user: String?
     public var threads: Int?
@@ -34,7 +58,12 @@ public struct BalancerHostSettings: Sendable, Hashable {
         let section = KnownDrivers.loadBalancerSectionPrefix + driver
         var errors = ConfigErrors()
         let reader = SectionReader(section, values: values)
-        reader.rejectUnknownKeys(Self.keys[driver] ?? [], into: &errors)
+        let original = Self.originalKeys[driver] ?? [:]
+        SectionReader(section, values: values.filter { original[$0.key] == nil })
+            .rejectUnknownKeys(Self.keys[driver] ?? [], into: &errors)
+        for (key, message) in original.sorted(by: { $0.key < $1.key }) where values[key] != nil {
+            errors.add(message, section: section, key: key)
+        }
         if let path = reader.string("executable") {
             if Self.isExecutablePath(path) {
                 executable = path

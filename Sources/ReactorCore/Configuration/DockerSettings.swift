@@ -47,11 +47,11 @@ public struct DockerSettings: Sendable, Hashable {
     public var command: String?
     public var user: String?
     public var environment: [String: String] = [:]
-    /// Bytes; nil for no limit.
+    /// Bytes; nil (`mem_limit` unset or `0`) for no limit.
     public var memoryLimit: Int64?
     public var dns: [String] = []
     public var hostname: String?
-    /// Slots one container takes on its host; default 10.
+    /// Slots one container takes on its host (0 to 1000000); default 10.
     public var slots = 10
     public var network = Network.bridge
     public var pull = PullPolicy.missing
@@ -88,7 +88,8 @@ public struct DockerSettings: Sendable, Hashable {
                 errors.add(error.description, section: Self.section, key: "environment")
             }
         }
-        if let text = reader.string("mem_limit") {
+        // `0` is the original Reactor's "no limit" (its default).
+        if let text = reader.string("mem_limit"), text != "0" {
             switch ByteSize.parse(text) {
             case .some(let bytes) where bytes >= 6 << 20: memoryLimit = bytes
             case .some:
@@ -114,7 +115,8 @@ public struct DockerSettings: Sendable, Hashable {
                     section: Self.section, key: "hostname")
             }
         }
-        slots = reader.integer("slots", in: 1...1_000_000, errors: &errors) ?? slots
+        // `0`, as the original allowed: the container takes no slot (its host's slots do not bound it).
+        slots = reader.integer("slots", in: 0...1_000_000, errors: &errors) ?? slots
         if let text = reader.string("network") {
             switch text {
             case "host": network = .host

@@ -18,11 +18,7 @@ extension EndpointConfig {
 
         if let name = reader.string("cloud") {
             cloud = CloudDriverKind(rawValue: name)
-            if ["osapi", "osvms"].contains(name) {
-                errors.add(
-                    "the OpenStack clouds are not available in this build (osapi and osvms of the original Reactor)",
-                    section: section, key: "cloud")
-            } else if cloud == nil {
+            if cloud == nil {
                 errors.add(KnownDrivers.unknownCloudMessage(name), section: section, key: "cloud")
             }
         }

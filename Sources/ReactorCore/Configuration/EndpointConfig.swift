@@ -56,6 +56,16 @@ public struct EndpointConfig: Sendable, Hashable {
     /// `[cloud:<driver>]` and `[loadbalancer:<driver>]` sections.
     public var drivers = DriverSettings()
 
+    /// The original Reactor's sections this build does not read, each with what replaces it.
+    static let originalSections = [
+        "windows":
+            "the original Reactor's Windows domain join (with the osvms cloud) is not available in this build; "
+            + "leave the section out",
+        "service":
+            "the earliest original Reactor's name of [endpoint] (with nova clouds and `metrics` rules): write "
+            + "[endpoint], and the rules as [scaling] rules",
+    ]
+
     /// A configuration with every default (what `POST` with `{}` creates).
     public init() {}
 
@@ -70,7 +80,8 @@ public struct EndpointConfig: Sendable, Hashable {
             && !DriverSettings.isDriverSection(section)
         {
             errors.add(
-                "unknown section; expected [endpoint], [scaling], [cloud:<driver>] or [loadbalancer:<driver>]",
+                Self.originalSections[section]
+                    ?? "unknown section; expected [endpoint], [scaling], [cloud:<driver>] or [loadbalancer:<driver>]",
                 section: section)
         }
         ValueSyntax.rejectControlCharacters(in: document, into: &errors)

@@ -44,11 +44,25 @@ public enum KnownDrivers {
     /// Whether `name` is a known load balancer driver.
     public static func isLoadBalancer(_ name: String) -> Bool { loadBalancers.contains(name) }
 
+    /// The original Reactor's clouds this build does not have, and why.
+    static let originalClouds = [
+        "osapi": "the OpenStack clouds are not available in this build (osapi and osvms of the original Reactor)",
+        "osvms": "the OpenStack clouds are not available in this build (osapi and osvms of the original Reactor)",
+    ]
+
+    /// The original Reactor's balancers this build does not have, and why.
+    static let originalLoadBalancers = [
+        "rdp":
+            "the rdp balancer (the original Reactor's Windows desktops joined to a domain, with osvms) is not "
+            + "available in this build; tcp or haproxy balance RDP's TCP port without the domain join"
+    ]
+
     static func unknownCloudMessage(_ name: String) -> String {
-        "unknown cloud driver '\(name)'; known: \(clouds.joined(separator: ", "))"
+        originalClouds[name] ?? "unknown cloud driver '\(name)'; known: \(clouds.joined(separator: ", "))"
     }
 
     static func unknownLoadBalancerMessage(_ name: String) -> String {
-        "unknown loadbalancer driver '\(name)'; known: \(loadBalancers.joined(separator: ", "))"
+        originalLoadBalancers[name]
+            ?? "unknown loadbalancer driver '\(name)'; known: \(loadBalancers.joined(separator: ", "))"
     }
 }

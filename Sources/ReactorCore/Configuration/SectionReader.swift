@@ -19,9 +19,7 @@ struct SectionReader {
     /// Reports keys outside `known`.
     func rejectUnknownKeys(_ known: [String], into errors: inout ConfigErrors) {
         for key in values.keys.sorted() where !known.contains(key) {
-            errors.add(
-                "unknown key in [\(section)]; known keys: \(known.joined(separator: ", "))",
-                section: section, key: key)
+            errors.add(KeySuggestion.unknownKeyMessage(key, known: known, in: section), section: section, key: key)
         }
     }
 

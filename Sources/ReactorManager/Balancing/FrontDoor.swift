@@ -207,9 +207,9 @@ struct FrontDoor {
         if let (key, message) = BalancerSettingsCheck.problem(driver: driver, section: settings, url: url) {
             return "[loadbalancer:\(driver)] \(key): \(message)"
         }
-        // The files an https URL names must be readable on this host (the API cannot know); PEM
-        // text and no files at all (a self-signed pair) are made here by the driver.
-        if driver == "nginx", url.lowercased().hasPrefix("https://") {
+        // The files a TLS URL (https://, or ssl = true) names must be readable on this host (the
+        // API cannot know); PEM text and no files at all (a self-signed pair) are made here by the driver.
+        if driver == "nginx", NginxSettings.servesTLS(url: url, section: settings) {
             for key in ["ssl_certificate", "ssl_key"] {
                 guard let path = settings[key], !path.isEmpty, !NginxSettings.isPEM(path) else { continue }
                 guard FileManager.default.isReadableFile(atPath: path) else {

@@ -84,10 +84,18 @@ public protocol CloudDriver: Sendable {
     ///
     /// - Returns: how many instances were deleted.
     func deleteInstances(ofDeletedEndpoint endpointID: String) async throws -> Int
+    /// Ends every instance of this host that only this manager can end (the docker cloud's
+    /// containers) and forgets them: for a manager whose installation ends with it (`reactor up`
+    /// with a private ZooKeeper), whose instances nothing would ever adopt. Errors are logged,
+    /// not thrown. Default: nothing (the process cloud's are ended from their pid files).
+    ///
+    /// - Returns: how many instances were ended.
+    func endHostInstances() async -> Int
 }
 
 extension CloudDriver {
     public func housekeeping() async throws {}
     public func endpointsWithRecords() async throws -> [String] { [] }
     public func deleteInstances(ofDeletedEndpoint endpointID: String) async throws -> Int { 0 }
+    public func endHostInstances() async -> Int { 0 }
 }

@@ -86,7 +86,8 @@ struct EndpointWork: Sendable {
             config = try EndpointConfig(json: entry.configuration)
         } catch {
             outcome.problems.append("configuration of \(name) is not valid (\(error)); not scaling it")
-            outcome.conditions[.configurationInvalid] = "the stored configuration is not valid (\(error)); not scaling it"
+            outcome.conditions[.configurationInvalid] =
+                "the stored configuration is not valid (\(error)); not scaling it"
             return outcome
         }
         await removeStaleSamples(

@@ -9,7 +9,8 @@ extension ManagerLoop {
     func observedConditions(_ id: String, _ outcome: EndpointWork.Outcome) -> [EndpointCondition.Kind: String] {
         var observed = outcome.conditions
         let now = ContinuousClock.now
-        if let backoff = launchBackoff[id], backoff.until > now || outcome.launchFailure != nil || outcome.failures > 0 {
+        if let backoff = launchBackoff[id], backoff.until > now || outcome.launchFailure != nil || outcome.failures > 0
+        {
             let wait = Self.seconds(max(.zero, backoff.until - now))
             switch backoff.cause {
             case .launchFailing:

@@ -72,6 +72,17 @@ extension ManagerLoop {
         }
     }
 
+    /// Ends the instances of this host that only this manager can end, cloud by cloud
+    /// (``ManagerSettings/endHostInstancesOnShutdown``).
+    func endHostInstances(report: @Sendable (_ cloud: String, _ ended: Int) -> Void) async {
+        for (name, cloud) in clouds.sorted(by: { $0.key < $1.key }) {
+            let ended = await cloud.endHostInstances()
+            guard ended > 0 else { continue }
+            logger.info("ended \(ended) instance(s) of cloud '\(name)' on this host")
+            report(name, ended)
+        }
+    }
+
     /// Gives up every endpoint and unregisters, so the others take over without waiting for
     /// this session to time out.
     mutating func shutdown() async {

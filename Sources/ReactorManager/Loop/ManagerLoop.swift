@@ -193,7 +193,8 @@ struct ManagerLoop {
             // The same failure again: the condition's last_seen says so; the log is not flooded.
             logger.debug("launch of \(label(id)) failed again (\(backoff.failures) in a row): \(reason)")
         default:
-            await log(.warning, "\(backoff.failures) instance failure(s) in a row: no launch for \(held) s", endpoint: id)
+            await log(
+                .warning, "\(backoff.failures) instance failure(s) in a row: no launch for \(held) s", endpoint: id)
         }
     }
 

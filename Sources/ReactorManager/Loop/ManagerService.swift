@@ -57,6 +57,10 @@ public struct ManagerService: Service, Sendable {
         } onCancel: {
             passes.cancel()
         }
+        if let report = settings.endHostInstancesOnShutdown {
+            // The passes have stopped: nothing launches a replacement meanwhile.
+            await handOver.loop.endHostInstances(report: report)
+        }
         await handOver.loop.shutdown()
     }
 

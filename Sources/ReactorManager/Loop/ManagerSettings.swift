@@ -26,6 +26,12 @@ public struct ManagerSettings: Sendable {
     public var exposeAPI: APIExposure?
     /// What the loop's interval is timed on. Default ``LoopClock/continuous``.
     public var clock: LoopClock = .continuous
+    /// Set when the installation ends with this manager (`reactor up` with a private
+    /// ZooKeeper): on shutdown, before handing its endpoints over, the manager ends the instances
+    /// of its host that only it can end (``CloudDriver/endHostInstances()``: docker containers)
+    /// and calls this with each cloud's name and how many it ended. Default nil: they keep
+    /// running, for a manager of the same name to adopt.
+    public var endHostInstancesOnShutdown: (@Sendable (_ cloud: String, _ ended: Int) -> Void)?
 
     public init(interval: Duration? = nil, logger: Logger = Logger(label: "reactor.manager")) {
         self.interval = interval

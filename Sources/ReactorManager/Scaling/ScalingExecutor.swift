@@ -106,23 +106,22 @@ struct ScalingExecutor {
     /// - Throws: ``LaunchFailure`` when the cloud cannot prepare or start it (nothing is left
     ///   recorded), or the fence's error.
     func launch(target: Int) async throws {
-        var prepared: PreparedLaunch
-        do {
-            prepared = try await cloud.prepare(for: endpoint)
-        } catch let error as CloudError {
-            throw LaunchFailure(reason: "\(error)")
-        }
-        var attempt = 1
-        while true {
+        let prepared = try await RetryPolicy.conflicts.repeating {
+            () async throws -> RetryPolicy.Attempt<PreparedLaunch> in
+            let prepared: PreparedLaunch
+            do {
+                prepared = try await cloud.prepare(for: endpoint)
+            } catch let error as CloudError {
+                throw LaunchFailure(reason: "\(error)")
+            }
             do {
                 try await fenced(
                     [store.recordInstanceOperation(prepared.instance.id, name: prepared.instance.name, id: id)]
                         + prepared.operations)
-                break
-            } catch let error as ZooKeeperError where error.code == .nodeExists && attempt < 5 {
+                return .done(prepared)
+            } catch let error as ZooKeeperError where error.code == .nodeExists {
                 // Another launch leased the same address between prepare and commit: again.
-                attempt += 1
-                prepared = try await cloud.prepare(for: endpoint)
+                return .again(error)
             }
         }
         do {
@@ -160,17 +159,15 @@ struct ScalingExecutor {
     ///     IP of the endpoint is checked).
     ///   - movingTo: where its record goes (decommissioned, errored), nil to drop it.
     func retire(_ instance: String, ips: [String]?, movingTo directory: String?) async throws {
-        for attempt in 1...5 {
+        try await RetryPolicy.conflicts.repeating { () async throws -> RetryPolicy.Attempt<Void> in
             guard
                 let retirement = try await store.retirement(of: instance, id: id, ips: ips, movingTo: directory)
-            else { return }  // no record any more: someone retired it already
+            else { return .done(()) }  // no record any more: someone retired it already
             do {
                 try await ownership.fenced(claim, retirement.operations)
-                return
-            } catch let error as ZooKeeperError
-                where [.badVersion, .noNode, .nodeExists].contains(error.code) && attempt < 5
-            {
-                continue  // a registration or cleanup changed the records since the read
+                return .done(())
+            } catch let error as ZooKeeperError where [.badVersion, .noNode, .nodeExists].contains(error.code) {
+                return .again(error)  // a registration or cleanup changed the records since the read
             }
         }
     }

@@ -91,7 +91,8 @@ extension ReactorStore {
 
     /// Every condition of endpoint `id`: its owner's, its front doors' and, for a running endpoint
     /// no manager owns, why none does.
-    public func endpointConditions(id: String, name: String, offers: ManagerOffers) async throws -> [EndpointCondition] {
+    public func endpointConditions(id: String, name: String, offers: ManagerOffers) async throws -> [EndpointCondition]
+    {
         let owned = try await endpointManager(id: id) != nil
         // What an owner said holds no more once it let go; what follows from the managers does.
         var conditions = owned ? try await ownerConditions(id: id) : []

@@ -74,7 +74,7 @@ public struct DockerInstanceRecord: Codable, Sendable, Equatable {
     public var failure: String?
     /// Set when another manager asked the host's manager to remove it.
     public var deleting: Bool?
-    /// For a published port: set once its manager registered the address for it.
+    /// Set once its host's manager registered the backend for it (it accepted a connection).
     public var registered: Bool?
 
     public init(

@@ -44,23 +44,19 @@ extension ReactorStore {
         let record = ZNodeLayout.endpoint(id, "\(EndpointNode.instances)/\(instance)")
         let confirmed = ZNodeLayout.endpoint(id, "\(EndpointNode.confirmedIPs)/\(ip)")
         let address = ZNodeLayout.ipAddress(ip)
-        for attempt in 1...5 {
-            guard let node = try await node(at: record) else {
-                throw InstanceConfirmationError.instanceNotActive(instance)
-            }
-            var batch: [MultiOperation] = [.set(path: record, data: node.bytes, version: node.stat.version)]
-            batch.append(try await upsertOperation(confirmed, data: Array(instance.utf8)))
-            batch.append(try await upsertOperation(address, data: Array(id.utf8)))
-            do {
+        do {
+            // The record or an address node changed between the read and the batch: read again.
+            try await RetryPolicy.conflicts.run(retrying: [.badVersion, .noNode, .nodeExists]) {
+                guard let node = try await node(at: record) else {
+                    throw InstanceConfirmationError.instanceNotActive(instance)
+                }
+                var batch: [MultiOperation] = [.set(path: record, data: node.bytes, version: node.stat.version)]
+                batch.append(try await upsertOperation(confirmed, data: Array(instance.utf8)))
+                batch.append(try await upsertOperation(address, data: Array(id.utf8)))
                 try await client.multi(batch)
-                return
-            } catch let error as ZooKeeperError
-                where [.badVersion, .noNode, .nodeExists].contains(error.code) && attempt < 5
-            {
-                continue  // the record or an address node changed meanwhile: read again
-            } catch let error as ZooKeeperError where error.code == .noNode && error.failedStep == 0 {
-                throw InstanceConfirmationError.instanceNotActive(instance)
             }
+        } catch let error as ZooKeeperError where error.code == .noNode && error.failedStep == 0 {
+            throw InstanceConfirmationError.instanceNotActive(instance)
         }
     }
 

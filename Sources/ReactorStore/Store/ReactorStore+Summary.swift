@@ -58,7 +58,8 @@ extension ReactorStore {
             return (name, String(decoding: data.bytes, as: UTF8.self), data.stat.czxid)
         }
         var first: [String: (name: String, made: Int64)] = [:]
-        for (name, id, made) in named where first[id].map({ made < $0.made || (made == $0.made && name < $0.name) }) ?? true {
+        for (name, id, made) in named
+        where first[id].map({ made < $0.made || (made == $0.made && name < $0.name) }) ?? true {
             first[id] = (name, made)
         }
         let now = Date().timeIntervalSince1970
@@ -91,7 +92,8 @@ extension ReactorStore {
             $0.isEmpty ? nil : $0
         }
         let decision = (try await decisionData).flatMap { JSONValue(validJSON: Data($0.bytes)) }
-        var conditions = EndpointCondition.list((try await conditionsData).flatMap { JSONValue(validJSON: Data($0.bytes)) })
+        var conditions = EndpointCondition.list(
+            (try await conditionsData).flatMap { JSONValue(validJSON: Data($0.bytes)) })
         if manager == nil {
             // What an owner said holds no more once it let go; what follows from the managers does.
             conditions.removeAll()

@@ -1,5 +1,6 @@
 import DockerEngine
 import Foundation
+import Logging
 import ProcessSupport
 import ReactorCore
 import ReactorStore
@@ -84,9 +85,10 @@ extension DockerCloud {
             try await store.saveDockerInstance(record, endpointID: endpointID, id: id)
             return
         }
-        if record.registered != true, Self.publishes(record), await applicationAnswers(container.id, record: record) {
-            // The engine publishes its port: the container cannot register from this address, so
-            // its manager does, once the application answers.
+        if record.registered != true, await backendAnswers(container.id, record: record) {
+            // Any image is a backend without its help: the host's manager registers the backend
+            // once it accepts a connection. An instance that registers itself as well changes
+            // nothing (confirming a confirmed address is idempotent).
             try await store.queueRegistration(ip: record.backend)
             record.registered = true
             try await store.saveDockerInstance(record, endpointID: endpointID, id: id)
@@ -210,6 +212,60 @@ extension DockerCloud {
         }
     }
 
+    /// Stops and removes every container of this host's manager (by its labels, whether a record
+    /// names it or not), all at once (each SIGTERM, then killed after 5 s), then forgets the
+    /// records naming this host and its host record. For a manager whose installation ends with
+    /// it (``CloudDriver/endHostInstances()``); with an engine that does not answer, nothing is
+    /// removed (logged).
+    public func endHostInstances() async -> Int {
+        let engine = self.engine
+        let containers: [ContainerSummary]
+        do {
+            containers = try await engine.listContainers(labels: managerLabels)
+        } catch {
+            logger.warning("cannot list this host's containers to remove them: \(error)")
+            return 0
+        }
+        let logger = self.logger
+        let removed = await withTaskGroup(of: Bool.self) { group in
+            for container in containers {
+                group.addTask { await Self.stopAndRemove(container.id, engine: engine, logger: logger) }
+            }
+            var count = 0
+            for await done in group where done { count += 1 }
+            return count
+        }
+        do {
+            for entry in try await store.allDockerInstances() where entry.record.host == host {
+                try await store.forgetDockerInstance(endpointID: entry.endpointID, id: entry.id, record: entry.record)
+            }
+            try await store.withdrawDockerHost(host)
+        } catch {
+            logger.warning("cannot forget this host's docker records: \(error)")
+        }
+        return removed
+    }
+
+    /// Stops (SIGTERM, 5 s) and removes a container; false when it could not be removed.
+    static func stopAndRemove(_ container: String, engine: DockerEngine, logger: Logger) async -> Bool {
+        do {
+            try await engine.stopContainer(container, grace: 5)
+        } catch {
+            // Removing kills it anyway.
+            logger.debug("cannot stop container \(container.prefix(12)): \(error); removing it")
+        }
+        do {
+            try await engine.removeContainer(container)
+            logger.info("removed container \(container.prefix(12))")
+            return true
+        } catch DockerEngineError.notFound {
+            return true
+        } catch {
+            logger.warning("cannot remove container \(container.prefix(12)): \(error)")
+            return false
+        }
+    }
+
     /// `; last output: …` from a container's log, or nothing when there is none.
     func lastOutput(_ container: String) async -> String {
         do {
@@ -225,6 +281,15 @@ extension DockerCloud {
     static func publishes(_ record: DockerInstanceRecord) -> Bool {
         let network = record.settings["network"]?.trimmingCharacters(in: .whitespaces) ?? ""
         return network != "host"
+    }
+
+    /// Whether the instance's backend accepts a TCP connection: on the host's network at the
+    /// leased address and `[endpoint] port` (where the container binds, the backend itself);
+    /// with a published port, see ``applicationAnswers(_:record:)``. Without `[endpoint] port`
+    /// nothing is probed: such an instance registers itself.
+    func backendAnswers(_ container: String, record: DockerInstanceRecord) async -> Bool {
+        guard Self.publishes(record) else { return await Self.answers(record.ip, port: record.port) }
+        return await applicationAnswers(container, record: record)
     }
 
     /// Whether the application of a container with a published port answers: at its own address

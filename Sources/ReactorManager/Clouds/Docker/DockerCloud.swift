@@ -16,12 +16,12 @@ import ZooKeeper
 /// installation, so a restarted manager adopts its containers and removes those no record names.
 ///
 /// Addresses: with `network = host` every container gets an address from its host's pool
-/// (`[cloud:docker] addresses` of the manager; `REACTOR_INSTANCE_IP`), binds it itself and
-/// registers like a process. On a bridge or named network the engine publishes the endpoint's
-/// port on a host port of its own (`[cloud:docker] ports`) at the host's publish address, the
-/// backend is `address:port` (``BackendAddress``), and the host's manager registers it once the
-/// port answers. Either way the address (or address and port) is leased in the fenced launch
-/// batch, so two launches never share one.
+/// (`[cloud:docker] addresses` of the manager; `REACTOR_INSTANCE_IP`) and binds it itself. On a
+/// bridge or named network the engine publishes the endpoint's port on a host port of its own
+/// (`[cloud:docker] ports`) at the host's publish address, and the backend is `address:port`
+/// (``BackendAddress``). Either way the host's manager registers the backend once the application
+/// accepts a connection (a container may register itself too), and the address (or address and
+/// port) is leased in the fenced launch batch, so two launches never share one.
 public struct DockerCloud: CloudDriver {
     public let name = "docker"
     public let client: ZooKeeperClient
@@ -185,7 +185,8 @@ public struct DockerCloud: CloudDriver {
         let free = hosts.filter { live.contains($0.key) }.map {
             (name: $0.key, record: $0.value, free: $0.value.slots - used[$0.key, default: 0])
         }
-        let fitting = free.filter { $0.free >= slots }
+        // A host offering no slots takes no new containers, not even those that take none.
+        let fitting = free.filter { $0.free >= slots && $0.record.slots > 0 }
         guard let best = fitting.max(by: { ($0.free, $1.name) < ($1.free, $0.name) }) else {
             let summary = free.sorted { $0.name < $1.name }.map {
                 "\($0.name) \(max(0, $0.free)) of \($0.record.slots)"
