@@ -4,7 +4,7 @@ import { overviewPage } from './overview.js';
 import { endpointsPage, newEndpointPage } from './endpoints.js';
 import { endpointPage } from './endpoint.js';
 import { managersPage, managerPage, managerConfigPage } from './managers.js';
-import { signInPage, signOut } from './signin.js';
+import { signInPage, signOut, showSignOut } from './signin.js';
 import { el, replace } from './dom.js';
 
 const main = document.getElementById('main');
@@ -15,7 +15,7 @@ const routes = [
   [/^\/?$/, () => overviewPage(main)],
   [/^\/endpoints$/, () => endpointsPage(main)],
   [/^\/endpoints\/new$/, () => newEndpointPage(main)],
-  [/^\/endpoints\/([^/]+)(?:\/([a-z]+))?$/, (name, tab) => endpointPage(main, name, tab ?? 'configuration')],
+  [/^\/endpoints\/([^/]+)(?:\/([a-z]+))?$/, (name, tab) => endpointPage(main, name, tab ?? 'overview')],
   [/^\/managers$/, () => managersPage(main)],
   [/^\/managers\/active\/([^/]+)$/, (id) => managerPage(main, id)],
   [/^\/managers\/configs\/([^/]+)(?:\/([a-z]+))?$/, (name, tab) => managerConfigPage(main, name, tab ?? 'configuration')],
@@ -54,4 +54,5 @@ window.addEventListener('reactor-unauthorized', () => {
   signInPage(main, () => navigate());
 });
 document.getElementById('signout').addEventListener('click', () => signOut(main, () => navigate()));
+showSignOut();
 navigate();

@@ -86,3 +86,26 @@ export function linkedText(text, endpointNames = []) {
   parts.push(rest.slice(last));
   return el('span', {}, ...parts);
 }
+
+/** "12 s ago", "3 min ago", "2 h ago" for a time in seconds since 1970. */
+export function ago(seconds) {
+  const elapsed = Math.max(0, Date.now() / 1000 - seconds);
+  if (elapsed < 90) return `${Math.round(elapsed)} s ago`;
+  if (elapsed < 90 * 60) return `${Math.round(elapsed / 60)} min ago`;
+  return `${Math.round(elapsed / 3600)} h ago`;
+}
+
+/** The owner: its name linked to its page (the uuid on hover), or "none". */
+export function ownerLink(uuid, name) {
+  if (!uuid) return el('span', { class: 'muted' }, 'none');
+  const link = managerLink(uuid, name ?? uuid);
+  link.title = 'manager ' + uuid;
+  return link;
+}
+
+/** One badge per condition (type; its reason on hover), or a quiet "none". */
+export function conditionBadges(conditions) {
+  if (!conditions?.length) return el('span', { class: 'muted' }, 'none');
+  return conditions.map((condition) =>
+    el('span', { class: 'condition', title: condition.reason, 'data-condition': condition.type }, condition.type));
+}

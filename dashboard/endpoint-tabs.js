@@ -145,7 +145,7 @@ function metrics(panel, name) {
     const values = await get(endpointPath(name, '/metrics'));
     for (const [metric, value] of Object.entries(values)) {
       if (!charts.has(metric)) {
-        charts.set(metric, new LiveChart(metric));
+        charts.set(metric, new LiveChart(metric, { label: 'per instance now' }));
         grid.append(charts.get(metric).node);
       }
       charts.get(metric).push(Number(value));

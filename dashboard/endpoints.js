@@ -1,14 +1,17 @@
-// The endpoints list (state, owner and instance counts) and creating an endpoint from a template.
-import { ApiError, every, get, put, schemas, v, endpointPath } from './api.js';
+// The endpoints list (state, problems, instances against the target, owner) and creating an
+// endpoint from a template.
+import { ApiError, every, put, schemas, endpointPath } from './api.js';
 import { ConfigForm } from './form.js';
+import { summary } from './summary.js';
 import { templates } from './templates.js';
-import { el, replace, endpointLink, endpointHref, managerLink, stateBadge, notice } from './dom.js';
+import { el, replace, endpointLink, endpointHref, ownerLink, stateBadge, notice, conditionBadges } from './dom.js';
 
 export function endpointsPage(main) {
   const body = el('tbody');
   const table = el('table', { class: 'list', id: 'endpoint-table' },
     el('caption', { class: 'visually-hidden' }, 'Endpoints'),
-    el('thead', {}, el('tr', {}, ['Name', 'State', 'Instances', 'Addresses', 'Owner'].map((title) => el('th', { scope: 'col' }, title)))),
+    el('thead', {}, el('tr', {}, ['Name', 'State', 'Problems', 'Instances / target', 'Owner', 'Front door']
+      .map((title) => el('th', { scope: 'col' }, title)))),
     body);
   replace(main,
     el('div', { class: 'title-row' }, el('h1', { tabindex: -1 }, 'Endpoints'),
@@ -16,21 +19,18 @@ export function endpointsPage(main) {
     el('div', { class: 'scroll' }, table));
   main.focus();
   return every(5, async () => {
-    const names = await get(v('/endpoints'));
-    const rows = await Promise.all(names.map(async (name) => {
-      const [state, instances, ips] = await Promise.all([
-        get(endpointPath(name, '/state')).catch(() => null),
-        get(endpointPath(name, '/instances')).catch(() => []),
-        get(endpointPath(name, '/ips')).catch(() => []),
-      ]);
-      return el('tr', { 'data-endpoint': name },
-        el('th', { scope: 'row' }, endpointLink(name)),
-        el('td', {}, state ? stateBadge(state.state) : '?'),
-        el('td', { class: 'number' }, el('a', { href: endpointHref(name, 'instances') }, String(instances.length))),
-        el('td', { class: 'number' }, el('a', { href: endpointHref(name, 'addresses') }, String(ips.length))),
-        el('td', {}, state?.manager ? managerLink(state.manager) : el('span', { class: 'muted' }, 'none')));
-    }));
-    replace(body, rows.length ? rows : el('tr', {}, el('td', { colspan: 5, class: 'muted' }, 'No endpoints yet.')));
+    const { endpoints } = await summary();
+    const rows = endpoints.map((entry) => el('tr', { 'data-endpoint': entry.name, class: entry.conditions?.length ? 'has-problem' : undefined },
+      el('th', { scope: 'row' }, endpointLink(entry.name),
+        entry.alias_of ? el('span', { class: 'alias-of' }, ' alias of ', endpointLink(entry.alias_of)) : ''),
+      el('td', {}, stateBadge(entry.state)),
+      el('td', { class: 'problems' }, conditionBadges(entry.conditions)),
+      el('td', { class: 'number', 'data-instances': entry.instances, 'data-target': entry.target ?? '' },
+        el('a', { href: endpointHref(entry.name, 'instances') }, String(entry.instances)),
+        el('span', { class: 'muted' }, entry.target === null ? ' / –' : ` / ${entry.target}`)),
+      el('td', {}, ownerLink(entry.manager, entry.manager_name)),
+      el('td', { class: 'mono' }, entry.url ?? el('span', { class: 'muted' }, 'none'))));
+    replace(body, rows.length ? rows : el('tr', {}, el('td', { colspan: 6, class: 'muted' }, 'No endpoints yet.')));
   });
 }
 

@@ -1,9 +1,10 @@
 // The overview: instances, active connections, endpoints per state and managers, each with a
 // live graph of the last five minutes (GET /v1.1/info every 2 s while the page is open), and
-// every endpoint and manager linked.
+// every endpoint (with its problems) and manager linked.
 import { every, get, v } from './api.js';
 import { LiveChart } from './chart.js';
-import { el, replace, endpointLink, managerLink, stateBadge } from './dom.js';
+import { summary } from './summary.js';
+import { el, replace, endpointLink, managerLink, stateBadge, conditionBadges } from './dom.js';
 
 // The graphs live as long as the browser tab, so that coming back to the overview shows the
 // minutes already seen; they are only fed while the overview is open.
@@ -11,10 +12,10 @@ let charts;
 
 export function overviewPage(main) {
   charts ??= {
-    instances: new LiveChart('Instances'),
-    active: new LiveChart('Active connections'),
-    endpoints: new LiveChart('Endpoints per state'),
-    managers: new LiveChart('Managers'),
+    instances: new LiveChart('Instances', { label: 'confirmed now' }),
+    active: new LiveChart('Active connections', { label: 'open now' }),
+    endpoints: new LiveChart('Endpoints per state', { label: 'in all' }),
+    managers: new LiveChart('Managers', { label: 'running now' }),
   };
   const endpointList = el('ul', { class: 'plain', id: 'overview-endpoints' });
   const managerList = el('ul', { class: 'plain', id: 'overview-managers' });
@@ -39,14 +40,14 @@ export function overviewPage(main) {
     for (const chart of Object.values(charts)) chart.render(chart === charts.endpoints ? total : undefined);
   });
   const stopLists = every(10, async () => {
-    const [names, managers] = await Promise.all([get(v('/endpoints')), get(v('/managers/active'))]);
-    const states = await Promise.all(names.map((name) => get(v('/endpoints/' + encodeURIComponent(name) + '/state')).catch(() => null)));
-    replace(endpointList, names.length
-      ? names.map((name, index) => el('li', {}, endpointLink(name), ' ', states[index] ? stateBadge(states[index].state) : ''))
+    const { endpoints, managers } = await summary();
+    replace(endpointList, endpoints.length
+      ? endpoints.map((entry) => el('li', {}, endpointLink(entry.name),
+        entry.alias_of ? el('span', { class: 'alias-of' }, ' alias of ', entry.alias_of) : '', ' ', stateBadge(entry.state),
+        entry.conditions?.length ? [' ', conditionBadges(entry.conditions)] : ''))
       : el('li', { class: 'muted' }, 'No endpoints yet. ', el('a', { href: '#/endpoints/new' }, 'Create one')));
-    const details = await Promise.all(managers.map((id) => get(v('/managers/active/' + encodeURIComponent(id))).catch(() => null)));
     replace(managerList, managers.length
-      ? managers.map((id, index) => el('li', {}, managerLink(id, details[index]?.name ?? id), ' ', el('span', { class: 'muted mono' }, id)))
+      ? managers.map((manager) => el('li', {}, managerLink(manager.id, manager.name ?? manager.id), ' ', el('span', { class: 'muted mono' }, manager.id)))
       : el('li', { class: 'muted' }, 'No manager is running.'));
   });
   main.focus();

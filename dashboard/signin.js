@@ -4,10 +4,29 @@ import { ApiError, post, v } from './api.js';
 import { el, replace, notice } from './dom.js';
 
 const signOutButton = document.getElementById('signout');
-signOutButton.hidden = false;
+// "Sign out" shows only when there is something to sign out of: an admin key is set and this
+// page is past the sign-in form (so the browser holds the cookie).
+let keySet = false;
+let signingIn = false;
+const drawSignOut = () => { signOutButton.hidden = !keySet || signingIn; };
+
+/**
+ * Finds out whether an admin key is set: GET /v1.1/info without the cookie is refused (401) only
+ * then. The cookie is HttpOnly, so asking the API is the only way to know.
+ */
+export async function showSignOut() {
+  try {
+    const answer = await fetch('/v1.1/info', { credentials: 'omit', cache: 'no-store', headers: { Accept: 'application/json' } });
+    keySet = answer.status === 401;
+  } catch {
+    keySet = false;
+  }
+  drawSignOut();
+}
 
 export function signInPage(main, done) {
-  signOutButton.hidden = true;
+  signingIn = true;
+  drawSignOut();
   const key = el('input', {
     id: 'signin-key', name: 'auth_key', type: 'password', autocomplete: 'off', required: true,
     'aria-describedby': 'signin-hint',
@@ -26,7 +45,9 @@ export function signInPage(main, done) {
     try {
       await post(v('/login'), { auth_key: key.value });
       key.value = '';
-      signOutButton.hidden = false;
+      keySet = true;
+      signingIn = false;
+      drawSignOut();
       if (location.hash === '#/signin') location.hash = '#/';
       done();
     } catch (error) {

@@ -2,17 +2,23 @@
 
     browser.py API_URL KEY_FILE OUT_DIR BALANCER_PORT
 
-Signs in, creates an endpoint from the tcp template (after seeing the field error of a bad
-value), starts it, watches its instances and addresses appear, drops a held session, reads the
-log, visits every page at 1280x800 and on a phone-sized window, checks keyboard navigation and
-that no key lands in browser storage, and fails on browser console errors. Prints TAP-like
-lines ("ok - ..." / "not ok - ..."); every wait has a deadline. Screenshots go to OUT_DIR.
+Signs in (Sign out shows only then), creates an endpoint from the tcp template (after seeing the
+field error of a bad value), checks that its page opens on the overview, starts it (the state
+buttons show the state), watches its instances, addresses, decisions, metric bands and activity
+appear on the overview (also after a reload, from the log), drops a held session, reads the log,
+sees the problem of an endpoint whose balancer port is taken in the list and on its page, visits
+every page at 1280x800 and on a phone-sized window, checks keyboard navigation and that no key
+lands in browser storage, removes the admin key (Sign out goes), and fails on browser console
+errors. Prints TAP-like lines ("ok - ..." / "not ok - ..."); every wait has a deadline.
+Screenshots go to OUT_DIR.
 """
+import re
 import json
 import os
 import socket
 import sys
 import time
+import urllib.error
 import urllib.request
 
 from selenium import webdriver
@@ -69,9 +75,17 @@ def collect_console():
         pass
 
 
-def shot(name):
+def shot(name, whole=False):
+    """Saves a screenshot; `whole`: of the whole page (the window made as tall, then put back)."""
     os.makedirs(out, exist_ok=True)
+    size = driver.get_window_size()
+    if whole:
+        height = driver.execute_script("return document.documentElement.scrollHeight")
+        driver.set_window_size(size["width"], min(max(height + 160, size["height"]), 3000))
+        time.sleep(0.5)
     driver.save_screenshot(os.path.join(out, name + ".png"))
+    if whole:
+        driver.set_window_size(size["width"], size["height"])
 
 
 def wait(what, seconds, condition):
@@ -116,6 +130,32 @@ def set_field(name, value):
     element.send_keys(value)
 
 
+def expect(what, holds, detail=""):
+    ok(what) if holds else not_ok(what, detail)
+
+
+def served(path):
+    """Whether the API has the route (the summary and conditions routes are newer than some APIs)."""
+    try:
+        rest("GET", path)
+        return True
+    except urllib.error.HTTPError as error:
+        return error.code != 404
+
+
+def signout_shown(d):
+    return d.find_element(By.ID, "signout").is_displayed()
+
+
+def buttons(d):
+    """{action: (aria-pressed, class)} of the state buttons."""
+    return {b.get_attribute("data-action"): (b.get_attribute("aria-pressed"), b.get_attribute("class"))
+            for b in d.find_elements(By.CSS_SELECTOR, "button[data-action]")}
+
+
+UUID = re.compile(r"[0-9a-f]{8}-[0-9a-f]{4}-")
+
+
 held = None
 try:
     # --- sign in ----------------------------------------------------------------------------
@@ -123,11 +163,13 @@ try:
     check("a browser on / gets the dashboard's sign-in form (an admin key is set)", 15,
           lambda d: d.find_elements(By.ID, "signin-key"))
     shot("signin")
+    expect("Sign out is not offered on the sign-in form", not signout_shown(driver))
     css("#signin-key").send_keys("not-the-key", Keys.ENTER)
     check("a wrong key is refused with a message", 10, lambda d: "not the admin key" in text_of(".signin-message")(d))
     css("#signin-key").clear()
     css("#signin-key").send_keys(key, Keys.ENTER)
     check("signing in with the admin key shows the overview", 15, lambda d: text_of("main h1")(d) == "Overview")
+    check("Sign out is offered once signed in (an admin key is set)", 10, signout_shown)
     storage = driver.execute_script("return [localStorage.length, sessionStorage.length, document.cookie]")
     if storage[0] == 0 and storage[1] == 0 and "reactor_session" not in storage[2]:
         ok("nothing is kept in browser storage and the cookie is HttpOnly (invisible to scripts)")
@@ -163,7 +205,18 @@ try:
     css("#create-endpoint").click()
     check("fixing it creates the endpoint and opens its page", 10,
           lambda d: d.current_url.endswith("#/endpoints/web") and text_of("main h1")(d) == "web")
-    check("its configuration form shows what was saved", 10,
+    tabs = [a.text for a in driver.find_elements(By.CSS_SELECTOR, "nav.tabs a")]
+    expect("the page opens on its Overview, the first tab, with the configuration second",
+           tabs[:2] == ["overview", "configuration"]
+           and css("#tab-overview").get_attribute("aria-current") == "page", tabs)
+    check("the overview says there is no decision yet and no problem", 10,
+          lambda d: "No decision yet" in text_of("#endpoint-decision")(d)
+          and "No problem" in text_of("#endpoint-conditions")(d))
+    check("a new endpoint is PAUSED: Pause is pressed and reads Paused; Start is the highlighted action", 10,
+          lambda d: buttons(d) == {"start": ("false", "primary"), "stop": ("false", "quiet"), "pause": ("true", "current")}
+          and css("#action-pause").text == "Paused")
+    css("#tab-configuration").click()
+    check("its configuration form (own tab) shows what was saved", 10,
           lambda d: field("scaling.max_instances").get_attribute("value") == "3")
     stored = rest("GET", "/v1.1/endpoints/web")
     if stored["endpoint"]["url"] == f"tcp://127.0.0.1:{balancer_port}" and stored["scaling"]["max_instances"] == 3:
@@ -175,6 +228,9 @@ try:
     # --- start it, watch its instances and addresses ----------------------------------------
     css("#action-start").click()
     check("Start sets the endpoint RUNNING", 10, lambda d: text_of("#endpoint-state")(d) == "RUNNING")
+    check("RUNNING: Start is pressed, reads Running and is not highlighted; Stop and Pause are quiet", 10,
+          lambda d: buttons(d) == {"start": ("true", "current"), "stop": ("false", "quiet"), "pause": ("false", "quiet")}
+          and css("#action-start").text == "Running")
     css("#tab-instances").click()
     check("its instances appear (active)", 60, lambda d: d.find_elements(By.CSS_SELECTOR, "#instances-active li:not(.muted)"))
     shot("endpoint-instances")
@@ -205,9 +261,48 @@ try:
         cut = True
     ok("the balancer cut the dropped connection") if cut else not_ok("the balancer cut the dropped connection")
 
+    # --- the overview: owner, instances against the target, decision, graphs, activity -------
+    css("#tab-overview").click()
+    owner = check("the overview names the owner by its manager name (not its uuid)", 20,
+                  lambda d: text_of("#endpoint-owner a.manager-link")(d) == "dashboard" and text_of("#endpoint-owner")(d))
+    expect("no uuid is shown for the owner", not UUID.search(owner), owner)
+    check("the overview shows the instances against the target", 30,
+          lambda d: re.fullmatch(r"\d+ active, target \d+", text_of("#endpoint-instances")(d)))
+    check("the last decision is one sentence with its reason", 20,
+          lambda d: re.match(r"target \d+", text_of("#endpoint-decision")(d)))
+
+    def count_points(d):
+        return [int(p.get_attribute("data-points")) for p in d.find_elements(By.CSS_SELECTOR, "#count-chart polyline")]
+    check("the instances-and-target graph has both series with points", 20,
+          lambda d: len(count_points(d)) == 2 and min(count_points(d)) >= 2)
+    mark = check("decisions are marked on it, the reason shown on hover", 20,
+                 lambda d: d.execute_script(
+                     "const t = document.querySelector('#count-chart .chart-mark title'); return t && t.textContent"))
+    print(f"#   a mark's reason: {mark}")
+    expect("the mark's reason names the rule", "rule" in mark or "min_instances" in mark, mark)
+    check("the rule's metric has a graph with the rule's band and points", 20,
+          lambda d: d.find_elements(By.CSS_SELECTOR, '#rule-metric-charts .chart[data-metric="active"] rect.band')
+          and int(css('#rule-metric-charts .chart[data-metric="active"] polyline').get_attribute("data-points")) >= 2)
+    expect("the metric graph says what its numbers are (per instance now, peak, the rule's band)",
+           text_of('#rule-metric-charts .chart-value-label')(driver) == "per instance now"
+           and text_of('#rule-metric-charts .chart-scale')(driver).startswith("peak")
+           and "2 <= active <= 8" in text_of('#rule-metric-charts .chart-scale')(driver),
+           text_of('#rule-metric-charts')(driver))
+    check("the activity list shows the launches", 20, lambda d: d.find_elements(By.CSS_SELECTOR, "#activity li.activity-launch"))
+    time.sleep(4)
+    shot("endpoint-overview", whole=True)
+    driver.refresh()
+    check("after a reload the graph starts from the log: decision marks at once", 15,
+          lambda d: d.find_elements(By.CSS_SELECTOR, "#count-chart .chart-mark")
+          and d.find_elements(By.CSS_SELECTOR, "#activity li.activity-launch"))
+    check("and its counts reach back before the reload", 10,
+          lambda d: count_points(d) and min(count_points(d)) >= 2)
+
     # --- metrics and log --------------------------------------------------------------------
     css("#tab-metrics").click()
     check("the metrics tab draws a graph per metric", 30, lambda d: d.find_elements(By.CSS_SELECTOR, "#metric-charts .chart"))
+    expect("its cards say what the numbers are", "per instance now" in text_of("#metric-charts .chart-value-label")(driver)
+           and "peak" in text_of("#metric-charts .chart-scale")(driver) and "max" not in text_of("#metric-charts .chart-scale")(driver))
     time.sleep(3)
     shot("endpoint-metrics")
     css("#tab-log").click()
@@ -224,12 +319,49 @@ try:
     else:
         not_ok("the API lists the alias")
 
+    # --- an endpoint with a problem: its balancer's port is taken -----------------------------
+    taken = socket.socket()
+    taken.bind(("127.0.0.1", 0))
+    taken.listen()
+    taken_port = taken.getsockname()[1]
+    rest("PUT", "/v1.1/endpoints/blocked", {
+        "endpoint": {"url": f"tcp://127.0.0.1:{taken_port}", "loadbalancer": "tcp", "cloud": "process", "port": 9000},
+        "scaling": {"min_instances": 0, "max_instances": 1},
+        "cloud:process": {"command": "sh examples/instances/http-instance.sh", "addresses": "127.0.1.0/24"}})
+    rest("POST", "/v1.1/endpoints/blocked/state", {"action": "start"})
+    conditions_served = served("/v1.1/endpoints/blocked/conditions") and served("/v1.1/summary")
+
     # --- lists, managers --------------------------------------------------------------------
     go("#/endpoints")
-    check("the endpoints list shows the endpoint RUNNING with its instances", 15,
-          lambda d: "RUNNING" in text_of('tr[data-endpoint="web"]')(d)
-          and d.find_elements(By.CSS_SELECTOR, 'tr[data-endpoint="web"] a.manager-link'))
+    row = 'tr[data-endpoint="web"]'
+    check("the endpoints list shows the endpoint RUNNING, its owner by name, instances / target", 15,
+          lambda d: "RUNNING" in text_of(row)(d) and text_of(row + " a.manager-link")(d) == "dashboard"
+          and css(row + " td[data-instances]").get_attribute("data-target") != ""
+          and re.fullmatch(r"\d+ / \d+", text_of(row + " td[data-instances]")(d)))
+    expect("the list has a Problems column", "Problems" in text_of("#endpoint-table thead")(driver))
+    check("web's problems cell is there and names no balancer failure", 10,
+          lambda d: d.find_elements(By.CSS_SELECTOR, row + " td.problems") and "BalancerFailed" not in text_of(row + " td.problems")(d))
+    if conditions_served:
+        check("the alias is marked as an alias of web", 15,
+              lambda d: "alias of web" in text_of('tr[data-endpoint="www"] .alias-of')(d))
+        check("blocked shows its BalancerFailed problem in the list", 60,
+              lambda d: d.find_elements(By.CSS_SELECTOR, 'tr[data-endpoint="blocked"] .condition[data-condition="BalancerFailed"]'))
+    else:
+        ok("# SKIP aliases and conditions in the list: this API has no /v1.1/summary or …/conditions")
     shot("endpoints")
+    go("#/endpoints/blocked")
+    if conditions_served:
+        reason = check("blocked's overview shows the BalancerFailed condition with its reason", 30,
+                       lambda d: text_of('#endpoint-conditions li[data-condition="BalancerFailed"]')(d))
+        print(f"#   the condition shown: {reason}")
+        shot("endpoint-problem", whole=True)
+    else:
+        check("blocked's overview shows its problems section", 15, lambda d: text_of("#endpoint-conditions")(d))
+    check("blocked's activity shows the balancer's failure", 60,
+          lambda d: d.find_elements(By.CSS_SELECTOR, "#activity li.activity-failure"))
+    rest("POST", "/v1.1/endpoints/blocked/state", {"action": "stop"})
+    rest("DELETE", "/v1.1/endpoints/blocked")
+    taken.close()
     go("#/managers")
     check("the managers page names the owner's endpoints, linked", 20,
           lambda d: d.find_elements(By.CSS_SELECTOR, '#manager-rows a.endpoint-link[href="#/endpoints/web"]'))
@@ -279,11 +411,21 @@ try:
     wait("the endpoint page is back", 10, lambda d: d.find_elements(By.ID, "action-stop"))
     css("#action-stop").click()
     check("Stop sets the endpoint STOPPED", 10, lambda d: text_of("#endpoint-state")(d) == "STOPPED")
+    check("STOPPED again: Start is the highlighted action", 10,
+          lambda d: buttons(d).get("start") == ("false", "primary") and buttons(d).get("stop") == ("true", "current"))
     css("#signout").click()
     check("signing out shows the sign-in form", 10, lambda d: d.find_elements(By.ID, "signin-key"))
+    expect("Sign out is hidden once signed out", not signout_shown(driver))
     status = driver.execute_script(
         "return await fetch('/v1.1/info', {headers: {Accept: 'application/json'}}).then(r => r.status)")
     ok("after signing out the API refuses the browser (401)") if status == 401 else not_ok("after signing out the API refuses the browser", status)
+
+    # --- no admin key: nothing to sign in to or out of ---------------------------------------
+    rest("POST", "/v1.1/auth_key", {"auth_key": None})
+    driver.get(api + "/")
+    check("with no admin key the overview opens without signing in", 15, lambda d: text_of("main h1")(d) == "Overview")
+    time.sleep(2)
+    expect("and Sign out is not offered", not signout_shown(driver))
 except Stop as stop:
     not_ok(stop.what, stop.detail)
     shot("failure")

@@ -7,15 +7,18 @@ enum DashboardFiles {
         "app.js": appJs,
         "chart.js": chartJs,
         "dom.js": domJs,
+        "endpoint-overview.js": endpointOverviewJs,
         "endpoint-tabs.js": endpointTabsJs,
         "endpoint.js": endpointJs,
         "endpoints.js": endpointsJs,
         "form.js": formJs,
+        "history.js": historyJs,
         "index.html": indexHtml,
         "managers.js": managersJs,
         "overview.js": overviewJs,
         "signin.js": signinJs,
         "style.css": styleCss,
+        "summary.js": summaryJs,
         "templates.js": templatesJs,
     ]
 }

@@ -49,6 +49,20 @@ extension DashboardFiles {
         IVtcXHctXXxcXC5cXHcpJywgJ2cnKTsKICBsZXQgbGFzdCA9IDA7CiAgZm9yIChjb25zdCBtYXRjaCBvZiByZXN0Lm1hdGNo
         QWxsKHBhdHRlcm4pKSB7CiAgICBwYXJ0cy5wdXNoKHJlc3Quc2xpY2UobGFzdCwgbWF0Y2guaW5kZXgpLCBlbmRwb2ludExp
         bmsobWF0Y2hbMV0pKTsKICAgIGxhc3QgPSBtYXRjaC5pbmRleCArIG1hdGNoWzBdLmxlbmd0aDsKICB9CiAgcGFydHMucHVz
-        aChyZXN0LnNsaWNlKGxhc3QpKTsKICByZXR1cm4gZWwoJ3NwYW4nLCB7fSwgLi4ucGFydHMpOwp9Cg==
+        aChyZXN0LnNsaWNlKGxhc3QpKTsKICByZXR1cm4gZWwoJ3NwYW4nLCB7fSwgLi4ucGFydHMpOwp9CgovKiogIjEyIHMgYWdv
+        IiwgIjMgbWluIGFnbyIsICIyIGggYWdvIiBmb3IgYSB0aW1lIGluIHNlY29uZHMgc2luY2UgMTk3MC4gKi8KZXhwb3J0IGZ1
+        bmN0aW9uIGFnbyhzZWNvbmRzKSB7CiAgY29uc3QgZWxhcHNlZCA9IE1hdGgubWF4KDAsIERhdGUubm93KCkgLyAxMDAwIC0g
+        c2Vjb25kcyk7CiAgaWYgKGVsYXBzZWQgPCA5MCkgcmV0dXJuIGAke01hdGgucm91bmQoZWxhcHNlZCl9IHMgYWdvYDsKICBp
+        ZiAoZWxhcHNlZCA8IDkwICogNjApIHJldHVybiBgJHtNYXRoLnJvdW5kKGVsYXBzZWQgLyA2MCl9IG1pbiBhZ29gOwogIHJl
+        dHVybiBgJHtNYXRoLnJvdW5kKGVsYXBzZWQgLyAzNjAwKX0gaCBhZ29gOwp9CgovKiogVGhlIG93bmVyOiBpdHMgbmFtZSBs
+        aW5rZWQgdG8gaXRzIHBhZ2UgKHRoZSB1dWlkIG9uIGhvdmVyKSwgb3IgIm5vbmUiLiAqLwpleHBvcnQgZnVuY3Rpb24gb3du
+        ZXJMaW5rKHV1aWQsIG5hbWUpIHsKICBpZiAoIXV1aWQpIHJldHVybiBlbCgnc3BhbicsIHsgY2xhc3M6ICdtdXRlZCcgfSwg
+        J25vbmUnKTsKICBjb25zdCBsaW5rID0gbWFuYWdlckxpbmsodXVpZCwgbmFtZSA/PyB1dWlkKTsKICBsaW5rLnRpdGxlID0g
+        J21hbmFnZXIgJyArIHV1aWQ7CiAgcmV0dXJuIGxpbms7Cn0KCi8qKiBPbmUgYmFkZ2UgcGVyIGNvbmRpdGlvbiAodHlwZTsg
+        aXRzIHJlYXNvbiBvbiBob3ZlciksIG9yIGEgcXVpZXQgIm5vbmUiLiAqLwpleHBvcnQgZnVuY3Rpb24gY29uZGl0aW9uQmFk
+        Z2VzKGNvbmRpdGlvbnMpIHsKICBpZiAoIWNvbmRpdGlvbnM/Lmxlbmd0aCkgcmV0dXJuIGVsKCdzcGFuJywgeyBjbGFzczog
+        J211dGVkJyB9LCAnbm9uZScpOwogIHJldHVybiBjb25kaXRpb25zLm1hcCgoY29uZGl0aW9uKSA9PgogICAgZWwoJ3NwYW4n
+        LCB7IGNsYXNzOiAnY29uZGl0aW9uJywgdGl0bGU6IGNvbmRpdGlvbi5yZWFzb24sICdkYXRhLWNvbmRpdGlvbic6IGNvbmRp
+        dGlvbi50eXBlIH0sIGNvbmRpdGlvbi50eXBlKSk7Cn0K
         """
 }
