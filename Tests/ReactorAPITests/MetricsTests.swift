@@ -101,6 +101,15 @@ struct PrometheusText {
             #expect(metrics.values("reactor_endpoint_state", where: web.merging(["state": "RUNNING"]) { $1 }) == [1])
             #expect(metrics.values("reactor_endpoint_state", where: web.merging(["state": "PAUSED"]) { $1 }) == [0])
             #expect(metrics.values("reactor_endpoint_state", where: ["endpoint": "www"]).isEmpty, "an alias once")
+            // RUNNING and no manager runs: one endpoint with NoManager, none with another condition.
+            #expect(metrics.values("reactor_endpoints_with_condition", where: ["type": "NoManager"]) == [1])
+            #expect(metrics.values("reactor_endpoints_with_condition", where: ["type": "BalancerFailed"]) == [0])
+            #expect(metrics.values("reactor_endpoint_condition", where: web.merging(["type": "NoManager"]) { $1 }) == [1])
+            try await api.request(.post, "/v1.1/endpoints/web/state", body: #"{"action": "stop"}"#)
+            let stopped = try PrometheusText(try await api.request(.get, "/metrics").text)
+            #expect(
+                stopped.values("reactor_endpoints_with_condition", where: ["type": "NoManager"]) == [0],
+                "cleared once the endpoint is stopped")
         }
     }
 
@@ -111,7 +120,8 @@ struct PrometheusText {
         for name in [
             "reactor_api_requests_total", "reactor_api_request_duration_seconds", "reactor_endpoint_instances",
             "reactor_endpoint_confirmed_addresses", "reactor_endpoint_sessions", "reactor_endpoint_state",
-            "reactor_endpoint_target_instances", "reactor_endpoint_metric",
+            "reactor_endpoint_target_instances", "reactor_endpoint_metric", "reactor_endpoints_with_condition",
+            "reactor_endpoint_condition",
         ] {
             #expect(docs.contains("`\(name)`"), "docs/metrics.md documents \(name)")
         }
