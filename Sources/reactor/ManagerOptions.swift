@@ -1,4 +1,5 @@
 import ArgumentParser
+import Foundation
 import Logging
 import ReactorCore
 import ReactorManager
@@ -50,6 +51,12 @@ struct ManagerOptions: ParsableArguments {
     @Flag(help: "Let --metrics-host be an address beyond loopback: anyone reaching it reads the metrics.")
     var metricsAllowOpen = false
 
+    @Option(
+        help: ArgumentHelp(
+            "Append a JSON line for every fenced action (time, endpoint, claim epoch, manager) to this file "
+                + "(created 0600): evidence that no two managers acted for one endpoint."))
+    var fenceAudit: String?
+
     func validate() throws {
         try exposure.validate()
         if let exposeAPIPort, !(1...65535).contains(exposeAPIPort) {
@@ -68,6 +75,17 @@ struct ManagerOptions: ParsableArguments {
         if let interval, !(interval > 0) { throw ValidationError("--interval must be a positive number of seconds") }
         if let metricsPort, !(0...65535).contains(metricsPort) {
             throw ValidationError("--metrics-port must be between 0 and 65535")
+        }
+        if let fenceAudit {
+            // Opened (and created) only to check; no other file is written before the process runs.
+            guard
+                FileManager.default.isWritableFile(atPath: fenceAudit)
+                    || FileManager.default.isWritableFile(
+                        atPath: (fenceAudit as NSString).deletingLastPathComponent.isEmpty
+                            ? "." : (fenceAudit as NSString).deletingLastPathComponent)
+            else {
+                throw ValidationError("--fence-audit \(fenceAudit) cannot be written")
+            }
         }
         if !metricsAllowOpen && !ManagerMetricsServer.isLoopback(metricsHost) {
             throw ValidationError(
@@ -101,6 +119,14 @@ struct ManagerOptions: ParsableArguments {
         settings.exposeAPI = exposure.exposure(
             apiPort: exposeAPIPort ?? localAPI.flatMap { EndpointURL($0)?.port } ?? 8080)
         if metricsPort != nil { settings.metrics = ManagerMetrics() }
+        if let fenceAudit {
+            do {
+                settings.fenceAudit = try FenceAudit(path: fenceAudit)
+            } catch {
+                // Checked by validate(); a file that cannot be opened now leaves the audit off, said.
+                logger.error("\(error); fenced actions are not recorded")
+            }
+        }
         return settings
     }
 

@@ -104,7 +104,8 @@ struct PrometheusText {
             // RUNNING and no manager runs: one endpoint with NoManager, none with another condition.
             #expect(metrics.values("reactor_endpoints_with_condition", where: ["type": "NoManager"]) == [1])
             #expect(metrics.values("reactor_endpoints_with_condition", where: ["type": "BalancerFailed"]) == [0])
-            #expect(metrics.values("reactor_endpoint_condition", where: web.merging(["type": "NoManager"]) { $1 }) == [1])
+            #expect(
+                metrics.values("reactor_endpoint_condition", where: web.merging(["type": "NoManager"]) { $1 }) == [1])
             try await api.request(.post, "/v1.1/endpoints/web/state", body: #"{"action": "stop"}"#)
             let stopped = try PrometheusText(try await api.request(.get, "/metrics").text)
             #expect(

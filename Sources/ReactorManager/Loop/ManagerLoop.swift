@@ -51,7 +51,8 @@ struct ManagerLoop {
     init(service: ManagerService, identity: ManagerIdentity) {
         self.service = service
         self.identity = identity
-        self.ownership = EndpointOwnership(store: service.store, managerID: identity.id)
+        self.ownership = EndpointOwnership(
+            store: service.store, managerID: identity.id, audit: service.settings.fenceAudit)
         self.interval = service.settings.interval ?? service.settings.defaultInterval
         let liveHosts = self.liveHosts
         let hostSections = self.hostSections

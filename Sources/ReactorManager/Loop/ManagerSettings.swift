@@ -18,6 +18,8 @@ public struct ManagerSettings: Sendable {
     /// The loop interval when neither this nor the configuration says. Default 10 s.
     public var defaultInterval: Duration = .seconds(10)
     public var logger: Logger
+    /// Where every fenced action is recorded (`--fence-audit`); default nowhere.
+    public var fenceAudit: FenceAudit?
     /// Where the loop records its Prometheus series (`--metrics-port`); default none.
     public var metrics: ManagerMetrics?
     /// The API URL given to instances (`REACTOR_API`) when `/reactor/url` is not set.

@@ -34,10 +34,13 @@ public struct EndpointOwnership: Sendable {
     public let store: ReactorStore
     /// The uuid of this manager.
     public let managerID: String
+    /// Where each fenced batch that was applied is recorded, if anywhere.
+    public let audit: FenceAudit?
 
-    public init(store: ReactorStore, managerID: String) {
+    public init(store: ReactorStore, managerID: String, audit: FenceAudit? = nil) {
         self.store = store
         self.managerID = managerID
+        self.audit = audit
     }
 
     /// Ownership through a store on `client` (default limits, no cache).
@@ -84,7 +87,10 @@ public struct EndpointOwnership: Sendable {
     public func fenced(_ claim: OwnershipClaim, _ operations: [MultiOperation]) async throws -> [MultiResult] {
         let fence = fence(claim)
         do {
-            return Array(try await store.commit(fence + operations).dropFirst(fence.count))
+            let results = Array(try await store.commit(fence + operations).dropFirst(fence.count))
+            audit?.record(
+                endpoint: claim.endpointID, epoch: claim.epoch, manager: managerID, operations: operations.count)
+            return results
         } catch let error as ZooKeeperError {
             guard let step = error.failedStep else { throw error }
             if step < fence.count {
