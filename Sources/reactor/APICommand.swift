@@ -33,6 +33,7 @@ struct APICommand: AsyncParsableCommand {
             logger: logger)
         security.apply(to: &configuration)
         configuration.zookeeperAuth = try zookeeper.credentials()
+        configuration.acceptOpenACL = zookeeper.acceptOpenACL
         // One ServiceGroup (Hummingbird's runService): the ZooKeeper session first, HTTP last;
         // SIGTERM/SIGINT stops HTTP, then closes the session.
         let announce = logger

@@ -33,6 +33,8 @@ struct LocalNode {
         var exposeAPI: APIExposure?
         /// ZooKeeper digest credentials of both sessions; default none.
         var zookeeperAuth: ZooKeeperClient.DigestCredentials?
+        /// Run although Reactor's base nodes are open to anyone (`--accept-open-acl`); default false.
+        var acceptOpenACL = false
         /// Set when the installation ends with this node (`reactor up` with a private ZooKeeper):
         /// the manager ends its host's containers on shutdown and reports them here
         /// (``ManagerSettings/endHostInstancesOnShutdown``); default nil, they are kept.
@@ -64,6 +66,7 @@ struct LocalNode {
             sessionTimeout: options.sessionTimeout, connectTimeout: options.connectTimeout, logger: apiLogger)
         options.security?.apply(to: &configuration)
         configuration.zookeeperAuth = options.zookeeperAuth
+        configuration.acceptOpenACL = options.acceptOpenACL
         let app: any Service
         do {
             app = try await buildApplication(configuration, onServerRunning: onListening)
@@ -76,6 +79,7 @@ struct LocalNode {
             logger: managerLogger,
             localAPI: "\(options.security?.tlsCert == nil ? "http" : "https")://\(local):\(options.port)")
         if settings.interval == nil { settings.interval = options.interval }
+        settings.acceptOpenACL = options.acceptOpenACL
         if let exposure = options.exposeAPI { settings.exposeAPI = exposure }
         if let report = options.endHostInstancesOnShutdown { settings.endHostInstancesOnShutdown = report }
         let manager = ManagerService(client: client, identity: options.identity, settings: settings)

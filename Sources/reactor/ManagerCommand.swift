@@ -35,12 +35,15 @@ struct ManagerCommand: AsyncParsableCommand {
         do {
             // Wrong ZooKeeper credentials do not fail the session: find out now, not call by call.
             try await ReactorStore(client: client).checkAccess()
+            // Nothing is written before this process has decided to run.
+            try await ReactorStore(client: client).refuseOpenACL(acceptOpen: zookeeper.acceptOpenACL)
         } catch {
             await client.close()
             throw ValidationFailure("\(error)")
         }
         let identity = manager.identity()
-        let settings = manager.settings(logger: logger)
+        var settings = manager.settings(logger: logger)
+        settings.acceptOpenACL = zookeeper.acceptOpenACL
         let service = ManagerService(client: client, identity: identity, settings: settings)
         print("manager \(identity.name) running as \(identity.id)")
         fflush(nil)

@@ -40,6 +40,7 @@ struct ServerCommand: AsyncParsableCommand {
         options.manager = manager
         options.security = security
         options.zookeeperAuth = try zookeeper.credentials()
+        options.acceptOpenACL = zookeeper.acceptOpenACL
         let identity = options.identity
         let node = try await LocalNode.make(options) { address in
             print("API listening on \(address); manager \(identity.name) running as \(identity.id)")

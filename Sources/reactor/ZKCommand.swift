@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import ReactorStore
 import ZooKeeper
 
 /// Low-level access to Reactor's ZooKeeper state, for operators and tests.
@@ -7,8 +8,31 @@ struct ZKCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "zk",
         abstract: "Inspect and edit ZooKeeper nodes directly (for troubleshooting).",
-        subcommands: [List.self, Get.self, Set.self, Create.self, Remove.self]
+        subcommands: [List.self, Get.self, Set.self, Create.self, Remove.self, Secure.self]
     )
+
+    struct Secure: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Give every Reactor node (/reactor and below) the ACL of --zookeeper-auth's credentials alone.",
+            discussion: """
+                Closes a tree made by a process without --zookeeper-auth, whose nodes anyone who reaches \
+                ZooKeeper may change. Run it with the credentials the installation runs with; afterwards every \
+                process needs them.
+                """)
+        @OptionGroup var zookeeper: ZooKeeperOptions
+
+        func run() async throws {
+            try await withClient(zookeeper) { client in
+                let store = ReactorStore(client: client)
+                let count = try await store.secureTree()
+                let open = try await store.openACLPaths()
+                guard open.isEmpty else {
+                    throw ValidationFailure("still open after securing: \(open.joined(separator: ", "))")
+                }
+                print("secured \(count) node(s) under /reactor")
+            }
+        }
+    }
 
     struct List: AsyncParsableCommand {
         static let configuration = CommandConfiguration(commandName: "ls", abstract: "List a node's children.")

@@ -27,6 +27,12 @@ struct ZooKeeperOptions: ParsableArguments {
             valueName: "user:password"))
     var zookeeperAuth: String?
 
+    @Flag(
+        help: ArgumentHelp(
+            "With --zookeeper-auth: run although Reactor's nodes in ZooKeeper are open to anyone (made by a "
+                + "process without credentials); by default that refuses the start (see `reactor zk secure`)."))
+    var acceptOpenACL = false
+
     func validate() throws {
         _ = try credentials()
     }

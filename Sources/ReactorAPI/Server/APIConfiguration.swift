@@ -30,6 +30,9 @@ public struct APIConfiguration: Sendable {
     public var allowOpen = false
     /// ZooKeeper digest credentials (`--zookeeper-auth`); default none.
     public var zookeeperAuth: ZooKeeperClient.DigestCredentials?
+    /// With ``zookeeperAuth``: serve although Reactor's base nodes carry the open ACL
+    /// (`--accept-open-acl`); default false: refuse to start, naming them.
+    public var acceptOpenACL = false
     /// How long a connection may stay idle (no request read, no answer written) before it is
     /// closed (`--idle-timeout`); default 60 s.
     public var idleTimeout: Duration = .seconds(60)

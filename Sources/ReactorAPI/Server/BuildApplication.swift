@@ -28,26 +28,25 @@ public func buildApplication(
         configuration.readCacheCapacity > 0
         ? WatchedNodeCache(client: client, capacity: configuration.readCacheCapacity) : nil
     let store = ReactorStore(client: client, limits: configuration.limits, cache: cache)
-    do {
-        try await store.prepareLayout()
-        try await OpenAccessGuard.check(configuration, store: store)
-    } catch {
-        await client.close()
-        throw error
-    }
     let memo = cache == nil ? nil : ResponseMemo(client: client)
-    let router = buildRouter(
-        store: store, memo: memo, trustedProxies: configuration.trustedProxies,
-        registrationRate: configuration.registrationRate, secureCookies: configuration.tls != nil)
     let logger = configuration.logger
     let server: HTTPServerBuilder
     do {
+        // Everything that may refuse the start is decided before anything is written: the key file,
+        // open access, TLS, the ZooKeeper ACL; only then the base nodes and the admin key.
+        try await store.checkAccess()
+        let access = try await OpenAccessGuard.decide(configuration, store: store)
         server = try APITLS.server(
             .api(memo: memo, logger: logger, idleTimeout: configuration.idleTimeout), tls: configuration.tls)
+        try await store.prepareLayout(acceptOpenACL: configuration.acceptOpenACL)
+        try await OpenAccessGuard.apply(access, configuration, store: store)
     } catch {
         await client.close()
         throw error
     }
+    let router = buildRouter(
+        store: store, memo: memo, trustedProxies: configuration.trustedProxies,
+        registrationRate: configuration.registrationRate, secureCookies: configuration.tls != nil)
     return Application(
         router: router,
         server: server,

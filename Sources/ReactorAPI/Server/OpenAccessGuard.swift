@@ -12,23 +12,21 @@ import Glibc
 /// loopback only, unless the operator gives a key file (`--auth-key-file`, which sets the key when
 /// none is set) or says so (`--allow-open`, warned about at every start).
 enum OpenAccessGuard {
-    /// Applies the rule for `configuration` to the installation behind `store`.
+    /// What the start decided: the key from the key file, to be set when none is.
+    struct Decision: Sendable {
+        var keyFromFile: String?
+    }
+
+    /// Decides whether the API may serve as configured, reading only (nothing is written before
+    /// the process has decided to run).
     ///
-    /// - Throws: ``APIStartError`` when the key file is unusable, or when no key is set and the
-    ///   address is not loopback without `--allow-open`.
-    static func check(_ configuration: APIConfiguration, store: ReactorStore) async throws {
+    /// - Throws: ``APIStartError`` when the key file is unusable, or when no key is set (nor given
+    ///   in a key file) and the address is not loopback without `--allow-open`.
+    static func decide(_ configuration: APIConfiguration, store: ReactorStore) async throws -> Decision {
         let logger = configuration.logger
-        if let path = configuration.authKeyFile {
-            let key = try readKeyFile(path)
-            if try await store.setAdminKeyIfAbsent(key) {
-                logger.notice("admin key set from the key file", metadata: ["auth.key_file": "\(path)"])
-            } else {
-                logger.info(
-                    "an admin key is already set; the key file is not used", metadata: ["auth.key_file": "\(path)"])
-            }
-        }
-        guard let admin = try await store.adminKeyHash() else {
-            if isLoopback(configuration.host) { return }
+        let key = try configuration.authKeyFile.map(readKeyFile)
+        let admin = try await store.adminKeyHash()
+        if admin == nil && key == nil && !isLoopback(configuration.host) {
             guard configuration.allowOpen else {
                 throw APIStartError(
                     "no admin key is set, so the API will not serve on \(configuration.host), which is not a "
@@ -42,12 +40,24 @@ enum OpenAccessGuard {
                 \(configuration.host):\(configuration.port) can change every endpoint, and so run commands on \
                 every manager's host
                 """)
-            return
         }
-        if admin.isUnusable {
+        if let admin, admin.isUnusable {
             logger.warning(
                 "the stored admin key (/reactor/auth) is empty or damaged: admin routes are refused until it is removed"
             )
+        }
+        return Decision(keyFromFile: key)
+    }
+
+    /// Carries out what ``decide(_:store:)`` decided, once the process runs: sets the key file's key
+    /// when no key is set.
+    static func apply(_ decision: Decision, _ configuration: APIConfiguration, store: ReactorStore) async throws {
+        guard let key = decision.keyFromFile, let path = configuration.authKeyFile else { return }
+        let logger = configuration.logger
+        if try await store.setAdminKeyIfAbsent(key) {
+            logger.notice("admin key set from the key file", metadata: ["auth.key_file": "\(path)"])
+        } else {
+            logger.info("an admin key is already set; the key file is not used", metadata: ["auth.key_file": "\(path)"])
         }
     }
 

@@ -27,7 +27,7 @@ public struct ManagerService: Service, Sendable {
     }
 
     public func run() async throws {
-        try await store.prepareLayout()
+        try await store.prepareLayout(acceptOpenACL: settings.acceptOpenACL)
         if let exposure = settings.exposeAPI { try await exposure.ensure(store, logger: settings.logger) }
         settings.logger.info(
             "manager starting",

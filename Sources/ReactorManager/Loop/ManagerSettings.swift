@@ -18,6 +18,8 @@ public struct ManagerSettings: Sendable {
     /// The loop interval when neither this nor the configuration says. Default 10 s.
     public var defaultInterval: Duration = .seconds(10)
     public var logger: Logger
+    /// Run although Reactor's base nodes carry the open ACL (`--accept-open-acl`); default false.
+    public var acceptOpenACL = false
     /// Where every fenced action is recorded (`--fence-audit`); default nowhere.
     public var fenceAudit: FenceAudit?
     /// Where the loop records its Prometheus series (`--metrics-port`); default none.

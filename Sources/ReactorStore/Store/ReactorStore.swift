@@ -48,9 +48,13 @@ public struct ReactorStore: Sendable {
     /// Creates the base nodes of the layout that do not exist yet. Safe to call from several
     /// processes at once.
     ///
-    /// - Throws: ``StoreAccessError`` when the nodes' ACL is for other ZooKeeper credentials.
-    public func prepareLayout() async throws {
+    /// - Parameter acceptOpenACL: when this client authenticates, go on although Reactor's base
+    ///   nodes carry the open ACL (default false: refuse, before anything is written).
+    /// - Throws: ``StoreAccessError`` when the nodes' ACL is for other ZooKeeper credentials;
+    ///   ``OpenACLError`` when they are open to anyone and `acceptOpenACL` is false.
+    public func prepareLayout(acceptOpenACL: Bool = false) async throws {
         try await checkAccess()
+        try await refuseOpenACL(acceptOpen: acceptOpenACL)
         for path in ZNodeLayout.basePaths {
             do {
                 try await createIfAbsent(path, createParents: true)
