@@ -69,6 +69,10 @@ public final class ZooKeeperClient: Sendable {
         try core.sessionID()
     }
 
+    /// How many watches this client has set that have not fired yet (nor ended with its session):
+    /// what it costs the servers, which keep one entry per watch.
+    public var registeredWatches: Int { WatchRegistry.count(client: core.id) }
+
     /// How many calls this client has made: reads (get, exists, children, with or without a
     /// watch) and writes (create, set, delete, multi). For statistics and benchmarks.
     public var operationCounts: (reads: Int, writes: Int) {

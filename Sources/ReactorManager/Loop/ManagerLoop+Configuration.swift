@@ -15,9 +15,16 @@ extension ManagerLoop {
         if let watch = configurationWatch, !watch.hasFired, !probeDue { return }
         let path = ZNodeLayout.managerConfig(identity.name)
         var config = ManagerConfig()
-        // No watch: the node was created between the reads; it is read next pass.
-        let (bytes, watch) = try await store.watchManagerConfiguration(name: identity.name)
-        configurationWatch = watch
+        let bytes: [UInt8]?
+        if let watch = configurationWatch, !watch.hasFired {
+            // Only the probe is due: the watch set earlier still holds (a new one would add to it).
+            bytes = try await store.managerConfigurationBytes(name: identity.name)
+        } else {
+            // No watch: the node was created between the reads; it is read next pass.
+            let (read, watch) = try await store.watchManagerConfiguration(name: identity.name)
+            bytes = read
+            configurationWatch = watch
+        }
         if let bytes, !bytes.isEmpty {
             do {
                 config = try ManagerConfig(json: JSONValue(parsing: Data(bytes)))

@@ -90,7 +90,9 @@ extension ManagerLoop {
         while true {
             // Without the queue's watch, the pass's end (or a backend change) is waited on alone.
             let store = self.store
-            let queued = await watchQueue("registration") { try await store.watchRegistrationQueue() }
+            let queued = await watchQueue("registration", &registrationQueue) {
+                try await store.watchRegistrationQueue()
+            }
             let fresh = Set(queued?.ips ?? []).filter { routing.ownsRegistration(of: $0) }.subtracting(tried)
             if !fresh.isEmpty {
                 tried.formUnion(fresh)

@@ -13,8 +13,10 @@ extension ManagerLoop {
         let clock = service.settings.clock
         let wakeAt = clock.elapsed() + interval
         let store = self.store
-        let queued = await watchQueue("registration") { try await store.watchRegistrationQueue() }
-        let unqueued = await watchQueue("unregistration") { try await store.watchUnregistrationQueue() }
+        let queued = await watchQueue("registration", &registrationQueue) { try await store.watchRegistrationQueue() }
+        let unqueued = await watchQueue("unregistration", &unregistrationQueue) {
+            try await store.watchUnregistrationQueue()
+        }
         // Registrations that arrived during the pass (after its read of the queues) are not
         // waited on: the watches set now only see later ones.
         let waiting = (queued?.0 ?? []) + (unqueued?.0 ?? [])
@@ -51,11 +53,14 @@ extension ManagerLoop {
 
     /// An IP queue and a watch on it; nil when it cannot be watched (a connection loss): the
     /// queue is seen at the next pass, at the latest after the interval.
+    /// The queue is read again only once its kept watch fired (see ``KeptWatch``).
     func watchQueue(
-        _ name: String, _ watch: () async throws -> (ips: [String], watch: Watch)
+        _ name: String, _ kept: inout KeptWatch<[String]>,
+        _ watch: () async throws -> (ips: [String], watch: Watch)
     ) async -> (ips: [String], watch: Watch)? {
         do {
-            return try await watch()
+            let (ips, watch) = try await kept.current { try await watch() }
+            return (ips, watch)
         } catch {
             logger.debug("cannot watch the \(name) queue (read again at the next pass): \(error)")
             return nil

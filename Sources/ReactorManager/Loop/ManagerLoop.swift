@@ -23,6 +23,9 @@ struct ManagerLoop {
     var recordedDecisions: [String: JSONValue] = [:]
     /// Per endpoint: instances failing in a row hold its launches back, longer each time.
     var launchBackoff: [String: LaunchBackoff] = [:]
+    /// The registration and unregistration queues, each with the watch that tells when to read it again.
+    var registrationQueue = KeptWatch<[String]>()
+    var unregistrationQueue = KeptWatch<[String]>()
     /// Per endpoint: its conditions as this owner last stored them.
     var conditions: [String: EndpointConditions] = [:]
     var session: Int64 = 0

@@ -30,9 +30,9 @@ public final class ManagerMetrics: Sendable {
         registry.emitToBuffer()
     }
 
-    /// One pass of the loop: its duration, the ZooKeeper calls it made, whether it failed, and how
-    /// many endpoints the manager owns and knows after it.
-    func pass(duration: Duration, reads: Int, writes: Int, failed: Bool, owned: Int, known: Int) {
+    /// One pass of the loop: its duration, the ZooKeeper calls it made, whether it failed, how
+    /// many endpoints the manager owns and knows after it, and the watches its session has set.
+    func pass(duration: Duration, reads: Int, writes: Int, failed: Bool, owned: Int, known: Int, watches: Int = 0) {
         Metrics.Timer(label: "reactor_manager_pass_duration_seconds", factory: factory)
             .recordNanoseconds(duration.nanoseconds)
         Counter(
@@ -45,6 +45,7 @@ public final class ManagerMetrics: Sendable {
             .increment(by: max(writes, 0))
         Gauge(label: "reactor_manager_owned_endpoints", factory: factory).record(owned)
         Gauge(label: "reactor_manager_known_endpoints", factory: factory).record(known)
+        Gauge(label: "reactor_manager_zookeeper_watches", factory: factory).record(watches)
     }
 
     /// A ZooKeeper error that failed a pass or an endpoint's work, by its `ZOO_*` code name.

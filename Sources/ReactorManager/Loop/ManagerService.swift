@@ -93,7 +93,8 @@ public struct ManagerService: Service, Sendable {
             settings.metrics?.pass(
                 duration: loop.lastPassDuration, reads: after.reads - before.reads,
                 writes: after.writes - before.writes,
-                failed: failed, owned: loop.claims.count, known: loop.endpoints.entries.count)
+                failed: failed, owned: loop.claims.count, known: loop.endpoints.entries.count,
+                watches: client.registeredWatches)
             settings.logger.debug(
                 "pass: \(Int(ManagerLoop.seconds(loop.lastPassDuration) * 1000)) ms, \(after.reads - before.reads) reads, \(after.writes - before.writes) writes, owns \(loop.claims.count) of \(loop.endpoints.entries.count) endpoints"
             )

@@ -17,6 +17,8 @@ struct MembershipView {
     private(set) var watch: Watch?
 
     mutating func refresh(_ store: ReactorStore) async throws {
+        // Registrations never change under their uuid: while the list's watch is set, nothing did.
+        if let watch, !watch.hasFired { return }
         let (ids, watch) = try await store.watchManagerRegistrations()
         self.watch = watch
         let present = Set(ids)

@@ -20,7 +20,9 @@ extension ReactorStore {
     /// base nodes (where anyone could create a name, a registration or a manager's key).
     public func openACLPaths() async throws -> [String] {
         var open: [String] = []
-        for path in [ZNodeLayout.root] + ZNodeLayout.basePaths + ["\(ZNodeLayout.root)/endpoints", "\(ZNodeLayout.root)/managers"] {
+        for path in [ZNodeLayout.root] + ZNodeLayout.basePaths + [
+            "\(ZNodeLayout.root)/endpoints", "\(ZNodeLayout.root)/managers",
+        ] {
             do {
                 if try await client.acl(path).contains(where: \.isOpen) { open.append(path) }
             } catch let error as ZooKeeperError where error.code == .noNode {

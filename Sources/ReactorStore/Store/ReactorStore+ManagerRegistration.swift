@@ -44,6 +44,12 @@ extension ReactorStore {
         }
     }
 
+    /// Manager `name`'s configuration bytes, nil when there is none (no watch: for a read while
+    /// the watch of ``watchManagerConfiguration(name:)`` is still set).
+    public func managerConfigurationBytes(name: String) async throws -> [UInt8]? {
+        try await bytes(at: ZNodeLayout.managerConfig(name))
+    }
+
     /// The IPs queued for registration, with a watch on the queue.
     public func watchRegistrationQueue() async throws -> (ips: [String], watch: Watch) {
         let (ips, watch) = try await client.childrenWatching(ZNodeLayout.newIPs)

@@ -24,6 +24,11 @@ struct IDTable<Value> {
         entries.removeValue(forKey: id)?.value
     }
 
+    /// How many entries `client` has.
+    func count(client: UInt64) -> Int {
+        entries.values.reduce(0) { $0 + ($1.client == client ? 1 : 0) }
+    }
+
     /// Takes out every entry of `client` (of one session `generation`, or all when nil).
     mutating func removeAll(client: UInt64, generation: UInt64?) -> [Value] {
         let ids = entries.filter { _, entry in

@@ -76,6 +76,11 @@ enum WatchRegistry {
         box?.complete(result)
     }
 
+    /// How many watches of `client` are set and have not fired.
+    static func count(client: UInt64) -> Int {
+        table.withLock { $0.count(client: client) }
+    }
+
     /// Fails every watch of `client` (of one session `generation`, or all when nil).
     static func failAll(client: UInt64, generation: UInt64? = nil, with error: ZooKeeperError) {
         let removed = table.withLock { $0.removeAll(client: client, generation: generation) }
