@@ -21,6 +21,9 @@ struct EndpointDirectory {
     /// Every name (aliases included) → uuid.
     private(set) var ids: [String: String] = [:]
     private var namesWatch: Watch?
+    /// Endpoints whose data node no name refers to, as of the last refresh: what a delete that
+    /// stopped half-way leaves (see ``ManagerLoop/removeUnnamedEndpoints()``).
+    private(set) var unnamed: Set<String> = []
 
     /// Brings the directory up to date; returns the endpoint uuids.
     mutating func refresh(_ store: ReactorStore) async throws -> [String] {
@@ -41,7 +44,9 @@ struct EndpointDirectory {
                 loadBalancer: settings?["loadbalancer"]?.stringValue.flatMap { $0.isEmpty ? nil : $0 },
                 configuration: configuration, watch: watch)
         }
-        return ids.filter { entries[$0] != nil }
+        let listed = ids.filter { entries[$0] != nil }
+        unnamed = Set(listed).subtracting(self.ids.values)
+        return listed
     }
 
     private mutating func refreshNames(_ store: ReactorStore) async throws {

@@ -25,4 +25,20 @@ extension ManagerLoop {
             }
         }
     }
+
+    /// Removes the data of endpoints no name refers to, left by a delete that stopped between its
+    /// steps (the API died after removing the name). An endpoint is removed once it was unnamed in
+    /// two passes in a row (a create's name and data appear together, but the directory may have
+    /// read the data before the names it was made with), by the manager the ring gives it, after a
+    /// last look at every name.
+    mutating func removeUnnamedEndpoints() async throws {
+        let unnamed = endpoints.unnamed
+        let seenTwice = unnamed.intersection(unnamedBefore)
+        unnamedBefore = unnamed
+        for id in seenTwice.sorted() where membership.ring.owner(of: id) == identity.id {
+            guard try await !store.isNamed(id: id) else { continue }
+            try await store.removeEndpointData(id: id)
+            await log(.warning, "removed the data of endpoint \(id): no name refers to it (a delete stopped half-way)")
+        }
+    }
 }

@@ -26,6 +26,8 @@ struct ManagerLoop {
     /// The registration and unregistration queues, each with the watch that tells when to read it again.
     var registrationQueue = KeptWatch<[String]>()
     var unregistrationQueue = KeptWatch<[String]>()
+    /// Endpoints found without a name in the previous pass (see ``removeUnnamedEndpoints()``).
+    var unnamedBefore: Set<String> = []
     /// Per endpoint: its conditions as this owner last stored them.
     var conditions: [String: EndpointConditions] = [:]
     var session: Int64 = 0
@@ -102,6 +104,7 @@ struct ManagerLoop {
         progress.enter("reading the endpoints")
         let ids = try await endpoints.refresh(store)
         try await deleteInstancesOfDeletedEndpoints(known: Set(ids))
+        try await removeUnnamedEndpoints()
         progress.enter("configuring the balancers")
         try await frontDoor.refresh(endpoints)
         progress.enter("publishing the balancers' reports")

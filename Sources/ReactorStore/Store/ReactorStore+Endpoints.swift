@@ -119,18 +119,37 @@ extension ReactorStore {
         } catch let error as ZooKeeperError where error.code == .noNode || error.code == .badVersion {
             throw StoreError.endpointNotFound(name: name)
         }
+        CrashPoint.reach("endpoint-delete:name-removed")
         let id = node.string
         guard !id.isEmpty else { return true }
         for other in try await endpointNames() where try await text(at: ZNodeLayout.endpointName(other)) == id {
             return false
         }
+        try await removeEndpointData(id: id)
+        return true
+    }
+
+    /// Removes what is left of an endpoint no name refers to any more: the addresses confirmed for
+    /// it (`ip_addresses/<ip>` naming it), then its data node with everything under it.
+    ///
+    /// The second half of a delete, and what a manager does for a delete that stopped half-way (the
+    /// API died after removing the name): no step leaves anything another step needs.
+    public func removeEndpointData(id: String) async throws {
         for ip in try await confirmedIPs(id: id) {
             if try await text(at: ZNodeLayout.ipAddress(ip)) == id {
                 try await deleteIfPresent(ZNodeLayout.ipAddress(ip))
             }
         }
+        CrashPoint.reach("endpoint-delete:addresses-removed")
         try await client.deleteRecursive(ZNodeLayout.endpoint(id))
-        return true
+    }
+
+    /// Whether some name (or alias) refers to endpoint `id`, read from ZooKeeper name by name.
+    public func isNamed(id: String) async throws -> Bool {
+        for name in try await endpointNames() where try await text(at: ZNodeLayout.endpointName(name)) == id {
+            return true
+        }
+        return false
     }
 
     /// Makes sure the directory `child` exists under an endpoint's data node.
