@@ -98,6 +98,36 @@ struct BadUseTests {
         }
     }
 
+    /// Calls in flight when the connection is lost (the server killed) each end, with their answer
+    /// or a typed `connectionLoss`, well before the session could expire.
+    @Test(.timeLimit(.minutes(1))) func callsInFlightAtConnectionLossFailCleanly() async throws {
+        let server = try await ZooKeeperServer.start()
+        defer { Task { await server.destroy() } }
+        let zk = try await ZooKeeperClient.connect(
+            .init(connectString: server.connectString, sessionTimeout: .seconds(30)))
+        defer { Task { await zk.close() } }
+        try await zk.create("/n", data: Array(repeating: 7, count: 4096))
+        let calls = (0..<200).map { index in
+            Task { () async throws -> Int in
+                if index % 2 == 0 { return try await zk.get("/n").bytes.count }
+                return Int(try await zk.set("/n", data: [UInt8(index % 256)]).version)
+            }
+        }
+        await server.stop()
+        let started = ContinuousClock.now
+        var failed = 0
+        for call in calls {
+            do {
+                _ = try await call.value
+            } catch let error as ZooKeeperError {
+                failed += 1
+                #expect(error.code == .connectionLoss, "a call cut short by the lost connection says so: \(error)")
+            }
+        }
+        let waited = ContinuousClock.now - started
+        #expect(waited < .seconds(20), "every call ended long before the session timeout: \(waited), \(failed) failed")
+    }
+
     @Test func unreachableEnsembleTimesOut() async throws {
         let port = try LoopbackPorts.free()
         let started = ContinuousClock.now
