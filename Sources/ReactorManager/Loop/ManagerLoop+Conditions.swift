@@ -31,15 +31,20 @@ extension ManagerLoop {
     mutating func updateConditions(_ id: String, _ outcome: EndpointWork.Outcome) async {
         guard let claim = claims[id] else { return }
         var held: EndpointConditions
+        var missing = false
         if let known = conditions[id] {
             held = known
         } else {
             // A new owner goes on from what the last one stored, so `since` survives a handover;
-            // unreadable: from nothing.
-            held = EndpointConditions((try? await store.ownerConditions(id: id)) ?? [])
+            // unreadable: from nothing. No node yet: one is written (readers watch it, and a
+            // node that exists can be watched without a watch left behind should it never come).
+            let stored = try? await store.storedOwnerConditions(id: id)
+            missing = stored == nil
+            held = EndpointConditions((stored ?? nil) ?? [])
         }
-        let changed = held.observe(
-            observedConditions(id, outcome), now: Date().timeIntervalSince1970, source: identity.name)
+        let changed =
+            held.observe(observedConditions(id, outcome), now: Date().timeIntervalSince1970, source: identity.name)
+            || missing
         guard changed else {
             conditions[id] = held
             return

@@ -19,6 +19,12 @@ extension ReactorStore {
         }
     }
 
+    /// The conditions the owner of endpoint `id` stored; nil when it has no conditions node.
+    public func storedOwnerConditions(id: String) async throws -> [EndpointCondition]? {
+        guard let json = try await json(at: ZNodeLayout.endpoint(id, EndpointNode.conditions)) else { return nil }
+        return EndpointCondition.list(json)
+    }
+
     /// The conditions the owner of endpoint `id` stored; empty when none were.
     public func ownerConditions(id: String) async throws -> [EndpointCondition] {
         EndpointCondition.list(try await json(at: ZNodeLayout.endpoint(id, EndpointNode.conditions)))

@@ -96,14 +96,23 @@ extension ReactorStore {
         async let stateText = text(at: ZNodeLayout.endpoint(id, EndpointNode.state), from: cached)
         async let managerText = text(at: ZNodeLayout.endpoint(id, EndpointNode.manager), from: cached)
         async let instancesStat = client.exists(ZNodeLayout.endpoint(id, EndpointNode.instances))
-        async let decision = json(at: ZNodeLayout.endpointDecision(id), from: cached)
-        async let stored = json(at: ZNodeLayout.endpoint(id, EndpointNode.conditions), from: cached)
         guard let configuration = try await configuration else { return nil }
         let section = configuration.objectValue?[EndpointConfig.section]?.objectValue
         let state = EndpointState(stored: try await stateText)
         let manager = (try await managerText).flatMap { $0.isEmpty ? nil : $0 }
-        // What an owner said holds no more once it let go; what follows from the managers does.
-        var conditions = manager == nil ? [] : EndpointCondition.list(try await stored)
+        // The owner's nodes, only while it owns the endpoint (what an owner said holds no more once
+        // it let go), and without watching for their creation: a watch on a node that is never
+        // made (the endpoint deleted first) would stay with the session for good. An owner writes
+        // its conditions node when it takes the endpoint, so the node is there to be watched.
+        var conditions: [EndpointCondition] = []
+        var decision: JSONValue?
+        if manager != nil {
+            let existing = ReadSource.cache(keepAbsence: false)
+            async let decided = json(at: ZNodeLayout.endpointDecision(id), from: existing)
+            async let stored = json(at: ZNodeLayout.endpoint(id, EndpointNode.conditions), from: existing)
+            decision = try await decided
+            conditions = EndpointCondition.list(try await stored)
+        }
         if let balancer = offers.balancerFailed(id: id) { conditions.append(balancer) }
         let cloud = section?["cloud"]?.stringValue
         let loadBalancer = section?["loadbalancer"]?.stringValue
@@ -114,7 +123,7 @@ extension ReactorStore {
         }
         return EndpointSummary(
             name: "", id: id, state: state, instances: Int((try await instancesStat)?.numChildren ?? 0),
-            target: (try await decision)?.objectValue?["target"]?.numberValue.map { Int($0) }, manager: manager,
+            target: decision?.objectValue?["target"]?.numberValue.map { Int($0) }, manager: manager,
             managerName: manager.flatMap { offers.names[$0] }, cloud: cloud, loadBalancer: loadBalancer,
             url: section?["url"]?.stringValue, conditions: conditions.sorted { $0.kind < $1.kind })
     }
