@@ -273,7 +273,9 @@ class Cluster:
         with open(config, "w") as f:
             f.write("\n".join(lines) + "\n")
         argv = ["java", "-Xmx128m", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1", "-Xss512k",
-                "-Dzookeeper.admin.enableServer=false", "-Dorg.slf4j.simpleLogger.defaultLogLevel=warn",
+                "-Dzookeeper.admin.enableServer=false", "-Dorg.slf4j.simpleLogger.defaultLogLevel=info",
+                "-Dorg.slf4j.simpleLogger.showDateTime=true",
+                "-Dorg.slf4j.simpleLogger.dateTimeFormat=HH:mm:ss.SSS",
                 "-cp", ZK_CLASSPATH, "org.apache.zookeeper.server.quorum.QuorumPeerMain", config]
         self.spawn(zk, zk, argv)
 
@@ -411,7 +413,9 @@ class Cluster:
     def endpoint_config(self, port, min_instances, max_instances, generation, run):
         apis = ";".join(self.api_urls)
         return {
-            "endpoint": {"cloud": "process", "port": "9000", "loadbalancer": "tcp", "url": f"tcp://0.0.0.0:{port}"},
+            # A decommissioned instance is deleted after 2 s (not 2 hours), so counts settle quickly.
+            "endpoint": {"cloud": "process", "port": "9000", "loadbalancer": "tcp", "url": f"tcp://0.0.0.0:{port}",
+                         "decommissioned_timeout": "2"},
             "scaling": {"min_instances": str(min_instances), "max_instances": str(max_instances)},
             "cloud:process": {"command": f"exec python3 {INSTANCE}",
                               "environment": f"CHAOS_RUN={run},CHAOS_GEN={generation},CHAOS_APIS={apis}"},
@@ -436,6 +440,12 @@ class Cluster:
             found.append((int(entry), env.get(b"REACTOR_ENDPOINT", b"?").decode(),
                           env.get(b"REACTOR_INSTANCE_ID", b"?").decode(), self.host_of_pid(int(entry))))
         return found
+
+    def zk_get(self, zk, path):
+        """A node's data read from one ZooKeeper server alone (`reactor zk get`), or why not."""
+        result = subprocess.run([self.reactor, "zk", "get", "--zookeeper", f"{self.hosts[zk]}:2181",
+                                 "--connect-timeout", "5", path], capture_output=True, text=True, timeout=20)
+        return result.stdout.strip() if result.returncode == 0 else f"<{result.stderr.strip()[:80]}>"
 
     def listeners(self, host, port):
         """Whether anything in `host` listens on TCP `port` (its /proc/net/tcp, through a process there)."""
