@@ -261,7 +261,7 @@ class Cluster:
         lines = [
             "tickTime=500", "initLimit=40", "syncLimit=10", f"dataDir={data}", "clientPort=2181",
             f"clientPortAddress={self.hosts[zk]}", "admin.enableServer=false", "4lw.commands.whitelist=*",
-            "maxClientCnxns=0", "forceSync=no", "maxSessionTimeout=60000",
+            "maxClientCnxns=0", "maxSessionTimeout=60000",
         ]
         if len(self.zookeepers) > 1:
             lines.append("standaloneEnabled=false")
