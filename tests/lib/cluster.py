@@ -524,29 +524,39 @@ def audit_violations(records, stops=None):
     than one another manager already recorded an action with (no slack across epochs), and an
     epoch recorded by two managers. `stops` ({manager uuid: [(stop, cont)]}, wall-clock times a
     manager was frozen) only labels a late record whose manager was frozen between its commit
-    and its record: those are returned apart, as unprovable rather than double."""
+    and its record: those are returned apart, as unprovable rather than double. Each kind of
+    violation is reported once per endpoint, epoch and pair of managers, with its count."""
     stops = stops or {}
-    violations, unprovable = [], []
+    found, unprovable = {}, []
     by_endpoint = {}
     for record in records:
         by_endpoint.setdefault(record["endpoint"], []).append(record)
     for endpoint, items in by_endpoint.items():
-        epoch_owner = {}
-        highest = None  # (epoch, record) of the highest epoch recorded so far
+        first_of_epoch = {}  # epoch -> the first record with it
+        highest = {}  # manager -> the record of the highest epoch it acted with so far
         for record in items:
-            owner = epoch_owner.setdefault(record["epoch"], record["manager"])
-            if owner != record["manager"]:
-                violations.append(f"endpoint {endpoint}: epoch {record['epoch']} recorded by {owner[:8]} and "
-                                  f"{record['manager'][:8]} (at {record['time']:.3f})")
-            if highest and record["epoch"] < highest[0] and highest[1]["manager"] != record["manager"]:
-                other = highest[1]
-                frozen = any(s <= other["time"] and c <= record["time"] for s, c in stops.get(record["manager"], []))
-                text = (f"endpoint {endpoint}: {record['manager'][:8]} acted with epoch {record['epoch']} at "
-                        f"{record['time']:.3f}, after {other['manager'][:8]} acted with epoch {other['epoch']} at "
-                        f"{other['time']:.3f}")
-                (unprovable if frozen else violations).append(text)
-            if not highest or record["epoch"] > highest[0]:
-                highest = (record["epoch"], record)
+            me, epoch, when = record["manager"], record["epoch"], record["time"]
+            first = first_of_epoch.setdefault(epoch, record)
+            if first["manager"] != me:
+                key = ("shared", endpoint, epoch, first["manager"], me)
+                text = (f"endpoint {endpoint[:8]}: epoch {epoch} recorded by {first['manager'][:8]} (from "
+                        f"{time.strftime('%H:%M:%S', time.localtime(first['time']))}) and by {me[:8]} (from "
+                        f"{time.strftime('%H:%M:%S', time.localtime(when))})")
+                found.setdefault(key, [text, 0])[1] += 1
+            others = [r for m, r in highest.items() if m != me and r["epoch"] > epoch]
+            if others:
+                other = max(others, key=lambda r: r["epoch"])
+                frozen = any(s <= other["time"] and c <= when for s, c in stops.get(me, []))
+                text = (f"endpoint {endpoint[:8]}: {me[:8]} acted with epoch {epoch} at "
+                        f"{time.strftime('%H:%M:%S', time.localtime(when))}, after {other['manager'][:8]} acted with "
+                        f"epoch {other['epoch']} at {time.strftime('%H:%M:%S', time.localtime(other['time']))}")
+                if frozen:
+                    unprovable.append(text)
+                else:
+                    found.setdefault(("lower", endpoint, epoch, other["manager"], me), [text, 0])[1] += 1
+            if me not in highest or epoch > highest[me]["epoch"]:
+                highest[me] = record
+    violations = [f"{text} ({count} record{'s' if count > 1 else ''})" for text, count in found.values()]
     return violations, unprovable
 
 
