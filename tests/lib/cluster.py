@@ -702,7 +702,8 @@ class InstanceSampler:
             last = next((e for e in reversed(episodes) if e["endpoint"] == endpoint), None)
             if last and when - last["end"] < 3:
                 last["end"] = when
-                last["worst"] = max(last["worst"], count)
+                if count > last["worst"]:
+                    last["worst"], last["hosts"] = count, hosts
                 last["samples"] += 1
             else:
                 episodes.append({"endpoint": endpoint, "start": when, "end": when, "worst": count, "allowed": allowed,
