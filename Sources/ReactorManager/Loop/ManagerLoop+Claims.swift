@@ -39,7 +39,8 @@ extension ManagerLoop {
     }
 
     mutating func take(_ id: String) async throws {
-        guard let claim = try await ownership.claim(id) else {
+        // A name only the directory knows keeps a claim racing a delete from making a new epoch.
+        guard let claim = try await ownership.claim(id, name: endpoints.names[id] ?? "") else {
             let holder = try await ownership.holder(of: id) ?? "nobody"
             logger.debug("endpoint \(label(id)) is still held by \(holder); waiting for it to be released")
             return

@@ -57,8 +57,9 @@ public struct EndpointOwnership: Sendable {
     ///
     /// - Returns: the claim, or nil when another manager holds the endpoint.
     /// - Throws: `ZooKeeperError` `noNode` when the endpoint was deleted.
-    public func claim(_ endpointID: String) async throws -> OwnershipClaim? {
-        if let epoch = try await store.claimEndpoint(id: endpointID, managerID: managerID) {
+    /// - Parameter name: a name of the endpoint (see ``ReactorStore/claimEndpoint(id:managerID:name:)``).
+    public func claim(_ endpointID: String, name: String? = nil) async throws -> OwnershipClaim? {
+        if let epoch = try await store.claimEndpoint(id: endpointID, managerID: managerID, name: name) {
             return OwnershipClaim(endpointID: endpointID, epoch: epoch)
         }
         // Held already: by this session (e.g. after the loop restarted) it is taken back.

@@ -47,6 +47,8 @@ extension ReactorStore {
             try await client.multi([
                 .create(path: ZNodeLayout.endpointName(name), data: Array(id.utf8)),
                 .create(path: ZNodeLayout.endpoint(id), data: Array(configuration.encoded())),
+                // Claims bump its version (the owner's epoch); made here, it is never made again.
+                .create(path: ZNodeLayout.endpoint(id, EndpointNode.managerEpoch)),
             ])
         } catch let error as ZooKeeperError where error.code == .nodeExists {
             throw StoreError.nameTaken(name)

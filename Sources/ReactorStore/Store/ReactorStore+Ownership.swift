@@ -14,9 +14,16 @@ extension ReactorStore {
     ///
     /// - Returns: the new epoch version, or nil when another session holds the `manager` node.
     /// - Throws: `ZooKeeperError` `noNode` when the endpoint was deleted.
-    public func claimEndpoint(id: String, managerID: String) async throws -> Int32? {
+    ///   - name: a name the claimer knows the endpoint by: the epoch node of an endpoint made before
+    ///     it existed is created only while that name still refers to the endpoint. A delete removes
+    ///     the name first and the epoch with the data, so a claim racing a delete cannot start the
+    ///     epochs again from 1 (which a fenced earlier owner may have used). Nil: created regardless.
+    public func claimEndpoint(id: String, managerID: String, name: String? = nil) async throws -> Int32? {
         let epoch = ZNodeLayout.endpoint(id, EndpointNode.managerEpoch)
         if try await client.exists(epoch) == nil {
+            if let name {
+                guard !name.isEmpty, try await text(at: ZNodeLayout.endpointName(name)) == id else { return nil }
+            }
             try await client.createIfAbsent(epoch)
         }
         do {
