@@ -1,4 +1,5 @@
 import Foundation
+import Testing
 import ZooKeeperTesting
 
 /// `reactor api` and one `reactor manager` as separate processes on a fresh ZooKeeper namespace,
@@ -49,5 +50,22 @@ struct APIAndManager {
     /// Kills the instance processes this manager started (found by their pid files).
     func killInstances() {
         killInstanceProcesses(hosts: [managerName], base: logs + "/reactor-instances")
+    }
+
+    /// Runs `body` once the API answers; afterwards (or when it throws, with the manager's last
+    /// log lines recorded as an issue) kills both processes and the instances.
+    func run(_ body: (APIAndManager) async throws -> Void) async throws {
+        defer { killInstances() }
+        do {
+            try await eventually("the API answers") { (try? await http.get("/"))?.status == 200 }
+            try await body(self)
+        } catch {
+            Issue.record("manager log:\n\(manager.logTail(40))")
+            await manager.kill()
+            await api.kill()
+            throw error
+        }
+        await manager.kill()
+        await api.kill()
     }
 }

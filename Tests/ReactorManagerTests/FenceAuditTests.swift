@@ -10,10 +10,8 @@ struct FenceAuditTests {
         defer { try? FileManager.default.removeItem(atPath: file) }
         let reactor = try await APIAndManager.start(
             "fence-audit", manager: "audited", managerArguments: ["--fence-audit", file])
-        defer { reactor.killInstances() }
-        do {
+        try await reactor.run { reactor in
             let http = reactor.http
-            try await eventually("the API answers") { (try? await http.get("/"))?.status == 200 }
             let config: [String: Any] = [
                 "endpoint": ["cloud": "process", "port": "8000"],
                 "scaling": ["min_instances": "1", "max_instances": "1"],
@@ -38,13 +36,6 @@ struct FenceAuditTests {
             #expect(own.allSatisfy { ($0["epoch"] as? Int ?? 0) >= 1 }, "with the claim's epoch: \(own)")
             let attributes = try FileManager.default.attributesOfItem(atPath: file)
             #expect((attributes[.posixPermissions] as? Int) == 0o600, "readable by its owner only")
-        } catch {
-            Issue.record("manager log:\n\(reactor.manager.logTail(30))")
-            await reactor.manager.kill()
-            await reactor.api.kill()
-            throw error
         }
-        await reactor.manager.kill()
-        await reactor.api.kill()
     }
 }

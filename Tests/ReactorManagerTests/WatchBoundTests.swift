@@ -19,11 +19,9 @@ struct WatchBoundTests {
         let metricsPort = try LoopbackPorts.free()
         let reactor = try await APIAndManager.start(
             "watch-bound", manager: "watcher", interval: "0.01", managerArguments: ["--metrics-port", "\(metricsPort)"])
-        defer { reactor.killInstances() }
         let metrics = HTTP(base: "http://127.0.0.1:\(metricsPort)")
-        do {
+        try await reactor.run { reactor in
             let http = reactor.http
-            try await eventually("the API answers") { (try? await http.get("/"))?.status == 200 }
             for index in 0..<4 {
                 let config: [String: Any] = [
                     "endpoint": [
@@ -58,13 +56,6 @@ struct WatchBoundTests {
             #expect(
                 late.watches <= early.watches + 2,
                 "a thousand idle passes add no watches: \(early.watches) → \(late.watches)")
-        } catch {
-            Issue.record("manager log:\n\(reactor.manager.logTail(30))")
-            await reactor.manager.kill()
-            await reactor.api.kill()
-            throw error
         }
-        await reactor.manager.kill()
-        await reactor.api.kill()
     }
 }
