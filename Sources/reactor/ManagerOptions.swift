@@ -77,13 +77,10 @@ struct ManagerOptions: ParsableArguments {
             throw ValidationError("--metrics-port must be between 0 and 65535")
         }
         if let fenceAudit {
-            // Opened (and created) only to check; no other file is written before the process runs.
-            guard
-                FileManager.default.isWritableFile(atPath: fenceAudit)
-                    || FileManager.default.isWritableFile(
-                        atPath: (fenceAudit as NSString).deletingLastPathComponent.isEmpty
-                            ? "." : (fenceAudit as NSString).deletingLastPathComponent)
-            else {
+            // Checked, not created: nothing is written before the process has decided to run.
+            let folder = URL(fileURLWithPath: fenceAudit).deletingLastPathComponent().path
+            let files = FileManager.default
+            guard files.isWritableFile(atPath: fenceAudit) || files.isWritableFile(atPath: folder) else {
                 throw ValidationError("--fence-audit \(fenceAudit) cannot be written")
             }
         }

@@ -105,11 +105,7 @@ public struct ManagerConfig: Sendable, Hashable {
             let section = KnownDrivers.cloudSectionPrefix + CloudDriverKind.process.rawValue
             let reader = SectionReader(section, values: process)
             reader.rejectUnknownKeys(["addresses"], into: &errors)
-            if let block = reader.string("addresses"), !DockerHostSettings.isAddressPool(block) {
-                errors.add(
-                    "'\(block)' is not an IPv4 block like 127.0.1.0/24 (prefix 8 to 30)", section: section,
-                    key: "addresses")
-            }
+            ProcessSettings.checkAddresses(reader, into: &errors)
         }
     }
 

@@ -12,11 +12,7 @@ public enum ProcessSettings {
         var errors = ConfigErrors()
         let reader = SectionReader(section, values: values)
         reader.rejectUnknownKeys(keys, into: &errors)
-        if let block = reader.string("addresses"), !DockerHostSettings.isAddressPool(block) {
-            errors.add(
-                "'\(block)' is not an IPv4 block like 127.0.1.0/24 (prefix 8 to 30)", section: section, key: "addresses"
-            )
-        }
+        checkAddresses(reader, into: &errors)
         if let text = reader.string(ProcessEnvironment.key) {
             do {
                 _ = try ProcessEnvironment.parse(text)
@@ -25,5 +21,13 @@ public enum ProcessSettings {
             }
         }
         return errors
+    }
+
+    /// `addresses` as the process cloud leases from it: an endpoint's and a manager's section alike.
+    static func checkAddresses(_ reader: SectionReader, into errors: inout ConfigErrors) {
+        guard let block = reader.string("addresses"), !DockerHostSettings.isAddressPool(block) else { return }
+        errors.add(
+            "'\(block)' is not an IPv4 block like 127.0.1.0/24 (prefix 8 to 30)", section: reader.section,
+            key: "addresses")
     }
 }

@@ -18,9 +18,4 @@ struct KeptWatch<Value: Sendable> {
         return (fresh, watch)
     }
 
-    /// Forgets the value: the next ``current(_:)`` reads again (after a session expiry, say).
-    mutating func reset() {
-        value = nil
-        watch = nil
-    }
 }

@@ -1,5 +1,4 @@
 import Foundation
-import ProcessSupport
 import Synchronization
 
 #if canImport(Glibc)

@@ -25,11 +25,6 @@ extension ReactorStore {
         return EndpointCondition.list(json)
     }
 
-    /// The conditions the owner of endpoint `id` stored; empty when none were.
-    public func ownerConditions(id: String) async throws -> [EndpointCondition] {
-        EndpointCondition.list(try await json(at: ZNodeLayout.endpoint(id, EndpointNode.conditions)))
-    }
-
     /// What the running managers offer, read once for many endpoints.
     public struct ManagerOffers: Sendable {
         /// uuid → name.
@@ -96,22 +91,13 @@ extension ReactorStore {
     }
 
     /// Every condition of endpoint `id`: its owner's, its front doors' and, for a running endpoint
-    /// no manager owns, why none does.
+    /// no manager owns, why none does (as ``endpointSummaries()`` gives them).
+    /// - Throws: ``StoreError/endpointNotFound(name:)`` when the endpoint is gone.
     public func endpointConditions(id: String, name: String, offers: ManagerOffers) async throws -> [EndpointCondition]
     {
-        let owned = try await endpointManager(id: id) != nil
-        // What an owner said holds no more once it let go; what follows from the managers does.
-        var conditions = owned ? try await ownerConditions(id: id) : []
-        if let balancer = offers.balancerFailed(id: id) { conditions.append(balancer) }
-        let config = try await endpointConfiguration(id: id, name: name)
-        let section = config.objectValue?[EndpointConfig.section]?.objectValue
-        if let missing = offers.noManager(
-            state: try await endpointState(id: id), owned: owned,
-            cloud: section?["cloud"]?.stringValue, loadBalancer: section?["loadbalancer"]?.stringValue,
-            now: Date().timeIntervalSince1970)
-        {
-            conditions.append(missing)
+        guard let summary = try await summaryDetails(id: id, offers: offers, now: Date().timeIntervalSince1970) else {
+            throw StoreError.endpointNotFound(name: name)
         }
-        return conditions.sorted { $0.kind < $1.kind }
+        return summary.conditions
     }
 }

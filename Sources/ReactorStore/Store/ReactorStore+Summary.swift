@@ -53,10 +53,7 @@ extension ReactorStore {
         let offers = try await managerOffers()
         let names = try await endpointNames()
         let named = try await forEach(names) { name -> (String, String)? in
-            guard let id = try await self.text(at: ZNodeLayout.endpointName(name), from: .cache(keepAbsence: false)),
-                !id.isEmpty
-            else { return nil }
-            return (name, id)
+            try await self.endpointIDIfNamed(name).map { (name, $0) }
         }
         // The oldest name of a uuid is the endpoint, the others its aliases: only names that share
         // a uuid are told apart, by when they were made.
@@ -90,7 +87,7 @@ extension ReactorStore {
     }
 
     /// One endpoint's summary (its name left to the caller); nil when it is gone.
-    private func summaryDetails(id: String, offers: ManagerOffers, now: Double) async throws -> EndpointSummary? {
+    func summaryDetails(id: String, offers: ManagerOffers, now: Double) async throws -> EndpointSummary? {
         let cached = ReadSource.cache(keepAbsence: true)
         async let configuration = json(at: ZNodeLayout.endpoint(id), from: .cache(keepAbsence: false))
         async let stateText = text(at: ZNodeLayout.endpoint(id, EndpointNode.state), from: cached)
@@ -140,18 +137,26 @@ extension ReactorStore {
     /// The other endpoints whose configuration serves `url` (their first names, sorted): a new
     /// endpoint with that URL pools its backends with theirs.
     public func endpointsServing(url: String, except name: String) async throws -> [String] {
+        // Through the cache (the API's): a create reads what earlier summaries and requests kept.
         let names = try await endpointNames().filter { $0 != name }
         let matches = try await forEach(names) { other -> (String, String)? in
-            guard let id = try await self.endpointIDIfPresent(named: other),
-                let data = try await self.nodeData(ZNodeLayout.endpoint(id)),
-                let section = JSONValue(validJSON: Data(data.bytes))?.objectValue?[EndpointConfig.section]?.objectValue,
-                section["url"]?.stringValue == url
+            guard let id = try await self.endpointIDIfNamed(other),
+                let configuration = try await self.json(at: ZNodeLayout.endpoint(id), from: .cache(keepAbsence: false)),
+                configuration.objectValue?[EndpointConfig.section]?.objectValue?["url"]?.stringValue == url
             else { return nil }
             return (other, id)
         }
-        let ownID = try await endpointIDIfPresent(named: name)
+        let ownID = try await endpointIDIfNamed(name)
         var seen = Set<String>()
         return matches.sorted { $0.0 < $1.0 }.filter { $0.1 != ownID && seen.insert($0.1).inserted }.map(\.0)
+    }
+
+    /// The uuid `name` refers to, through the cache; nil when the name is gone.
+    private func endpointIDIfNamed(_ name: String) async throws -> String? {
+        guard let id = try await text(at: ZNodeLayout.endpointName(name), from: .cache(keepAbsence: false)),
+            !id.isEmpty
+        else { return nil }
+        return id
     }
 
     /// `body` for each of `items`, ``summaryConcurrency`` at a time; nil results are left out.
